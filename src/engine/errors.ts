@@ -1,0 +1,93 @@
+/** Stable error codes. Clients switch on these; never rename one. */
+export type EngineErrorCode =
+  | 'GRAPH_INVALID'
+  | 'TOOL_NOT_FOUND'
+  | 'TOOL_FAILED'
+  | 'TOOL_TIMEOUT'
+  | 'INVALID_PATCH'
+  | 'CONDITION_FAILED'
+  | 'LOOP_LIMIT_EXCEEDED'
+  | 'MAX_STEPS_EXCEEDED'
+  | 'RUN_TIMEOUT'
+  | 'RUN_CANCELLED'
+  | 'STATE_CONFLICT'
+  | 'RESUME_MISMATCH';
+
+/** A validation problem: where it is (`nodes[2].tool`), a stable code and how to fix it. */
+export interface GraphIssue {
+  path: string;
+  code: GraphIssueCode;
+  message: string;
+}
+
+export type GraphIssueCode =
+  | 'INVALID_SHAPE'
+  | 'DUPLICATE_NODE_ID'
+  | 'UNKNOWN_TOOL'
+  | 'UNKNOWN_NODE'
+  | 'MISSING_ENTRY'
+  | 'UNKNOWN_ENTRY'
+  | 'UNREACHABLE_NODE'
+  | 'UNCONDITIONAL_CYCLE'
+  | 'UNBOUNDED_CYCLE'
+  | 'INVALID_CONFIG'
+  | 'INVALID_CONDITION'
+  | 'UNKNOWN_REDUCER';
+
+/** Serializable error as stored in events and shown to clients. */
+export interface ErrorInfo {
+  code: EngineErrorCode;
+  message: string;
+  nodeId?: string;
+  /** Extra machine-readable detail (issues for GRAPH_INVALID, key for STATE_CONFLICT...). */
+  details?: unknown;
+}
+
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+    readonly nodeId?: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  toInfo(): ErrorInfo {
+    const info: ErrorInfo = { code: this.code, message: this.message };
+    if (this.nodeId !== undefined) info.nodeId = this.nodeId;
+    if (this.details !== undefined) info.details = this.details;
+    return info;
+  }
+}
+
+/** Thrown by validateGraph's callers (compileGraph) when a graph has issues. */
+export class GraphInvalidError extends EngineError {
+  constructor(readonly issues: GraphIssue[]) {
+    super(
+      'GRAPH_INVALID',
+      `Graph is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      undefined,
+      issues,
+    );
+  }
+}
+
+/** A tool throws this to say retrying cannot help (bad input, permission denied...). */
+export class NonRetryableError extends Error {
+  override readonly name = 'NonRetryableError';
+  readonly retryable = false;
+}
+
+export function isNonRetryable(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { retryable?: unknown }).retryable === false
+  );
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,97 @@
+import type { ErrorInfo } from './errors.js';
+import type { Patch, State } from './graph.js';
+
+/**
+ * Every step of a run is one event. `seq` starts at 1 and increases by one per event of a run;
+ * `at` is epoch milliseconds. The event log is the source of truth: replaying it (see
+ * `replayEvents`) rebuilds the executor's state, which is how runs resume after a crash.
+ */
+interface Base<T extends string, D> {
+  runId: string;
+  seq: number;
+  at: number;
+  type: T;
+  data: D;
+}
+interface NodeBase<T extends string, D> extends Base<T, D> {
+  nodeId: string;
+  /** 1-based attempt within this activation of the node. */
+  attempt: number;
+}
+
+export type SkipReason = 'dead_path' | 'loop_limit' | 'cancelled' | 'run_failed';
+
+export type RunStartedEvent = Base<'RUN_STARTED', { input: State; state: State }>;
+export type NodeStartedEvent = NodeBase<'NODE_STARTED', { iteration: number }>;
+/** `taken` lists the indices (into graph.edges) of the outgoing edges this completion took. */
+export type NodeSucceededEvent = NodeBase<
+  'NODE_SUCCEEDED',
+  { iteration: number; patch: Patch; durationMs: number; taken: number[] }
+>;
+export type NodeFailedEvent = NodeBase<
+  'NODE_FAILED',
+  { iteration: number; error: ErrorInfo; durationMs: number }
+>;
+export type NodeRetryingEvent = NodeBase<
+  'NODE_RETRYING',
+  { iteration: number; error: ErrorInfo; delayMs: number; nextAttempt: number }
+>;
+export type NodeSkippedEvent = NodeBase<'NODE_SKIPPED', { reason: SkipReason }>;
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogEvent = Base<'LOG', { level: LogLevel; message: string; fields?: unknown }> & {
+  nodeId?: string;
+  attempt?: number;
+};
+export type CustomEvent = Base<'CUSTOM', { name: string; payload?: unknown }> & {
+  nodeId?: string;
+  attempt?: number;
+};
+export type RunSucceededEvent = Base<'RUN_SUCCEEDED', { state: State }>;
+export type RunFailedEvent = Base<'RUN_FAILED', { error: ErrorInfo; state: State }>;
+export type RunCancelledEvent = Base<'RUN_CANCELLED', { reason?: string; state: State }>;
+
+export type RunEvent =
+  | RunStartedEvent
+  | NodeStartedEvent
+  | NodeSucceededEvent
+  | NodeFailedEvent
+  | NodeRetryingEvent
+  | NodeSkippedEvent
+  | LogEvent
+  | CustomEvent
+  | RunSucceededEvent
+  | RunFailedEvent
+  | RunCancelledEvent;
+
+export type RunEventType = RunEvent['type'];
+
+export const RUN_EVENT_TYPES: readonly RunEventType[] = [
+  'RUN_STARTED',
+  'NODE_STARTED',
+  'NODE_SUCCEEDED',
+  'NODE_FAILED',
+  'NODE_RETRYING',
+  'NODE_SKIPPED',
+  'LOG',
+  'CUSTOM',
+  'RUN_SUCCEEDED',
+  'RUN_FAILED',
+  'RUN_CANCELLED',
+];
+
+export const TERMINAL_EVENT_TYPES: ReadonlySet<RunEventType> = new Set([
+  'RUN_SUCCEEDED',
+  'RUN_FAILED',
+  'RUN_CANCELLED',
+]);
+
+/** Port: where the executor sends events, in seq order. Must not throw; must be fast (buffer). */
+export interface EventSink {
+  emit(event: RunEvent): void;
+}
+
+/** An in-memory sink for tests and the in-memory benchmark. */
+export function createMemorySink(): EventSink & { events: RunEvent[] } {
+  const events: RunEvent[] = [];
+  return { events, emit: (e) => void events.push(e) };
+}

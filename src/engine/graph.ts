@@ -1,0 +1,77 @@
+/**
+ * The graph model: plain data, storable as JSON. See src/engine/EXECUTOR.md for run semantics.
+ */
+
+/** How concurrent and successive patches to one state key combine. */
+export type ReducerName = 'replace' | 'append' | 'merge' | 'sum' | 'max' | 'min';
+
+export const REDUCER_NAMES: readonly ReducerName[] = [
+  'replace',
+  'append',
+  'merge',
+  'sum',
+  'max',
+  'min',
+];
+
+/** Per-node retry policy. Delay before attempt n+1 = min(maxDelayMs, initialDelayMs * backoff^(n-1)) with full jitter. */
+export interface RetryPolicy {
+  /** Total attempts including the first; 1 means no retry. */
+  maxAttempts: number;
+  initialDelayMs?: number;
+  backoff?: number;
+  maxDelayMs?: number;
+  /** Randomise each delay in [delay/2, delay]. Default true. */
+  jitter?: boolean;
+}
+
+export type OnLimit = 'fail' | 'exit';
+
+export interface NodeDef {
+  id: string;
+  tool: string;
+  config?: Record<string, unknown>;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  /** How many times this node may run in one run; required on some node of every cycle. */
+  maxIterations?: number;
+  /** What passing maxIterations does: fail the run (default) or skip the node, leaving the loop. */
+  onLimit?: OnLimit;
+}
+
+export interface EdgeDef {
+  from: string;
+  to: string;
+  /** A CEL expression over `state` (and `input`); the edge is taken when it is true. */
+  when?: string;
+}
+
+export interface StateKeyDef {
+  reducer: ReducerName;
+  /** Initial value when the run input does not set the key. */
+  default?: unknown;
+}
+
+export interface RunLimits {
+  /** Most node executions (attempts count once per start) in one run. */
+  maxSteps?: number;
+  /** Wall-clock bound for the whole run. */
+  maxDurationMs?: number;
+}
+
+export interface GraphDef {
+  name: string;
+  description?: string;
+  nodes: NodeDef[];
+  edges: EdgeDef[];
+  entry: string;
+  state?: Record<string, StateKeyDef>;
+  limits?: RunLimits;
+}
+
+/** The shared JSON state of a run. */
+export type State = Record<string, unknown>;
+/** What a tool returns: keys to fold into the state with their reducers. */
+export type Patch = Record<string, unknown>;
+
+export const DEFAULT_MAX_STEPS = 10_000;

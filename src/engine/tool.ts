@@ -1,0 +1,48 @@
+import type { LogLevel } from './events.js';
+import type { Patch, State } from './graph.js';
+
+/** What a tool's `run` receives. */
+export interface ToolContext<C = unknown> {
+  /** The run's state when the node started. Read-only: return a patch instead. */
+  readonly state: Readonly<State>;
+  /** The node's config, parsed (defaults applied) by the tool's schema. */
+  readonly config: C;
+  /** Aborted on timeout or cancellation; pass it to fetch, timers and child work. */
+  readonly signal: AbortSignal;
+  /** 1-based attempt of this activation. */
+  readonly attempt: number;
+  /** How many times this node has run in this run, this one included (1-based). */
+  readonly iteration: number;
+  readonly runId: string;
+  readonly nodeId: string;
+  /** `${runId}:${nodeId}:${iteration}`: the same across retries and resumes of one activation. */
+  readonly idempotencyKey: string;
+  /** Becomes a LOG event. */
+  log(message: string, fields?: unknown, level?: LogLevel): void;
+  /** Becomes a CUSTOM event, streamed to subscribers (progress, partial output...). */
+  emit(name: string, payload?: unknown): void;
+}
+
+/**
+ * A minimal schema port (zod satisfies it): the engine parses node config through it without
+ * depending on a schema library.
+ */
+export interface ConfigSchema<C> {
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: C }
+    | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+}
+
+export interface Tool<C = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly config: ConfigSchema<C>;
+  run(ctx: ToolContext<C>): Promise<Patch | undefined | void> | Patch | undefined | void;
+}
+
+/** Port: how the engine finds tools by name. The registry in src/tools implements it. */
+export interface ToolResolver {
+  get(name: string): Tool<unknown> | undefined;
+}
