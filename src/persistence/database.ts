@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as PgPrismaClient } from '../generated/postgresql/client/client.js';
+import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client/client.js';
+import { applyMigrations, type MigrationReport } from './migrate.js';
+
+export type DatabaseProvider = 'sqlite' | 'postgresql';
+
+/**
+ * The Prisma client type the code is written against. Both generated clients have the same
+ * models and API; the PostgreSQL one is used through this type (see openDatabase).
+ */
+export type Db = SqlitePrismaClient;
+
+export interface Database {
+  readonly provider: DatabaseProvider;
+  readonly url: string;
+  readonly prisma: Db;
+  readonly migrations: MigrationReport;
+  close(): Promise<void>;
+}
+
+export function providerOf(url: string): DatabaseProvider {
+  if (/^postgres(ql)?:\/\//i.test(url)) return 'postgresql';
+  if (url.startsWith('file:') || url === ':memory:') return 'sqlite';
+  throw new Error(
+    `Unsupported DATABASE_URL "${url.replace(/\/\/[^@]*@/, '//***@')}": use file:./path.db (SQLite) or postgresql://...`,
+  );
+}
+
+/** SQLite file path of a `file:` URL, resolved against the working directory. */
+export function sqlitePath(url: string): string {
+  if (url === ':memory:' || url === 'file::memory:') return ':memory:';
+  const path = url.replace(/^file:/, '').replace(/\?.*$/, '');
+  return resolve(path);
+}
+
+export interface OpenOptions {
+  /** Milliseconds a SQLite statement waits for a lock held by another process. */
+  busyTimeoutMs?: number;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+/** Opens the database, applies pending migrations, and returns the Prisma client. */
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  const provider = providerOf(url);
+  const migrations = await applyMigrations(provider, url);
+  if (provider === 'sqlite') {
+    const path = sqlitePath(url);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const adapter = new PrismaBetterSqlite3(
+      { url: path, timeout: options.busyTimeoutMs ?? 10_000 },
+      { timestampFormat: 'unixepoch-ms' },
+    );
+    const prisma = new SqlitePrismaClient({ adapter });
+    // WAL lets readers (GraphQL queries, subscriptions replaying events) run beside the one
+    // writer; NORMAL sync is durable against a process crash (what resume relies on).
+    await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+    await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+    return { provider, url, prisma, migrations, close: () => prisma.$disconnect() };
+  }
+  const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
+  // Same models, same API: the PostgreSQL client is used through the SQLite client's type.
+  const prisma = new PgPrismaClient({ adapter }) as unknown as Db;
+  return { provider, url, prisma, migrations, close: () => prisma.$disconnect() };
+}
