@@ -1,0 +1,68 @@
+/**
+ * The shape of a GraphDef, checked with zod at the edge (saving a graph). Semantic checks
+ * (unknown tools, cycles, conditions...) live in validate.ts.
+ */
+import { z } from 'zod';
+import { MAX_CONDITION_LENGTH } from './condition.js';
+
+export const MAX_NODES = 500;
+export const MAX_EDGES = 2_000;
+export const MAX_STATE_KEYS = 500;
+export const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+
+const id = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .regex(
+      ID_PATTERN,
+      `${what} must start with a letter or _ and contain only letters, digits, _ or - (max 64)`,
+    );
+
+export const retryPolicySchema = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(100),
+  initialDelayMs: z.number().min(0).optional(),
+  backoff: z.number().min(1).optional(),
+  maxDelayMs: z.number().min(0).optional(),
+  jitter: z.boolean().optional(),
+});
+
+export const nodeDefSchema = z.strictObject({
+  id: id('Node id'),
+  tool: id('Tool name'),
+  config: z.record(z.string(), z.unknown()).optional(),
+  retry: retryPolicySchema.optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  maxIterations: z.number().int().min(1).max(100_000).optional(),
+  onLimit: z.enum(['fail', 'exit']).optional(),
+});
+
+export const edgeDefSchema = z.strictObject({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  when: z.string().max(MAX_CONDITION_LENGTH).optional(),
+});
+
+/** The reducer is checked in validate.ts (UNKNOWN_REDUCER), so any string passes here. */
+export const stateKeyDefSchema = z.strictObject({
+  reducer: z.string(),
+  default: z.unknown().optional(),
+});
+
+export const runLimitsSchema = z.strictObject({
+  maxSteps: z.number().int().positive().optional(),
+  maxDurationMs: z.number().int().positive().optional(),
+});
+
+export const graphDefSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  description: z.string().max(10_000).optional(),
+  nodes: z.array(nodeDefSchema).min(1).max(MAX_NODES),
+  edges: z.array(edgeDefSchema).max(MAX_EDGES),
+  entry: z.string(),
+  state: z
+    .record(z.string(), stateKeyDefSchema)
+    .refine((s) => Object.keys(s).length <= MAX_STATE_KEYS, `At most ${MAX_STATE_KEYS} state keys`)
+    .optional(),
+  limits: runLimitsSchema.optional(),
+});
