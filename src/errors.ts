@@ -1,0 +1,27 @@
+/**
+ * Errors the API shows to clients, with a stable code (`extensions.code` in GraphQL).
+ * Anything that is not an AppError or an EngineError is masked at the edge and logged.
+ */
+export type AppErrorCode =
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'GRAPH_INVALID'
+  | 'GRAPH_NAME_TAKEN'
+  | 'GRAPH_HAS_ACTIVE_RUNS'
+  | 'RUN_NOT_ACTIVE'
+  | 'SHUTTING_DOWN';
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export function notFound(what: string, id: string): AppError {
+  return new AppError('NOT_FOUND', `${what} "${id}" does not exist.`, { id });
+}

@@ -1,0 +1,198 @@
+import type { RunEvent } from '../engine/index.js';
+import type {
+  ClaimedRun,
+  CommitBatch,
+  GraphVersionRecord,
+  NewRun,
+  NodeRow,
+  RunPatch,
+  RunRecord,
+  RunStore,
+} from '../runs/types.js';
+import type { Database } from './database.js';
+import { toGraphVersionRecord, toRunEvent, toRunRecord } from './records.js';
+import { chunk, dialectFor, type SqlDialect, valuesList } from './sql-dialect.js';
+
+const TX = { maxWait: 30_000, timeout: 60_000 };
+const EVENT_TYPES = ['text', 'int', 'text', 'text', 'int', 'timestamp', 'json'] as const;
+const NODE_TYPES = [
+  'text',
+  'text',
+  'int',
+  'text',
+  'int',
+  'timestamp',
+  'timestamp',
+  'int',
+  'json',
+] as const;
+const RUN_TYPES = ['text', 'int', 'text', 'json', 'json', 'timestamp', 'timestamp'] as const;
+
+/**
+ * RunStore over Prisma. Reads use the Prisma API; the hot write path (group commit of events)
+ * uses multi-row SQL through `$executeRawUnsafe` inside one interactive transaction. Every write
+ * goes through `$transaction`, which on SQLite is the adapter's single writer lock: no
+ * SQLITE_BUSY between concurrent runs of one process.
+ */
+export function createPrismaRunStore(db: Database): RunStore {
+  const { prisma } = db;
+  const d = dialectFor(db.provider);
+  const tx = <T>(fn: (client: typeof prisma) => Promise<T>) =>
+    prisma.$transaction((t) => fn(t as typeof prisma), TX);
+
+  return {
+    async createRun(run: NewRun) {
+      const row = await tx((t) =>
+        t.run.create({
+          data: {
+            id: run.id,
+            graphId: run.graphId,
+            graphVersionId: run.graphVersionId,
+            status: 'QUEUED',
+            input: run.input as object,
+            owner: run.owner,
+            heartbeatAt: new Date(),
+          },
+        }),
+      );
+      return toRunRecord(row);
+    },
+
+    async getRun(id) {
+      const row = await prisma.run.findUnique({ where: { id } });
+      return row ? toRunRecord(row) : null;
+    },
+
+    async getGraphVersion(id) {
+      const row = await prisma.graphVersion.findUnique({ where: { id } });
+      return row ? toGraphVersionRecord(row) : null;
+    },
+
+    async commit(batch: CommitBatch) {
+      if (batch.events.length === 0 && batch.runs.length === 0 && batch.nodes.length === 0) return;
+      await tx(async (t) => {
+        for (const part of chunk(batch.events, EVENT_TYPES.length, d)) {
+          await t.$executeRawUnsafe(insertEventsSql(d, part.length), ...eventParams(d, part));
+        }
+        for (const part of chunk(batch.nodes, NODE_TYPES.length, d)) {
+          await t.$executeRawUnsafe(upsertNodesSql(d, part.length), ...nodeParams(d, part));
+        }
+        for (const part of chunk(batch.runs, RUN_TYPES.length, d)) {
+          await t.$executeRawUnsafe(updateRunsSql(d, part.length), ...runParams(d, part));
+        }
+      });
+    },
+
+    async listEvents(runId, afterSeq, limit) {
+      const rows = await prisma.runEvent.findMany({
+        where: { runId, seq: { gt: afterSeq } },
+        orderBy: { seq: 'asc' },
+        take: limit,
+      });
+      return rows.map(toRunEvent);
+    },
+
+    async claimOrphans(owner, staleBefore, limit) {
+      const lock = d.provider === 'postgresql' ? 'FOR UPDATE SKIP LOCKED' : '';
+      const now = Date.now();
+      const rows = await tx((t) =>
+        t.$queryRawUnsafe<Array<{ id: string }>>(
+          `UPDATE "Run" SET "owner" = ${d.param(1, 'text')}, "heartbeatAt" = ${d.param(2, 'timestamp')}
+           WHERE "id" IN (
+             SELECT "id" FROM "Run"
+             WHERE "status" IN ('QUEUED', 'RUNNING', 'WAITING')
+               AND ("owner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < ${d.param(3, 'timestamp')})
+             ORDER BY "createdAt" LIMIT ${d.param(4, 'int')} ${lock}
+           ) RETURNING "id"`,
+          owner,
+          d.time(now),
+          d.time(staleBefore.getTime()),
+          limit,
+        ),
+      );
+      if (rows.length === 0) return [];
+      const runs = await prisma.run.findMany({
+        where: { id: { in: rows.map((r) => r.id) } },
+        include: { graphVersion: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      return runs.map(
+        (r): ClaimedRun => ({ run: toRunRecord(r), version: toGraphVersionRecord(r.graphVersion) }),
+      );
+    },
+
+    async heartbeat(owner, now) {
+      await tx((t) =>
+        t.run.updateMany({
+          where: { owner, status: { in: ['QUEUED', 'RUNNING', 'WAITING'] } },
+          data: { heartbeatAt: now },
+        }),
+      );
+    },
+
+    async release(owner) {
+      await tx((t) =>
+        t.run.updateMany({
+          where: { owner, status: { in: ['QUEUED', 'RUNNING', 'WAITING'] } },
+          data: { owner: null },
+        }),
+      );
+    },
+  };
+}
+
+function insertEventsSql(d: SqlDialect, rows: number): string {
+  return `INSERT INTO "RunEvent" ("runId", "seq", "type", "nodeId", "attempt", "at", "data") VALUES ${valuesList(d, rows, EVENT_TYPES)}`;
+}
+
+function eventParams(d: SqlDialect, events: readonly RunEvent[]): unknown[] {
+  const params: unknown[] = [];
+  for (const e of events) {
+    const node = e as { nodeId?: string; attempt?: number };
+    params.push(e.runId, e.seq, e.type, node.nodeId ?? null, node.attempt ?? null, d.time(e.at));
+    params.push(d.json(e.data));
+  }
+  return params;
+}
+
+function upsertNodesSql(d: SqlDialect, rows: number): string {
+  return `INSERT INTO "NodeExecution" ("runId", "nodeId", "iteration", "status", "attempts", "startedAt", "finishedAt", "durationMs", "error")
+    VALUES ${valuesList(d, rows, NODE_TYPES)}
+    ON CONFLICT ("runId", "nodeId", "iteration") DO UPDATE SET
+      "status" = excluded."status", "attempts" = excluded."attempts",
+      "startedAt" = COALESCE("NodeExecution"."startedAt", excluded."startedAt"),
+      "finishedAt" = excluded."finishedAt", "durationMs" = excluded."durationMs",
+      "error" = excluded."error"`;
+}
+
+function nodeParams(d: SqlDialect, rows: readonly NodeRow[]): unknown[] {
+  const params: unknown[] = [];
+  for (const n of rows) {
+    params.push(n.runId, n.nodeId, n.iteration, n.status, n.attempts);
+    params.push(d.time(n.startedAt), d.time(n.finishedAt), n.durationMs, d.json(n.error));
+  }
+  return params;
+}
+
+function updateRunsSql(d: SqlDialect, rows: number): string {
+  return `WITH v ("id", "lastSeq", "status", "state", "error", "startedAt", "finishedAt") AS (VALUES ${valuesList(d, rows, RUN_TYPES)})
+    UPDATE "Run" SET
+      "lastSeq" = CASE WHEN v."lastSeq" > "Run"."lastSeq" THEN v."lastSeq" ELSE "Run"."lastSeq" END,
+      "status" = COALESCE(v."status", "Run"."status"),
+      "state" = COALESCE(v."state", "Run"."state"),
+      "error" = COALESCE(v."error", "Run"."error"),
+      "startedAt" = COALESCE("Run"."startedAt", v."startedAt"),
+      "finishedAt" = COALESCE(v."finishedAt", "Run"."finishedAt")
+    FROM v WHERE "Run"."id" = v."id"`;
+}
+
+function runParams(d: SqlDialect, rows: readonly RunPatch[]): unknown[] {
+  const params: unknown[] = [];
+  for (const r of rows) {
+    params.push(r.id, r.lastSeq, r.status ?? null, d.json(r.state), d.json(r.error));
+    params.push(d.time(r.startedAt ?? null), d.time(r.finishedAt ?? null));
+  }
+  return params;
+}
+
+export type { GraphVersionRecord, RunRecord };

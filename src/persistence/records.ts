@@ -1,0 +1,46 @@
+import type { ErrorInfo, GraphDef, RunEvent, State } from '../engine/index.js';
+import type {
+  GraphVersion as GraphVersionRow,
+  RunEvent as RunEventRow,
+  Run as RunRow,
+} from '../generated/sqlite/client/client.js';
+import type { GraphVersionRecord, RunRecord, RunStatus } from '../runs/types.js';
+
+/** Row -> record mappers shared by the stores (Prisma has already parsed JSON columns). */
+export function toRunRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    graphId: row.graphId,
+    graphVersionId: row.graphVersionId,
+    status: row.status as RunStatus,
+    input: (row.input ?? {}) as State,
+    state: (row.state ?? null) as State | null,
+    error: (row.error ?? null) as ErrorInfo | null,
+    lastSeq: row.lastSeq,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+export function toGraphVersionRecord(row: GraphVersionRow): GraphVersionRecord {
+  return {
+    id: row.id,
+    graphId: row.graphId,
+    version: row.version,
+    definition: row.definition as unknown as GraphDef,
+  };
+}
+
+export function toRunEvent(row: RunEventRow): RunEvent {
+  const event: Record<string, unknown> = {
+    runId: row.runId,
+    seq: row.seq,
+    at: row.at.getTime(),
+    type: row.type,
+    data: row.data,
+  };
+  if (row.nodeId !== null) event.nodeId = row.nodeId;
+  if (row.attempt !== null) event.attempt = row.attempt;
+  return event as unknown as RunEvent;
+}

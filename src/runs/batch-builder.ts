@@ -1,0 +1,149 @@
+import { assertNever, type RunEvent } from '../engine/index.js';
+import type { CommitBatch, NodeRow, RunPatch } from './types.js';
+
+interface RunTrack {
+  /** nodeId -> iteration currently running (between NODE_STARTED and its outcome). */
+  running: Map<string, number>;
+  /** nodeId -> highest iteration seen. */
+  lastIteration: Map<string, number>;
+  rows: Map<string, NodeRow>;
+}
+
+/**
+ * Folds events into what one commit writes: the events themselves, one patch per run and the
+ * current row of every node execution they touched. Keeps a little per-run memory (node rows of
+ * active runs) so each row is written whole; a run's memory goes with its terminal event.
+ */
+export class BatchBuilder {
+  private readonly tracks = new Map<string, RunTrack>();
+  private events: RunEvent[] = [];
+  private runs = new Map<string, RunPatch>();
+  private nodes = new Map<string, NodeRow>();
+
+  get size(): number {
+    return this.events.length;
+  }
+
+  add(e: RunEvent): void {
+    this.events.push(e);
+    let patch = this.runs.get(e.runId);
+    if (!patch) {
+      patch = { id: e.runId, lastSeq: e.seq };
+      this.runs.set(e.runId, patch);
+    } else if (e.seq > patch.lastSeq) patch.lastSeq = e.seq;
+
+    switch (e.type) {
+      case 'RUN_STARTED':
+        patch.status = 'RUNNING';
+        patch.startedAt = e.at;
+        break;
+      case 'NODE_STARTED': {
+        const track = this.track(e.runId);
+        track.running.set(e.nodeId, e.data.iteration);
+        if ((track.lastIteration.get(e.nodeId) ?? 0) < e.data.iteration)
+          track.lastIteration.set(e.nodeId, e.data.iteration);
+        const row = this.row(track, e.runId, e.nodeId, e.data.iteration);
+        row.status = 'RUNNING';
+        row.attempts = e.attempt;
+        row.startedAt ??= e.at;
+        break;
+      }
+      case 'NODE_RETRYING': {
+        const row = this.row(this.track(e.runId), e.runId, e.nodeId, e.data.iteration);
+        row.status = 'RETRYING';
+        row.error = e.data.error;
+        break;
+      }
+      case 'NODE_SUCCEEDED':
+      case 'NODE_FAILED': {
+        const track = this.track(e.runId);
+        track.running.delete(e.nodeId);
+        const row = this.row(track, e.runId, e.nodeId, e.data.iteration);
+        row.status = e.type === 'NODE_SUCCEEDED' ? 'SUCCEEDED' : 'FAILED';
+        row.attempts = e.attempt;
+        row.finishedAt = e.at;
+        row.durationMs = Math.round(e.data.durationMs);
+        row.error = e.type === 'NODE_FAILED' ? e.data.error : null;
+        break;
+      }
+      case 'NODE_SKIPPED': {
+        const track = this.track(e.runId);
+        const running = track.running.get(e.nodeId);
+        const iteration = running ?? (track.lastIteration.get(e.nodeId) ?? 0) + 1;
+        track.running.delete(e.nodeId);
+        track.lastIteration.set(e.nodeId, iteration);
+        const row = this.row(track, e.runId, e.nodeId, iteration);
+        row.status = 'SKIPPED';
+        row.finishedAt = e.at;
+        break;
+      }
+      case 'LOG':
+      case 'CUSTOM':
+        break;
+      case 'RUN_SUCCEEDED':
+      case 'RUN_CANCELLED':
+        patch.status = e.type === 'RUN_SUCCEEDED' ? 'SUCCEEDED' : 'CANCELLED';
+        patch.state = e.data.state;
+        patch.finishedAt = e.at;
+        this.tracks.delete(e.runId);
+        break;
+      case 'RUN_FAILED':
+        patch.status = 'FAILED';
+        patch.state = e.data.state;
+        patch.error = e.data.error;
+        patch.finishedAt = e.at;
+        this.tracks.delete(e.runId);
+        break;
+      default:
+        assertNever(e, 'run event');
+    }
+  }
+
+  /** Hands over what was added since the last take. */
+  take(): CommitBatch {
+    const batch: CommitBatch = {
+      events: this.events,
+      runs: [...this.runs.values()],
+      nodes: [...this.nodes.values()].map((r) => ({ ...r })),
+    };
+    this.events = [];
+    this.runs = new Map();
+    this.nodes = new Map();
+    return batch;
+  }
+
+  /** Forgets a run's node memory (its execution stopped without a terminal event). */
+  forget(runId: string): void {
+    this.tracks.delete(runId);
+  }
+
+  private track(runId: string): RunTrack {
+    let t = this.tracks.get(runId);
+    if (!t) {
+      t = { running: new Map(), lastIteration: new Map(), rows: new Map() };
+      this.tracks.set(runId, t);
+    }
+    return t;
+  }
+
+  private row(track: RunTrack, runId: string, nodeId: string, iteration: number): NodeRow {
+    const key = `${nodeId}\u0000${iteration}`;
+    let row = track.rows.get(key);
+    if (!row) {
+      row = {
+        runId,
+        nodeId,
+        iteration,
+        status: 'RUNNING',
+        attempts: 0,
+        startedAt: null,
+        finishedAt: null,
+        durationMs: null,
+        error: null,
+      };
+      track.rows.set(key, row);
+    }
+    this.nodes.set(`${runId}\u0000${key}`, row);
+    return row;
+  }
+}

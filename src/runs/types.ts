@@ -1,0 +1,103 @@
+import type { ErrorInfo, GraphDef, RunEvent, State } from '../engine/index.js';
+
+export type RunStatus = 'QUEUED' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'QUEUED',
+  'RUNNING',
+  'WAITING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+];
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING'];
+
+export type NodeStatus = 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+
+export interface RunRecord {
+  id: string;
+  graphId: string;
+  graphVersionId: string;
+  status: RunStatus;
+  input: State;
+  state: State | null;
+  error: ErrorInfo | null;
+  lastSeq: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface GraphVersionRecord {
+  id: string;
+  graphId: string;
+  version: number;
+  definition: GraphDef;
+}
+
+/** Changes to one run row, derived from a batch of its events. */
+export interface RunPatch {
+  id: string;
+  lastSeq: number;
+  status?: RunStatus;
+  state?: State;
+  error?: ErrorInfo | null;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+/** One node-execution row as it stands after a batch of events. */
+export interface NodeRow {
+  runId: string;
+  nodeId: string;
+  iteration: number;
+  status: NodeStatus;
+  attempts: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  durationMs: number | null;
+  error: ErrorInfo | null;
+}
+
+/** What one group commit writes: in one transaction, all or nothing. */
+export interface CommitBatch {
+  events: RunEvent[];
+  runs: RunPatch[];
+  nodes: NodeRow[];
+}
+
+export interface NewRun {
+  id: string;
+  graphId: string;
+  graphVersionId: string;
+  input: State;
+  owner: string;
+}
+
+/** A run a process has taken over, with what it needs to resume it. */
+export interface ClaimedRun {
+  run: RunRecord;
+  version: GraphVersionRecord;
+}
+
+/**
+ * Port: the run service's storage. src/persistence implements it for SQLite and PostgreSQL; a
+ * shared conformance suite (tests/persistence/run-store.spec.ts) holds both to it.
+ */
+export interface RunStore {
+  createRun(run: NewRun): Promise<RunRecord>;
+  getRun(id: string): Promise<RunRecord | null>;
+  getGraphVersion(id: string): Promise<GraphVersionRecord | null>;
+  /** Stores events (unique per runId+seq), run patches and node rows in one transaction. */
+  commit(batch: CommitBatch): Promise<void>;
+  /** Events of a run with seq > afterSeq, in seq order, at most `limit`. */
+  listEvents(runId: string, afterSeq: number, limit: number): Promise<RunEvent[]>;
+  /**
+   * Takes over active runs whose owner stopped heartbeating before `staleBefore` (or that have
+   * no owner). Two processes never claim the same run.
+   */
+  claimOrphans(owner: string, staleBefore: Date, limit: number): Promise<ClaimedRun[]>;
+  /** Marks the owner's active runs alive. */
+  heartbeat(owner: string, now: Date): Promise<void>;
+  /** Gives up the owner's active runs so the next process resumes them at once. */
+  release(owner: string): Promise<void>;
+}
