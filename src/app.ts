@@ -1,0 +1,112 @@
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { exampleGraphs } from './examples/index.js';
+import type { GraphDef } from './engine/index.js';
+import { createGraphService, type GraphService } from './graphs/graph-service.js';
+import { createConsoleLogger, type Logger } from './logger.js';
+import { type Database, openDatabase } from './persistence/database.js';
+import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
+import { createPrismaRunStore } from './persistence/prisma-run-store.js';
+import { createRunBus, type RunBus } from './pubsub/run-bus.js';
+import { createRunService, type RunService } from './runs/run-service.js';
+import type { RunStore } from './runs/types.js';
+import { getSchema } from './schema/index.js';
+import { createHttpServer, type HttpServer } from './server/create-server.js';
+import { createBuiltinRegistry } from './tools/index.js';
+
+export const VERSION = '0.1.0';
+
+export interface App {
+  config: Config;
+  db: Database;
+  yoga: HttpServer['yoga'];
+  http: HttpServer['http'];
+  graphs: GraphService;
+  runs: RunService;
+  store: RunStore;
+  bus: RunBus;
+  logger: Logger;
+  /** Listens (port 0 picks a free one), resumes orphaned runs, starts heartbeats. */
+  start(port?: number): Promise<{ port: number; url: string }>;
+  /** SIGTERM path: stop taking runs, close subscriptions, store what is buffered. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  examples?: readonly GraphDef[];
+  owner?: string;
+}
+
+/** The composition root: the only module that knows every layer. */
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createConsoleLogger(config.logLevel);
+  const db = await openDatabase(config.databaseUrl);
+  if (db.migrations.applied.length > 0)
+    logger.info('applied migrations', { migrations: db.migrations.applied });
+  const tools = createBuiltinRegistry();
+  const store = createPrismaRunStore(db);
+  const graphStore = createPrismaGraphStore(db);
+  const bus = createRunBus();
+  const graphs = createGraphService(graphStore, tools);
+  const runs = createRunService({
+    store,
+    graphs: graphStore,
+    tools,
+    bus,
+    logger,
+    maxConcurrentRuns: config.maxConcurrentRuns,
+    leaseMs: config.runLeaseMs,
+    ...(options.owner ? { owner: options.owner } : {}),
+  });
+  if (config.seedExamples) {
+    const created = await graphs.ensureExamples(options.examples ?? exampleGraphs);
+    if (created.length > 0) logger.info('created example graphs', { graphs: created });
+  }
+  const server = createHttpServer({
+    schema: getSchema(),
+    context: {
+      prisma: db.prisma,
+      provider: db.provider,
+      version: VERSION,
+      startedAt: new Date(),
+      graphs,
+      runs,
+      store,
+      bus,
+      tools,
+    },
+    logger,
+    devErrors: config.devErrors,
+  });
+
+  let started = false;
+  return {
+    config,
+    db,
+    yoga: server.yoga,
+    http: server.http,
+    graphs,
+    runs,
+    store,
+    bus,
+    logger,
+    async start(port = config.port) {
+      await new Promise<void>((resolve, reject) => {
+        server.http.once('error', reject);
+        server.http.listen(port, config.host, () => resolve());
+      });
+      started = true;
+      // SQLite is single-process: every active run in the file is ours to resume.
+      await runs.resumeOrphans(db.provider === 'sqlite');
+      runs.startBackground();
+      const actual = (server.http.address() as AddressInfo).port;
+      return { port: actual, url: `http://${config.host}:${actual}/graphql` };
+    },
+    async stop() {
+      await runs.shutdown(config.shutdownGraceMs);
+      if (started) await server.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { GraphQLError } from 'graphql';
+import { EngineError } from '../engine/index.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Yoga's maskError: known errors (AppError, EngineError) become GraphQL errors with a stable
+ * `extensions.code` (and `extensions.issues` for GRAPH_INVALID); anything else is logged with its
+ * stack and masked as "Unexpected error." unless the server runs with dev errors on.
+ */
+export function createMaskError(logger: Logger) {
+  return (error: unknown, message: string, isDev?: boolean): Error => {
+    const graphqlError = error instanceof GraphQLError ? error : null;
+    const original = graphqlError ? graphqlError.originalError : error;
+    const base = {
+      nodes: graphqlError?.nodes,
+      path: graphqlError?.path,
+      source: graphqlError?.source,
+      positions: graphqlError?.positions,
+    };
+    if (original instanceof AppError) {
+      return new GraphQLError(original.message, {
+        ...base,
+        extensions: { ...(original.details ?? {}), code: original.code },
+      });
+    }
+    if (original instanceof EngineError) {
+      const extensions: Record<string, unknown> = { code: original.code };
+      if (original.code === 'GRAPH_INVALID') extensions.issues = original.details;
+      else if (original.details !== undefined) extensions.details = original.details;
+      if (original.nodeId) extensions.nodeId = original.nodeId;
+      return new GraphQLError(original.message, { ...base, extensions });
+    }
+    // Errors graphql-js made itself (parse, validation, bad variables) are the client's and safe.
+    if (graphqlError && !(original instanceof Error)) {
+      if (graphqlError.extensions.code) return graphqlError;
+      return new GraphQLError(graphqlError.message, {
+        ...base,
+        extensions: { ...graphqlError.extensions, code: 'BAD_USER_INPUT' },
+      });
+    }
+    if (original instanceof GraphQLError) return original;
+    logger.error('unexpected error in a GraphQL operation', { err: original, path: graphqlError?.path });
+    return new GraphQLError(isDev ? ((original as Error)?.message ?? message) : message, {
+      ...base,
+      extensions: {
+        code: 'INTERNAL_SERVER_ERROR',
+        ...(isDev ? { stack: (original as Error)?.stack } : {}),
+      },
+    });
+  };
+}

@@ -1,0 +1,111 @@
+import type { GraphDef, NodeDef, ReducerName, StateKeyDef } from '../engine/index.js';
+import { builder } from './builder.js';
+
+export const ReducerEnum = builder.enumType('Reducer', {
+  description: 'How patches to one state key combine.',
+  values: {
+    REPLACE: { value: 'replace', description: 'The latest write wins; concurrent writes conflict.' },
+    APPEND: { value: 'append', description: 'Arrays concatenate.' },
+    MERGE: { value: 'merge', description: 'Objects merge shallowly.' },
+    SUM: { value: 'sum' },
+    MAX: { value: 'max' },
+    MIN: { value: 'min' },
+  } as const,
+});
+
+export const OnLimitEnum = builder.enumType('OnLimit', {
+  description: 'What passing a node’s maxIterations does.',
+  values: {
+    FAIL: { value: 'fail', description: 'Fail the run with LOOP_LIMIT_EXCEEDED.' },
+    EXIT: { value: 'exit', description: 'Skip the node, leaving the loop.' },
+  } as const,
+});
+
+const RetryInput = builder.inputType('RetryInput', {
+  fields: (t) => ({
+    maxAttempts: t.int({ required: true, description: 'Attempts in all, the first included.' }),
+    initialDelayMs: t.int(),
+    backoff: t.float({ description: 'Multiplier between delays, e.g. 2.' }),
+    maxDelayMs: t.int(),
+    jitter: t.boolean(),
+  }),
+});
+
+const NodeInput = builder.inputType('NodeInput', {
+  fields: (t) => ({
+    id: t.string({ required: true }),
+    tool: t.string({ required: true }),
+    config: t.field({ type: 'JSON' }),
+    retry: t.field({ type: RetryInput }),
+    timeoutMs: t.int(),
+    maxIterations: t.int(),
+    onLimit: t.field({ type: OnLimitEnum }),
+  }),
+});
+
+const EdgeInput = builder.inputType('EdgeInput', {
+  fields: (t) => ({
+    from: t.string({ required: true }),
+    to: t.string({ required: true }),
+    when: t.string({ description: 'A CEL condition over `state`, e.g. "state.score < 70".' }),
+  }),
+});
+
+const StateKeyInput = builder.inputType('StateKeyInput', {
+  fields: (t) => ({
+    key: t.string({ required: true }),
+    reducer: t.field({ type: ReducerEnum, defaultValue: 'replace' }),
+    default: t.field({ type: 'JSON' }),
+  }),
+});
+
+const LimitsInput = builder.inputType('LimitsInput', {
+  fields: (t) => ({ maxSteps: t.int(), maxDurationMs: t.int() }),
+});
+
+export const GraphInput = builder.inputType('GraphInput', {
+  description: 'A graph definition; the same shape the engine validates.',
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    description: t.string(),
+    nodes: t.field({ type: [NodeInput], required: true }),
+    edges: t.field({ type: [EdgeInput], required: true }),
+    entry: t.string({ required: true }),
+    state: t.field({ type: [StateKeyInput] }),
+    limits: t.field({ type: LimitsInput }),
+  }),
+});
+
+/** Drops null and undefined members: GraphQL's "not given" becomes the engine's "absent". */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== null && v !== undefined),
+  ) as T;
+}
+
+type GraphInputShape = typeof GraphInput.$inferInput;
+
+/** GraphInput -> GraphDef, the engine's model (validation happens in the graph service). */
+export function toGraphDef(input: GraphInputShape): GraphDef {
+  const def: GraphDef = {
+    name: input.name,
+    nodes: input.nodes.map((n) => {
+      const node = compact({ ...n, retry: n.retry ? compact(n.retry) : undefined }) as NodeDef;
+      return node;
+    }),
+    edges: input.edges.map((e) => compact(e) as GraphDef['edges'][number]),
+    entry: input.entry,
+  };
+  if (input.description) def.description = input.description;
+  if (input.state) {
+    const state: Record<string, StateKeyDef> = {};
+    for (const s of input.state) {
+      const key: StateKeyDef = { reducer: (s.reducer ?? 'replace') as ReducerName };
+      if (s.default !== null && s.default !== undefined) key.default = s.default;
+      state[s.key] = key;
+    }
+    def.state = state;
+  }
+  if (input.limits) def.limits = compact(input.limits) as GraphDef['limits'];
+  return def;
+}

@@ -1,0 +1,86 @@
+import type { GraphDef } from '../engine/index.js';
+import { builder } from './builder.js';
+import { GraphInput, toGraphDef } from './graph-input.js';
+
+export const GraphVersion = builder.prismaObject('GraphVersion', {
+  description: 'An immutable version of a graph; runs pin the version they started on.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    version: t.exposeInt('version'),
+    definition: t.field({ type: 'JSON', resolve: (v) => v.definition }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObject('Graph', {
+  description: 'A saved graph of tools. Saving it again creates a new version.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    latestVersion: t.exposeInt('latestVersion'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    definition: t.field({
+      type: 'JSON',
+      description: 'The definition of the latest version.',
+      select: {
+        versions: { select: { definition: true }, orderBy: { version: 'desc' }, take: 1 },
+      },
+      resolve: (g) => (g.versions[0]?.definition ?? null) as GraphDef | null,
+    }),
+    versions: t.relation('versions', { query: { orderBy: { version: 'desc' } } }),
+    runs: t.relatedConnection('runs', {
+      cursor: 'id',
+      query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  graph: t.prismaField({
+    type: 'Graph',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.graph.findUnique({ ...query, where: { id: String(args.id) } }),
+  }),
+  graphByName: t.prismaField({
+    type: 'Graph',
+    nullable: true,
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.graph.findUnique({ ...query, where: { name: args.name } }),
+  }),
+  graphs: t.prismaConnection({
+    type: 'Graph',
+    cursor: 'id',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.graph.findMany({ ...query, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createGraph: t.prismaField({
+    type: 'Graph',
+    args: { input: t.arg({ type: GraphInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const graph = await ctx.graphs.create(toGraphDef(args.input));
+      return ctx.prisma.graph.findUniqueOrThrow({ ...query, where: { id: graph.id } });
+    },
+  }),
+  updateGraph: t.prismaField({
+    type: 'Graph',
+    description: 'Saves a new version of the graph; runs already started keep theirs.',
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: GraphInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const graph = await ctx.graphs.update(String(args.id), toGraphDef(args.input));
+      return ctx.prisma.graph.findUniqueOrThrow({ ...query, where: { id: graph.id } });
+    },
+  }),
+  deleteGraph: t.boolean({
+    description: 'Deletes the graph with its versions and finished runs; refused while runs are active.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.graphs.delete(String(args.id)),
+  }),
+}));

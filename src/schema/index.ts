@@ -1,0 +1,27 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './scalars.js';
+import './health.js';
+import './tool.js';
+import './graph.js';
+import './run.js';
+import './run-event.js';
+
+builder.queryType({ description: 'Read graphs, runs, their events and the tools.' });
+builder.mutationType({ description: 'Save graphs, start and cancel runs.' });
+builder.subscriptionType({ description: 'Live run events over graphql-ws or SSE.' });
+
+let schema: GraphQLSchema | undefined;
+
+/** The executable schema, built once per process. */
+export function getSchema(): GraphQLSchema {
+  schema ??= builder.toSchema({ sortSchema: true });
+  return schema;
+}
+
+/** schema.graphql's content. */
+export function printSchemaSdl(): string {
+  return `${printSchema(lexicographicSortSchema(getSchema()))}\n`;
+}
+
+export type { Context } from './context.js';

@@ -1,0 +1,87 @@
+import { RUN_EVENT_TYPES, type RunEvent, TERMINAL_EVENT_TYPES } from '../engine/index.js';
+import { notFound } from '../errors.js';
+import type { RunEvent as RunEventRow } from '../generated/sqlite/client/client.js';
+import { builder } from './builder.js';
+import type { Context } from './context.js';
+
+export const RunEventTypeEnum = builder.enumType('RunEventType', { values: RUN_EVENT_TYPES });
+
+builder.prismaObject('RunEvent', {
+  description: 'One step of a run. seq starts at 1 and has no gaps within a run.',
+  fields: (t) => ({
+    runId: t.exposeID('runId'),
+    seq: t.exposeInt('seq'),
+    type: t.field({ type: RunEventTypeEnum, resolve: (e) => e.type as RunEvent['type'] }),
+    nodeId: t.exposeString('nodeId', { nullable: true }),
+    attempt: t.exposeInt('attempt', { nullable: true }),
+    at: t.expose('at', { type: 'DateTime' }),
+    data: t.field({
+      type: 'JSON',
+      description: 'Type-specific payload: the patch of NODE_SUCCEEDED, the error of NODE_FAILED...',
+      resolve: (e) => e.data,
+    }),
+  }),
+});
+
+function toRow(e: RunEvent): RunEventRow {
+  const node = e as { nodeId?: string; attempt?: number };
+  return {
+    runId: e.runId,
+    seq: e.seq,
+    type: e.type,
+    nodeId: node.nodeId ?? null,
+    attempt: node.attempt ?? null,
+    at: new Date(e.at),
+    data: e.data as RunEventRow['data'],
+  };
+}
+
+/**
+ * Every event after `afterSeq` exactly once and in order, whenever the client subscribes: the
+ * live subscription opens first (buffering), stored events are replayed, then live ones follow,
+ * skipping what the replay already gave. Events are published only after they are stored, so
+ * nothing falls between the two. Ends after the run's terminal event.
+ */
+export async function* runEventStream(
+  ctx: Context,
+  runId: string,
+  afterSeq: number,
+): AsyncGenerator<RunEventRow> {
+  const live = ctx.bus.subscribeEvents(runId);
+  try {
+    const run = await ctx.store.getRun(runId);
+    if (!run) throw notFound('Run', runId);
+    let last = afterSeq;
+    for (;;) {
+      const page = await ctx.store.listEvents(runId, last, 1_000);
+      for (const e of page) {
+        last = e.seq;
+        yield toRow(e);
+        if (TERMINAL_EVENT_TYPES.has(e.type)) return;
+      }
+      if (page.length < 1_000) break;
+    }
+    for await (const e of live) {
+      if (e.seq <= last) continue;
+      last = e.seq;
+      yield toRow(e);
+      if (TERMINAL_EVENT_TYPES.has(e.type)) return;
+    }
+  } finally {
+    await live.return();
+  }
+}
+
+builder.subscriptionField('runEvents', (t) =>
+  t.field({
+    type: 'RunEvent',
+    description:
+      'Stored events after afterSeq, then live ones as they happen; completes after the run ends. Reconnect with the last seq seen to resume without gaps or duplicates.',
+    args: {
+      runId: t.arg.id({ required: true }),
+      afterSeq: t.arg.int({ defaultValue: 0 }),
+    },
+    subscribe: (_root, args, ctx) => runEventStream(ctx, String(args.runId), args.afterSeq ?? 0),
+    resolve: (row) => row,
+  }),
+);

@@ -1,0 +1,142 @@
+import type { ErrorInfo } from '../engine/index.js';
+import { AppError } from '../errors.js';
+import { toRunRecord } from '../persistence/records.js';
+import { RUN_STATUSES, type RunStatus } from '../runs/types.js';
+import { builder } from './builder.js';
+
+export const RunStatusEnum = builder.enumType('RunStatus', {
+  values: RUN_STATUSES,
+});
+
+export const NodeStatusEnum = builder.enumType('NodeStatus', {
+  values: ['RUNNING', 'RETRYING', 'SUCCEEDED', 'FAILED', 'SKIPPED'] as const,
+});
+
+export const RunError = builder.objectRef<ErrorInfo>('RunError').implement({
+  description: 'Why a run or node failed: a stable code, a message saying how to fix it.',
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    message: t.exposeString('message'),
+    nodeId: t.exposeString('nodeId', { nullable: true }),
+    details: t.field({ type: 'JSON', nullable: true, resolve: (e) => e.details ?? null }),
+  }),
+});
+
+builder.prismaObject('NodeExecution', {
+  description: 'One activation (iteration) of a node in a run.',
+  fields: (t) => ({
+    nodeId: t.exposeString('nodeId'),
+    iteration: t.exposeInt('iteration'),
+    status: t.field({ type: NodeStatusEnum, resolve: (n) => n.status as 'RUNNING' }),
+    attempts: t.exposeInt('attempts'),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    durationMs: t.exposeInt('durationMs', { nullable: true }),
+    error: t.field({ type: RunError, nullable: true, resolve: (n) => (n.error as ErrorInfo | null) ?? null }),
+  }),
+});
+
+builder.prismaObject('Run', {
+  description: 'A run of one graph version, with its full execution history.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    graph: t.relation('graph'),
+    graphVersion: t.int({
+      description: 'The graph version this run pinned.',
+      select: { graphVersion: { select: { version: true } } },
+      resolve: (r) => r.graphVersion.version,
+    }),
+    status: t.field({ type: RunStatusEnum, resolve: (r) => r.status as RunStatus }),
+    input: t.field({ type: 'JSON', resolve: (r) => r.input }),
+    state: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The state now: current while the run is active, final once it ends.',
+      resolve: (r, _args, ctx) => ctx.runs.currentState(toRunRecord(r)),
+    }),
+    error: t.field({ type: RunError, nullable: true, resolve: (r) => (r.error as ErrorInfo | null) ?? null }),
+    lastSeq: t.exposeInt('lastSeq', { description: 'seq of the last stored event.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    nodes: t.relation('nodes', {
+      description: 'Per-node executions, in start order, to draw the run.',
+      query: { orderBy: [{ startedAt: 'asc' }, { nodeId: 'asc' }, { iteration: 'asc' }] },
+    }),
+    events: t.relatedConnection('events', {
+      cursor: 'runId_seq',
+      args: { afterSeq: t.arg.int({ description: 'Only events with a larger seq.' }) },
+      query: (args) => ({
+        where: { seq: { gt: args.afterSeq ?? 0 } },
+        orderBy: { seq: 'asc' },
+      }),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  run: t.prismaField({
+    type: 'Run',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.run.findUnique({ ...query, where: { id: String(args.id) } }),
+  }),
+  runs: t.prismaConnection({
+    type: 'Run',
+    cursor: 'id',
+    args: {
+      graphId: t.arg.id(),
+      status: t.arg({ type: RunStatusEnum }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.run.findMany({
+        ...query,
+        where: {
+          ...(args.graphId ? { graphId: String(args.graphId) } : {}),
+          ...(args.status ? { status: args.status } : {}),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  startRun: t.prismaField({
+    type: 'Run',
+    description: 'Starts a run of the latest graph version and returns at once (QUEUED).',
+    args: {
+      graphId: t.arg.id({ required: true }),
+      input: t.arg({ type: 'JSON', description: 'The initial state: a JSON object.' }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const run = await ctx.runs.start(String(args.graphId), args.input ?? {});
+      return ctx.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
+    },
+  }),
+  cancelRun: t.prismaField({
+    type: 'Run',
+    description: 'Cancels a run: its running tools are aborted, nothing else starts.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const run = await ctx.runs.cancel(String(args.id));
+      return ctx.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
+    },
+  }),
+}));
+
+builder.subscriptionField('runUpdated', (t) =>
+  t.prismaField({
+    type: 'Run',
+    description: 'Status changes of runs (of one graph when graphId is given), for dashboards.',
+    args: { graphId: t.arg.id() },
+    subscribe: (_root, args, ctx) =>
+      ctx.bus.subscribeRunUpdates(args.graphId ? String(args.graphId) : undefined),
+    resolve: async (query, payload, _args, ctx) => {
+      const update = payload as unknown as { id: string };
+      const run = await ctx.prisma.run.findUnique({ ...query, where: { id: update.id } });
+      if (!run) throw new AppError('NOT_FOUND', `Run "${update.id}" was deleted.`);
+      return run;
+    },
+  }),
+);
