@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../src/engine/index.js';
+import type { GraphStore } from '../../src/graphs/types.js';
+import type { Database } from '../../src/persistence/database.js';
+import { openDatabase } from '../../src/persistence/database.js';
+import { createPrismaGraphStore } from '../../src/persistence/prisma-graph-store.js';
+import { createPrismaRunStore } from '../../src/persistence/prisma-run-store.js';
+import { BatchBuilder } from '../../src/runs/batch-builder.js';
+import type { RunStore } from '../../src/runs/types.js';
+import type { Backend, TestDatabase } from '../helpers/databases.js';
+import { openTestDatabase } from '../helpers/databases.js';
+
+const definition = {
+  name: 'spec',
+  nodes: [{ id: 'a', tool: 'set_state' }],
+  edges: [],
+  entry: 'a',
+};
+
+function ev(runId: string, seq: number, type: RunEvent['type'], extra: Partial<RunEvent> = {}): RunEvent {
+  const base = { runId, seq, at: 1_700_000_000_000 + seq, type };
+  const data: Record<string, unknown> = {
+    RUN_STARTED: { input: {}, state: {} },
+    NODE_STARTED: { iteration: 1 },
+    NODE_SUCCEEDED: { iteration: 1, patch: { n: seq }, durationMs: 3, taken: [] },
+    NODE_FAILED: { iteration: 1, error: { code: 'TOOL_FAILED', message: 'x' }, durationMs: 1 },
+    NODE_RETRYING: { iteration: 1, error: { code: 'TOOL_FAILED', message: 'x' }, delayMs: 5, nextAttempt: 2 },
+    NODE_SKIPPED: { reason: 'dead_path' },
+    LOG: { level: 'info', message: 'hello' },
+    CUSTOM: { name: 'progress', payload: { pct: 50 } },
+    RUN_SUCCEEDED: { state: { n: seq } },
+    RUN_FAILED: { error: { code: 'TOOL_FAILED', message: 'boom', nodeId: 'a' }, state: {} },
+    RUN_CANCELLED: { reason: 'user', state: {} },
+  };
+  return { ...base, data: data[type], ...extra } as RunEvent;
+}
+
+/**
+ * The RunStore conformance suite, run against every backend (LangGraph does the same for its
+ * checkpointers): what the run service relies on must hold on SQLite and PostgreSQL alike.
+ */
+export function runStoreSpec(backend: Backend): void {
+  describe(`RunStore on ${backend}`, () => {
+    let tdb: TestDatabase;
+    let db: Database;
+    let store: RunStore;
+    let graphs: GraphStore;
+    let versionId: string;
+    let graphId: string;
+
+    beforeAll(async () => {
+      tdb = await openTestDatabase(backend);
+      db = await openDatabase(tdb.url);
+      store = createPrismaRunStore(db);
+      graphs = createPrismaGraphStore(db);
+      graphId = randomUUID();
+      versionId = randomUUID();
+      await graphs.create(graphId, versionId, { name: 'spec', description: null, definition });
+    });
+    afterAll(async () => {
+      await db?.close();
+      await tdb?.drop();
+    });
+
+    const newRun = async (owner = 'p1') =>
+      store.createRun({ id: randomUUID(), graphId, graphVersionId: versionId, input: { x: 1 }, owner });
+
+    it('creates a run QUEUED with its input and pinned version', async () => {
+      const run = await newRun();
+      expect(run.status).toBe('QUEUED');
+      expect(run.input).toEqual({ x: 1 });
+      expect(run.lastSeq).toBe(0);
+      const again = await store.getRun(run.id);
+      expect(again?.graphVersionId).toBe(versionId);
+      expect((await store.getGraphVersion(versionId))?.definition).toEqual(definition);
+    });
+
+    it('stores events, run status and node rows in one commit and lists them in seq order', async () => {
+      const run = await newRun();
+      const b = new BatchBuilder();
+      b.add(ev(run.id, 1, 'RUN_STARTED'));
+      b.add(ev(run.id, 2, 'NODE_STARTED', { nodeId: 'a', attempt: 1 } as Partial<RunEvent>));
+      b.add(ev(run.id, 3, 'NODE_RETRYING', { nodeId: 'a', attempt: 1 } as Partial<RunEvent>));
+      await store.commit(b.take());
+      expect((await store.getRun(run.id))?.status).toBe('RUNNING');
+      b.add(ev(run.id, 4, 'NODE_STARTED', { nodeId: 'a', attempt: 2 } as Partial<RunEvent>));
+      b.add(ev(run.id, 5, 'NODE_SUCCEEDED', { nodeId: 'a', attempt: 2 } as Partial<RunEvent>));
+      b.add(ev(run.id, 6, 'RUN_SUCCEEDED'));
+      await store.commit(b.take());
+
+      const events = await store.listEvents(run.id, 0, 100);
+      expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(events[4]).toMatchObject({ type: 'NODE_SUCCEEDED', nodeId: 'a', attempt: 2 });
+      expect(events[4]?.data).toEqual({ iteration: 1, patch: { n: 5 }, durationMs: 3, taken: [] });
+      expect(events[0]?.at).toBe(1_700_000_000_001);
+      expect((await store.listEvents(run.id, 4, 100)).map((e) => e.seq)).toEqual([5, 6]);
+      expect((await store.listEvents(run.id, 0, 2)).map((e) => e.seq)).toEqual([1, 2]);
+
+      const stored = await store.getRun(run.id);
+      expect(stored).toMatchObject({ status: 'SUCCEEDED', lastSeq: 6, state: { n: 6 } });
+      expect(stored?.startedAt?.getTime()).toBe(1_700_000_000_001);
+      expect(stored?.finishedAt?.getTime()).toBe(1_700_000_000_006);
+      const nodes = await db.prisma.nodeExecution.findMany({ where: { runId: run.id } });
+      expect(nodes).toHaveLength(1);
+      expect(nodes[0]).toMatchObject({ nodeId: 'a', iteration: 1, status: 'SUCCEEDED', attempts: 2, durationMs: 3 });
+      expect(nodes[0]?.startedAt?.getTime()).toBe(1_700_000_000_002);
+    });
+
+    it('records a failed run with its error', async () => {
+      const run = await newRun();
+      const b = new BatchBuilder();
+      b.add(ev(run.id, 1, 'RUN_STARTED'));
+      b.add(ev(run.id, 2, 'RUN_FAILED'));
+      await store.commit(b.take());
+      expect(await store.getRun(run.id)).toMatchObject({
+        status: 'FAILED',
+        error: { code: 'TOOL_FAILED', message: 'boom', nodeId: 'a' },
+      });
+    });
+
+    it('rejects a duplicate (runId, seq) and keeps what was stored', async () => {
+      const run = await newRun();
+      const b = new BatchBuilder();
+      b.add(ev(run.id, 1, 'RUN_STARTED'));
+      await store.commit(b.take());
+      b.add(ev(run.id, 2, 'LOG'));
+      b.add(ev(run.id, 1, 'LOG'));
+      await expect(store.commit(b.take())).rejects.toThrow();
+      const events = await store.listEvents(run.id, 0, 10);
+      expect(events.map((e) => [e.seq, e.type])).toEqual([[1, 'RUN_STARTED']]);
+    });
+
+    it('keeps every event of concurrent commits for many runs', async () => {
+      const runs = await Promise.all(Array.from({ length: 20 }, () => newRun()));
+      await Promise.all(
+        runs.map(async (run) => {
+          for (let s = 1; s <= 50; s += 10) {
+            const b = new BatchBuilder();
+            for (let k = s; k < s + 10; k++) b.add(ev(run.id, k, 'LOG'));
+            await store.commit(b.take());
+          }
+        }),
+      );
+      for (const run of runs) {
+        const events = await store.listEvents(run.id, 0, 1000);
+        expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+        expect((await store.getRun(run.id))?.lastSeq).toBe(50);
+      }
+    });
+
+    it('stores a large batch in one commit (chunked under the parameter limit)', async () => {
+      const run = await newRun();
+      const b = new BatchBuilder();
+      for (let s = 1; s <= 6_000; s++) b.add(ev(run.id, s, 'CUSTOM'));
+      await store.commit(b.take());
+      const events = await store.listEvents(run.id, 5_990, 100);
+      expect(events.map((e) => e.seq)).toEqual([5_991, 5_992, 5_993, 5_994, 5_995, 5_996, 5_997, 5_998, 5_999, 6_000]);
+    });
+
+    it('claims orphaned runs once, never those of a live owner', async () => {
+      const live = await newRun('alive');
+      const dead = await newRun('dead');
+      const now = Date.now();
+      await store.heartbeat('alive', new Date(now));
+      await store.heartbeat('dead', new Date(now - 60_000));
+      const staleBefore = new Date(now - 10_000);
+      const [first, second] = await Promise.all([
+        store.claimOrphans('p2', staleBefore, 100),
+        store.claimOrphans('p3', staleBefore, 100),
+      ]);
+      const claimedIds = [...first, ...second].map((c) => c.run.id);
+      expect(claimedIds.filter((id) => id === dead.id)).toHaveLength(1);
+      expect(claimedIds).not.toContain(live.id);
+      const claim = [...first, ...second].find((c) => c.run.id === dead.id);
+      expect(claim?.version.definition).toEqual(definition);
+      // claimed runs are now heartbeated by their new owner: nobody claims them again
+      expect((await store.claimOrphans('p4', staleBefore, 100)).map((c) => c.run.id)).not.toContain(dead.id);
+    });
+
+    it('released runs are claimable at once; finished runs never are', async () => {
+      const run = await newRun('leaving');
+      const done = await newRun('leaving');
+      const b = new BatchBuilder();
+      b.add(ev(done.id, 1, 'RUN_STARTED'));
+      b.add(ev(done.id, 2, 'RUN_SUCCEEDED'));
+      await store.commit(b.take());
+      await store.heartbeat('leaving', new Date());
+      await store.release('leaving');
+      const claimed = (await store.claimOrphans('next', new Date(0), 1000)).map((c) => c.run.id);
+      expect(claimed).toContain(run.id);
+      expect(claimed).not.toContain(done.id);
+    });
+  });
+}
