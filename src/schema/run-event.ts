@@ -6,7 +6,7 @@ import type { Context } from './context.js';
 
 export const RunEventTypeEnum = builder.enumType('RunEventType', { values: RUN_EVENT_TYPES });
 
-builder.prismaObject('RunEvent', {
+export const RunEventRef = builder.prismaObject('RunEvent', {
   description: 'One step of a run. seq starts at 1 and has no gaps within a run.',
   fields: (t) => ({
     runId: t.exposeID('runId'),
@@ -74,7 +74,7 @@ export async function* runEventStream(
 
 builder.subscriptionField('runEvents', (t) =>
   t.field({
-    type: 'RunEvent',
+    type: RunEventRef,
     description:
       'Stored events after afterSeq, then live ones as they happen; completes after the run ends. Reconnect with the last seq seen to resume without gaps or duplicates.',
     args: {

@@ -61,7 +61,9 @@ builder.prismaObject('Run', {
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     nodes: t.relation('nodes', {
       description: 'Per-node executions, in start order, to draw the run.',
-      query: { orderBy: [{ startedAt: 'asc' }, { nodeId: 'asc' }, { iteration: 'asc' }] },
+      query: {
+        orderBy: [{ startedAt: { sort: 'asc', nulls: 'last' } }, { finishedAt: 'asc' }, { nodeId: 'asc' }, { iteration: 'asc' }],
+      },
     }),
     events: t.relatedConnection('events', {
       cursor: 'runId_seq',
