@@ -1,0 +1,18 @@
+import { defineTool } from '../define-tool.js';
+import { functionsOf } from './functions.js';
+import { parseStateCode } from './parse.js';
+
+/**
+ * Lists the functions of `state.code` (declarations, methods, constructors, accessors, arrows and
+ * function expressions) with their position, size and signature facts.
+ * Patch: `{ functions: FunctionInfo[] }`, in source order.
+ */
+export const extractFunctionsTool = defineTool({
+  name: 'extract_functions',
+  description:
+    'Parses state.code (TypeScript/JavaScript, by state.filename) and lists its functions',
+  run({ state }) {
+    const parsed = parseStateCode(state, 'extract_functions');
+    return { functions: functionsOf(parsed).map((f) => f.info) };
+  },
+});
