@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
-import { exampleGraphs } from './examples/index.js';
 import type { GraphDef } from './engine/index.js';
+import { exampleGraphs } from './examples/index.js';
 import { createGraphService, type GraphService } from './graphs/graph-service.js';
 import { createConsoleLogger, type Logger } from './logger.js';
 import { type Database, openDatabase } from './persistence/database.js';

@@ -13,9 +13,14 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
     DateTime: { Input: Date; Output: Date | string | number };
   };
+  DefaultFieldNullability: false;
 }>({
+  defaultFieldNullability: false,
   plugins: [PrismaPlugin, RelayPlugin],
-  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+  },
   prisma: {
     // The client comes from the context, so tests and the server each bring their own database.
     client: (ctx) => ctx.prisma,

@@ -1,5 +1,5 @@
 import type { GraphService } from '../graphs/graph-service.js';
-import type { Db, DatabaseProvider } from '../persistence/database.js';
+import type { DatabaseProvider, Db } from '../persistence/database.js';
 import type { RunBus } from '../pubsub/run-bus.js';
 import type { RunService } from '../runs/run-service.js';
 import type { RunStore } from '../runs/types.js';

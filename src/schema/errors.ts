@@ -40,7 +40,10 @@ export function createMaskError(logger: Logger) {
       });
     }
     if (original instanceof GraphQLError) return original;
-    logger.error('unexpected error in a GraphQL operation', { err: original, path: graphqlError?.path });
+    logger.error('unexpected error in a GraphQL operation', {
+      err: original,
+      path: graphqlError?.path,
+    });
     return new GraphQLError(isDev ? ((original as Error)?.message ?? message) : message, {
       ...base,
       extensions: {

@@ -4,7 +4,10 @@ import { builder } from './builder.js';
 export const ReducerEnum = builder.enumType('Reducer', {
   description: 'How patches to one state key combine.',
   values: {
-    REPLACE: { value: 'replace', description: 'The latest write wins; concurrent writes conflict.' },
+    REPLACE: {
+      value: 'replace',
+      description: 'The latest write wins; concurrent writes conflict.',
+    },
     APPEND: { value: 'append', description: 'Arrays concatenate.' },
     MERGE: { value: 'merge', description: 'Objects merge shallowly.' },
     SUM: { value: 'sum' },

@@ -52,12 +52,16 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.graph.findUnique({ ...query, where: { name: args.name } }),
   }),
-  graphs: t.prismaConnection({
-    type: 'Graph',
-    cursor: 'id',
-    resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.graph.findMany({ ...query, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-  }),
+  graphs: t.prismaConnection(
+    {
+      type: 'Graph',
+      cursor: 'id',
+      resolve: (query, _root, _args, ctx) =>
+        ctx.prisma.graph.findMany({ ...query, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    },
+    { name: 'GraphConnection' },
+    { name: 'GraphEdge' },
+  ),
 }));
 
 builder.mutationFields((t) => ({
@@ -79,7 +83,8 @@ builder.mutationFields((t) => ({
     },
   }),
   deleteGraph: t.boolean({
-    description: 'Deletes the graph with its versions and finished runs; refused while runs are active.',
+    description:
+      'Deletes the graph with its versions and finished runs; refused while runs are active.',
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => ctx.graphs.delete(String(args.id)),
   }),

@@ -9,7 +9,9 @@ const Health = builder.objectRef<{ ok: boolean }>('Health').implement({
       description: 'The database provider: sqlite or postgresql.',
       resolve: (_h, _a, ctx) => ctx.provider,
     }),
-    uptimeSeconds: t.float({ resolve: (_h, _a, ctx) => (Date.now() - ctx.startedAt.getTime()) / 1000 }),
+    uptimeSeconds: t.float({
+      resolve: (_h, _a, ctx) => (Date.now() - ctx.startedAt.getTime()) / 1000,
+    }),
     activeRuns: t.int({ resolve: (_h, _a, ctx) => ctx.runs.stats().active }),
     queuedRuns: t.int({ resolve: (_h, _a, ctx) => ctx.runs.stats().queued }),
   }),

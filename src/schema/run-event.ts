@@ -17,7 +17,8 @@ export const RunEventRef = builder.prismaObject('RunEvent', {
     at: t.expose('at', { type: 'DateTime' }),
     data: t.field({
       type: 'JSON',
-      description: 'Type-specific payload: the patch of NODE_SUCCEEDED, the error of NODE_FAILED...',
+      description:
+        'Type-specific payload: the patch of NODE_SUCCEEDED, the error of NODE_FAILED...',
       resolve: (e) => e.data,
     }),
   }),

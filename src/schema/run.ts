@@ -32,7 +32,11 @@ builder.prismaObject('NodeExecution', {
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     durationMs: t.exposeInt('durationMs', { nullable: true }),
-    error: t.field({ type: RunError, nullable: true, resolve: (n) => (n.error as ErrorInfo | null) ?? null }),
+    error: t.field({
+      type: RunError,
+      nullable: true,
+      resolve: (n) => (n.error as ErrorInfo | null) ?? null,
+    }),
   }),
 });
 
@@ -54,7 +58,11 @@ builder.prismaObject('Run', {
       description: 'The state now: current while the run is active, final once it ends.',
       resolve: (r, _args, ctx) => ctx.runs.currentState(toRunRecord(r)),
     }),
-    error: t.field({ type: RunError, nullable: true, resolve: (r) => (r.error as ErrorInfo | null) ?? null }),
+    error: t.field({
+      type: RunError,
+      nullable: true,
+      resolve: (r) => (r.error as ErrorInfo | null) ?? null,
+    }),
     lastSeq: t.exposeInt('lastSeq', { description: 'seq of the last stored event.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
@@ -62,7 +70,12 @@ builder.prismaObject('Run', {
     nodes: t.relation('nodes', {
       description: 'Per-node executions, in start order, to draw the run.',
       query: {
-        orderBy: [{ startedAt: { sort: 'asc', nulls: 'last' } }, { finishedAt: 'asc' }, { nodeId: 'asc' }, { iteration: 'asc' }],
+        orderBy: [
+          { startedAt: { sort: 'asc', nulls: 'last' } },
+          { finishedAt: 'asc' },
+          { nodeId: 'asc' },
+          { iteration: 'asc' },
+        ],
       },
     }),
     events: t.relatedConnection('events', {
@@ -84,23 +97,27 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.run.findUnique({ ...query, where: { id: String(args.id) } }),
   }),
-  runs: t.prismaConnection({
-    type: 'Run',
-    cursor: 'id',
-    args: {
-      graphId: t.arg.id(),
-      status: t.arg({ type: RunStatusEnum }),
+  runs: t.prismaConnection(
+    {
+      type: 'Run',
+      cursor: 'id',
+      args: {
+        graphId: t.arg.id(),
+        status: t.arg({ type: RunStatusEnum }),
+      },
+      resolve: (query, _root, args, ctx) =>
+        ctx.prisma.run.findMany({
+          ...query,
+          where: {
+            ...(args.graphId ? { graphId: String(args.graphId) } : {}),
+            ...(args.status ? { status: args.status } : {}),
+          },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        }),
     },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.run.findMany({
-        ...query,
-        where: {
-          ...(args.graphId ? { graphId: String(args.graphId) } : {}),
-          ...(args.status ? { status: args.status } : {}),
-        },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-  }),
+    { name: 'RunConnection' },
+    { name: 'RunEdge' },
+  ),
 }));
 
 builder.mutationFields((t) => ({

@@ -14,7 +14,9 @@ function literal(node: ValueNode, variables?: Record<string, unknown> | null): u
     case Kind.LIST:
       return node.values.map((v) => literal(v, variables));
     case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, literal(f.value, variables)]));
+      return Object.fromEntries(
+        node.fields.map((f) => [f.name.value, literal(f.value, variables)]),
+      );
     case Kind.VARIABLE:
       return variables?.[node.name.value];
     default:

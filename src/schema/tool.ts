@@ -13,7 +13,7 @@ const Tool = builder.objectRef<ToolShape>('Tool').implement({
     description: t.exposeString('description'),
     configSchema: t.field({
       type: 'JSON',
-      description: "JSON Schema of the node `config` this tool accepts (for forms).",
+      description: 'JSON Schema of the node `config` this tool accepts (for forms).',
       resolve: (tool) => tool.configSchema,
     }),
   }),

@@ -36,7 +36,11 @@ export function createHttpServer(opts: {
     schema: opts.schema,
     context: () => opts.context,
     graphqlEndpoint: '/graphql',
-    graphiql: { title: 'Agent Execution Framework', defaultQuery: GRAPHIQL_DEFAULT_QUERY, subscriptionsProtocol: 'WS' },
+    graphiql: {
+      title: 'Agent Execution Framework',
+      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+      subscriptionsProtocol: 'WS',
+    },
     maskedErrors: { maskError: createMaskError(opts.logger), isDev: opts.devErrors },
     logging: {
       debug: () => {},

@@ -15,7 +15,10 @@ export interface TestApp {
   url: string;
   wsUrl: string;
   /** In-process request through yoga.fetch (no socket). */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GqlResult<T>>;
   /** Same, but fails the test on GraphQL errors and returns data. */
   ok<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
   listen(): Promise<void>;
@@ -67,7 +70,10 @@ export async function createTestApp(
 }
 
 /** Polls until `check` returns a value (not undefined) or the timeout passes. */
-export async function waitUntil<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+export async function waitUntil<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

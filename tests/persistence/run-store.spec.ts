@@ -18,14 +18,24 @@ const definition = {
   entry: 'a',
 };
 
-function ev(runId: string, seq: number, type: RunEvent['type'], extra: Partial<RunEvent> = {}): RunEvent {
+function ev(
+  runId: string,
+  seq: number,
+  type: RunEvent['type'],
+  extra: Partial<RunEvent> = {},
+): RunEvent {
   const base = { runId, seq, at: 1_700_000_000_000 + seq, type };
   const data: Record<string, unknown> = {
     RUN_STARTED: { input: {}, state: {} },
     NODE_STARTED: { iteration: 1 },
     NODE_SUCCEEDED: { iteration: 1, patch: { n: seq }, durationMs: 3, taken: [] },
     NODE_FAILED: { iteration: 1, error: { code: 'TOOL_FAILED', message: 'x' }, durationMs: 1 },
-    NODE_RETRYING: { iteration: 1, error: { code: 'TOOL_FAILED', message: 'x' }, delayMs: 5, nextAttempt: 2 },
+    NODE_RETRYING: {
+      iteration: 1,
+      error: { code: 'TOOL_FAILED', message: 'x' },
+      delayMs: 5,
+      nextAttempt: 2,
+    },
     NODE_SKIPPED: { reason: 'dead_path' },
     LOG: { level: 'info', message: 'hello' },
     CUSTOM: { name: 'progress', payload: { pct: 50 } },
@@ -64,7 +74,13 @@ export function runStoreSpec(backend: Backend): void {
     });
 
     const newRun = async (owner = 'p1') =>
-      store.createRun({ id: randomUUID(), graphId, graphVersionId: versionId, input: { x: 1 }, owner });
+      store.createRun({
+        id: randomUUID(),
+        graphId,
+        graphVersionId: versionId,
+        input: { x: 1 },
+        owner,
+      });
 
     it('creates a run QUEUED with its input and pinned version', async () => {
       const run = await newRun();
@@ -103,7 +119,13 @@ export function runStoreSpec(backend: Backend): void {
       expect(stored?.finishedAt?.getTime()).toBe(1_700_000_000_006);
       const nodes = await db.prisma.nodeExecution.findMany({ where: { runId: run.id } });
       expect(nodes).toHaveLength(1);
-      expect(nodes[0]).toMatchObject({ nodeId: 'a', iteration: 1, status: 'SUCCEEDED', attempts: 2, durationMs: 3 });
+      expect(nodes[0]).toMatchObject({
+        nodeId: 'a',
+        iteration: 1,
+        status: 'SUCCEEDED',
+        attempts: 2,
+        durationMs: 3,
+      });
       expect(nodes[0]?.startedAt?.getTime()).toBe(1_700_000_000_002);
     });
 
@@ -155,7 +177,9 @@ export function runStoreSpec(backend: Backend): void {
       for (let s = 1; s <= 6_000; s++) b.add(ev(run.id, s, 'CUSTOM'));
       await store.commit(b.take());
       const events = await store.listEvents(run.id, 5_990, 100);
-      expect(events.map((e) => e.seq)).toEqual([5_991, 5_992, 5_993, 5_994, 5_995, 5_996, 5_997, 5_998, 5_999, 6_000]);
+      expect(events.map((e) => e.seq)).toEqual([
+        5_991, 5_992, 5_993, 5_994, 5_995, 5_996, 5_997, 5_998, 5_999, 6_000,
+      ]);
     });
 
     it('claims orphaned runs once, never those of a live owner', async () => {
@@ -175,7 +199,9 @@ export function runStoreSpec(backend: Backend): void {
       const claim = [...first, ...second].find((c) => c.run.id === dead.id);
       expect(claim?.version.definition).toEqual(definition);
       // claimed runs are now heartbeated by their new owner: nobody claims them again
-      expect((await store.claimOrphans('p4', staleBefore, 100)).map((c) => c.run.id)).not.toContain(dead.id);
+      expect((await store.claimOrphans('p4', staleBefore, 100)).map((c) => c.run.id)).not.toContain(
+        dead.id,
+      );
     });
 
     it('released runs are claimable at once; finished runs never are', async () => {
