@@ -8,6 +8,9 @@
  * double. So `state.n < 70`, `state.n < 70.0`, `state.n + 1 > 3` and `state.n * 1.5 > 3` all
  * work whether `n` is 65 or 65.5. Integer division stays CEL's (`7 / 2 == 3`).
  *
+ * Cost bounds: source length, parse depth and AST size are capped, and comprehension macros may
+ * nest only MAX_COMPREHENSION_NESTING deep (three nested `all` over a 10k list never finishes).
+ *
  * `matches()` is rejected at compile time: CEL regexes run on the JS backtracking engine, and a
  * 28-character pattern can take seconds (ReDoS). Use contains / startsWith / endsWith instead.
  */
@@ -19,6 +22,9 @@ import type { State } from './graph.js';
 export const MAX_CONDITION_LENGTH = 1_000;
 export const MAX_CONDITION_DEPTH = 32;
 const MAX_AST_NODES = 500;
+/** Comprehensions (all, exists, map...) nested deeper than this cost O(n^depth) on big lists. */
+export const MAX_COMPREHENSION_NESTING = 2;
+const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
 /** Values nested deeper than this are passed to CEL unconverted (JSON state is never this deep). */
 const MAX_CONVERT_DEPTH = 64;
 
@@ -110,6 +116,24 @@ function findMatches(ast: unknown): AstLike | undefined {
   return found;
 }
 
+/** The first comprehension nested deeper than allowed, if any. */
+function findDeepComprehension(ast: unknown): AstLike | undefined {
+  const isComprehension = (n: AstLike) =>
+    n.op === 'rcall' && Array.isArray(n.args) && COMPREHENSIONS.has(n.args[0] as string);
+  const stack: Array<[unknown, number]> = [[ast, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (Array.isArray(current)) {
+      for (const item of current) stack.push([item, depth]);
+    } else if (isAst(current)) {
+      const next = isComprehension(current) ? depth + 1 : depth;
+      if (next > MAX_COMPREHENSION_NESTING) return current;
+      stack.push([current.args, next]);
+    }
+  }
+  return undefined;
+}
+
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
@@ -121,13 +145,14 @@ function toCel(value: unknown, depth: number): unknown {
   if (typeof value !== 'object' || value === null || depth >= MAX_CONVERT_DEPTH) return value;
   if (Array.isArray(value)) return value.map((v) => toCel(v, depth + 1));
   if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
+  // Null prototype: a JSON key named __proto__ stays a plain key.
+  const out: Record<string, unknown> = Object.create(null);
   for (const [k, v] of Object.entries(value)) out[k] = toCel(v, depth + 1);
   return out;
 }
 
 function celState(state: Readonly<State>, keys: string[] | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null);
   for (const key of keys ?? Object.keys(state)) {
     if (Object.hasOwn(state, key) && state[key] !== undefined) out[key] = toCel(state[key], 1);
   }
@@ -170,6 +195,13 @@ export function compileCondition(source: string): CompileConditionResult {
     return failure(
       'matches() is not allowed (regular expressions can run for seconds); use contains(), startsWith() or endsWith()',
       regex.start,
+    );
+  }
+  const deep = findDeepComprehension(program.ast);
+  if (deep !== undefined) {
+    return failure(
+      `Comprehensions (all, exists, exists_one, map, filter) may nest at most ${MAX_COMPREHENSION_NESTING} deep`,
+      deep.start,
     );
   }
   const checked = program.check();
