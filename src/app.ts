@@ -48,7 +48,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const store = createPrismaRunStore(db);
   const graphStore = createPrismaGraphStore(db);
   const bus = createRunBus();
-  const graphs = createGraphService(graphStore, tools);
   const runs = createRunService({
     store,
     graphs: graphStore,
@@ -59,6 +58,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     leaseMs: config.runLeaseMs,
     ...(options.owner ? { owner: options.owner } : {}),
   });
+  const graphs = createGraphService(graphStore, tools, (graphId) => runs.invalidateGraph(graphId));
   if (config.seedExamples) {
     const created = await graphs.ensureExamples(options.examples ?? exampleGraphs);
     if (created.length > 0) logger.info('created example graphs', { graphs: created });

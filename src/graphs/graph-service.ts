@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { compileGraph, type GraphDef, type ToolResolver } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
+import { uuidv7 } from '../ids.js';
 import { GraphNameTakenError } from '../persistence/prisma-graph-store.js';
 import type { GraphRecord, GraphStore } from './types.js';
 
@@ -14,7 +14,12 @@ export interface GraphService {
 }
 
 /** Validates every definition against the tool registry before anything is stored. */
-export function createGraphService(store: GraphStore, tools: ToolResolver): GraphService {
+export function createGraphService(
+  store: GraphStore,
+  tools: ToolResolver,
+  /** Told after a graph is saved or deleted (the run service drops its cached version). */
+  onChange: (graphId: string) => void = () => {},
+): GraphService {
   function validated(definition: GraphDef): GraphDef {
     const result = compileGraph(definition, tools);
     if (!result.ok) {
@@ -40,7 +45,7 @@ export function createGraphService(store: GraphStore, tools: ToolResolver): Grap
     async create(definition) {
       const def = validated(definition);
       return store
-        .create(randomUUID(), randomUUID(), {
+        .create(uuidv7(), uuidv7(), {
           name: def.name,
           description: def.description ?? null,
           definition: def,
@@ -50,13 +55,14 @@ export function createGraphService(store: GraphStore, tools: ToolResolver): Grap
     async update(id, definition) {
       const def = validated(definition);
       const graph = await store
-        .update(id, randomUUID(), {
+        .update(id, uuidv7(), {
           name: def.name,
           description: def.description ?? null,
           definition: def,
         })
         .catch(translate);
       if (!graph) throw notFound('Graph', id);
+      onChange(id);
       return graph;
     },
     async delete(id) {
@@ -66,7 +72,9 @@ export function createGraphService(store: GraphStore, tools: ToolResolver): Grap
           `Graph "${id}" has runs in progress; cancel them or wait for them to finish before deleting it.`,
           { id },
         );
-      return store.delete(id);
+      const deleted = await store.delete(id);
+      onChange(id);
+      return deleted;
     },
     async ensureExamples(examples) {
       const created: string[] = [];

@@ -61,8 +61,10 @@ export function createPrismaGraphStore(db: Database): GraphStore {
     async latestVersion(graphId) {
       const graph = await prisma.graph.findUnique({ where: { id: graphId } });
       if (!graph) return null;
-      const row = await prisma.graphVersion.findUnique({
-        where: { graphId_version: { graphId, version: graph.latestVersion } },
+      // findFirst, not findUnique: Prisma batches concurrent findUniques on a compound key into
+      // one statement, which passes SQLite's parameter limit under load.
+      const row = await prisma.graphVersion.findFirst({
+        where: { graphId, version: graph.latestVersion },
       });
       return row ? toGraphVersionRecord(row) : null;
     },

@@ -11,9 +11,19 @@ import type {
 } from '../runs/types.js';
 import type { Database } from './database.js';
 import { toGraphVersionRecord, toRunEvent, toRunRecord } from './records.js';
-import { chunk, dialectFor, type SqlDialect, valuesList } from './sql-dialect.js';
+import { chunk, dialectFor, type SqlDialect, selectColumns } from './sql-dialect.js';
 
 const TX = { maxWait: 30_000, timeout: 60_000 };
+const NEW_RUN_TYPES = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'json',
+  'text',
+  'timestamp',
+  'timestamp',
+] as const;
 const EVENT_TYPES = ['text', 'int', 'text', 'text', 'int', 'timestamp', 'json'] as const;
 const NODE_TYPES = [
   'text',
@@ -69,16 +79,37 @@ export function createPrismaRunStore(db: Database): RunStore {
     },
 
     async commit(batch: CommitBatch) {
-      if (batch.events.length === 0 && batch.runs.length === 0 && batch.nodes.length === 0) return;
+      if (
+        batch.created.length === 0 &&
+        batch.events.length === 0 &&
+        batch.runs.length === 0 &&
+        batch.nodes.length === 0
+      )
+        return;
       await tx(async (t) => {
-        for (const part of chunk(batch.events, EVENT_TYPES.length, d)) {
-          await t.$executeRawUnsafe(insertEventsSql(d, part.length), ...eventParams(d, part));
+        for (const part of chunk(batch.created)) {
+          await t.$executeRawUnsafe(
+            insertRunsSql(d),
+            JSON.stringify(part.map((r) => newRunRow(d, r))),
+          );
         }
-        for (const part of chunk(batch.nodes, NODE_TYPES.length, d)) {
-          await t.$executeRawUnsafe(upsertNodesSql(d, part.length), ...nodeParams(d, part));
+        for (const part of chunk(batch.events)) {
+          await t.$executeRawUnsafe(
+            insertEventsSql(d),
+            JSON.stringify(part.map((e) => eventRow(d, e))),
+          );
         }
-        for (const part of chunk(batch.runs, RUN_TYPES.length, d)) {
-          await t.$executeRawUnsafe(updateRunsSql(d, part.length), ...runParams(d, part));
+        for (const part of chunk(batch.nodes)) {
+          await t.$executeRawUnsafe(
+            upsertNodesSql(d),
+            JSON.stringify(part.map((n) => nodeRow(d, n))),
+          );
+        }
+        for (const part of chunk(batch.runs)) {
+          await t.$executeRawUnsafe(
+            updateRunsSql(d),
+            JSON.stringify(part.map((r) => runRow(d, r))),
+          );
         }
       });
     },
@@ -141,23 +172,29 @@ export function createPrismaRunStore(db: Database): RunStore {
   };
 }
 
-function insertEventsSql(d: SqlDialect, rows: number): string {
-  return `INSERT INTO "RunEvent" ("runId", "seq", "type", "nodeId", "attempt", "at", "data") VALUES ${valuesList(d, rows, EVENT_TYPES)}`;
+function insertRunsSql(d: SqlDialect): string {
+  return `INSERT INTO "Run" ("id", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt")
+    SELECT ${selectColumns(d, NEW_RUN_TYPES)} FROM ${d.rowsFrom(1)}`;
 }
 
-function eventParams(d: SqlDialect, events: readonly RunEvent[]): unknown[] {
-  const params: unknown[] = [];
-  for (const e of events) {
-    const node = e as { nodeId?: string; attempt?: number };
-    params.push(e.runId, e.seq, e.type, node.nodeId ?? null, node.attempt ?? null, d.time(e.at));
-    params.push(d.json(e.data));
-  }
-  return params;
+function newRunRow(d: SqlDialect, r: NewRun): unknown[] {
+  const at = d.time(r.createdAt ?? Date.now());
+  return [r.id, r.graphId, r.graphVersionId, 'QUEUED', r.input, r.owner, at, at];
 }
 
-function upsertNodesSql(d: SqlDialect, rows: number): string {
+function insertEventsSql(d: SqlDialect): string {
+  return `INSERT INTO "RunEvent" ("runId", "seq", "type", "nodeId", "attempt", "at", "data")
+    SELECT ${selectColumns(d, EVENT_TYPES)} FROM ${d.rowsFrom(1)}`;
+}
+
+function eventRow(d: SqlDialect, e: RunEvent): unknown[] {
+  const node = e as { nodeId?: string; attempt?: number };
+  return [e.runId, e.seq, e.type, node.nodeId ?? null, node.attempt ?? null, d.time(e.at), e.data];
+}
+
+function upsertNodesSql(d: SqlDialect): string {
   return `INSERT INTO "NodeExecution" ("runId", "nodeId", "iteration", "status", "attempts", "startedAt", "finishedAt", "durationMs", "error")
-    VALUES ${valuesList(d, rows, NODE_TYPES)}
+    SELECT ${selectColumns(d, NODE_TYPES)} FROM ${d.rowsFrom(1)} WHERE true
     ON CONFLICT ("runId", "nodeId", "iteration") DO UPDATE SET
       "status" = excluded."status", "attempts" = excluded."attempts",
       "startedAt" = COALESCE("NodeExecution"."startedAt", excluded."startedAt"),
@@ -165,17 +202,24 @@ function upsertNodesSql(d: SqlDialect, rows: number): string {
       "error" = excluded."error"`;
 }
 
-function nodeParams(d: SqlDialect, rows: readonly NodeRow[]): unknown[] {
-  const params: unknown[] = [];
-  for (const n of rows) {
-    params.push(n.runId, n.nodeId, n.iteration, n.status, n.attempts);
-    params.push(d.time(n.startedAt), d.time(n.finishedAt), n.durationMs, d.json(n.error));
-  }
-  return params;
+function nodeRow(d: SqlDialect, n: NodeRow): unknown[] {
+  return [
+    n.runId,
+    n.nodeId,
+    n.iteration,
+    n.status,
+    n.attempts,
+    d.time(n.startedAt),
+    d.time(n.finishedAt),
+    n.durationMs,
+    n.error,
+  ];
 }
 
-function updateRunsSql(d: SqlDialect, rows: number): string {
-  return `WITH v ("id", "lastSeq", "status", "state", "error", "startedAt", "finishedAt") AS (VALUES ${valuesList(d, rows, RUN_TYPES)})
+function updateRunsSql(d: SqlDialect): string {
+  return `WITH v ("id", "lastSeq", "status", "state", "error", "startedAt", "finishedAt") AS (
+      SELECT ${selectColumns(d, RUN_TYPES)} FROM ${d.rowsFrom(1)}
+    )
     UPDATE "Run" SET
       "lastSeq" = CASE WHEN v."lastSeq" > "Run"."lastSeq" THEN v."lastSeq" ELSE "Run"."lastSeq" END,
       "status" = COALESCE(v."status", "Run"."status"),
@@ -186,13 +230,16 @@ function updateRunsSql(d: SqlDialect, rows: number): string {
     FROM v WHERE "Run"."id" = v."id"`;
 }
 
-function runParams(d: SqlDialect, rows: readonly RunPatch[]): unknown[] {
-  const params: unknown[] = [];
-  for (const r of rows) {
-    params.push(r.id, r.lastSeq, r.status ?? null, d.json(r.state), d.json(r.error));
-    params.push(d.time(r.startedAt ?? null), d.time(r.finishedAt ?? null));
-  }
-  return params;
+function runRow(d: SqlDialect, r: RunPatch): unknown[] {
+  return [
+    r.id,
+    r.lastSeq,
+    r.status ?? null,
+    r.state ?? null,
+    r.error ?? null,
+    d.time(r.startedAt ?? null),
+    d.time(r.finishedAt ?? null),
+  ];
 }
 
 export type { GraphVersionRecord, RunRecord };

@@ -1,27 +1,31 @@
 import type { DatabaseProvider } from './database.js';
 
+export type ColumnType = 'text' | 'int' | 'json' | 'timestamp';
+
 /**
  * The few places where SQLite and PostgreSQL SQL differ, for the hand-written hot-path
- * statements (multi-row inserts, batched updates, claims). Everything else goes through Prisma.
+ * statements. Batches travel as ONE parameter, a JSON array of row arrays, unpacked by the
+ * database (`json_each` / `jsonb_array_elements`): a 5,000-event flush is one statement with one
+ * bound value, so neither Prisma nor the driver handles thousands of parameters.
  */
 export interface SqlDialect {
   readonly provider: DatabaseProvider;
   /** Placeholder for parameter n (1-based), with a cast where PostgreSQL needs one. */
-  param(n: number, type?: 'text' | 'int' | 'json' | 'timestamp'): string;
-  /** A timestamp parameter value from epoch milliseconds. */
+  param(n: number, type?: ColumnType): string;
+  /** A timestamp value from epoch milliseconds. */
   time(ms: number | null): number | string | null;
-  /** A JSON parameter value. */
-  json(value: unknown): string | null;
-  /** Most parameters one statement may carry. */
-  readonly maxParams: number;
+  /** `FROM` source yielding one row `j` per element of the JSON array parameter n. */
+  rowsFrom(n: number): string;
+  /** Column i of the current `j` row, typed. */
+  col(i: number, type: ColumnType): string;
 }
 
 const sqlite: SqlDialect = {
   provider: 'sqlite',
   param: () => '?',
   time: (ms) => ms,
-  json: (v) => (v === undefined || v === null ? null : JSON.stringify(v)),
-  maxParams: 30_000,
+  rowsFrom: () => 'json_each(?) AS j',
+  col: (i, type) => (type === 'json' ? `NULLIF(j.value -> ${i}, 'null')` : `j.value ->> ${i}`),
 };
 
 const PG_CASTS = { text: '::text', int: '::int', json: '::jsonb', timestamp: '::timestamp(3)' };
@@ -31,33 +35,26 @@ const postgresql: SqlDialect = {
   param: (n, type) => `$${n}${type ? PG_CASTS[type] : ''}`,
   // Prisma stores UTC in timestamp(3) without zone; an ISO string cast to timestamp keeps UTC.
   time: (ms) => (ms === null ? null : new Date(ms).toISOString()),
-  json: (v) => (v === undefined || v === null ? null : JSON.stringify(v)),
-  maxParams: 30_000,
+  rowsFrom: (n) => `jsonb_array_elements($${n}::jsonb) AS j(value)`,
+  col: (i, type) => {
+    if (type === 'json') return `NULLIF(j.value -> ${i}, 'null'::jsonb)`;
+    if (type === 'text') return `(j.value ->> ${i})`;
+    return `(j.value ->> ${i})${PG_CASTS[type]}`;
+  },
 };
 
 export function dialectFor(provider: DatabaseProvider): SqlDialect {
   return provider === 'sqlite' ? sqlite : postgresql;
 }
 
-/** `(p1, p2, ...), (...)` for `rows` rows of `types.length` columns, numbering from 1. */
-export function valuesList(
-  d: SqlDialect,
-  rows: number,
-  types: ReadonlyArray<'text' | 'int' | 'json' | 'timestamp'>,
-): string {
-  const parts: string[] = [];
-  let n = 1;
-  for (let r = 0; r < rows; r++) {
-    const cols: string[] = [];
-    for (const t of types) cols.push(d.param(n++, t));
-    parts.push(`(${cols.join(', ')})`);
-  }
-  return parts.join(', ');
+/** `col0, col1, ...` selecting every column of a JSON row of these types. */
+export function selectColumns(d: SqlDialect, types: readonly ColumnType[]): string {
+  return types.map((t, i) => d.col(i, t)).join(', ');
 }
 
-/** Splits items so that each chunk's statement stays under the dialect's parameter limit. */
-export function chunk<T>(items: readonly T[], columns: number, d: SqlDialect): T[][] {
-  const size = Math.max(1, Math.floor(d.maxParams / columns));
+/** Splits rows into batches of at most `size` (bounds one statement's JSON). */
+export function chunk<T>(items: readonly T[], size = 10_000): T[][] {
+  if (items.length <= size) return items.length ? [items as T[]] : [];
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

@@ -1,5 +1,5 @@
 import { assertNever, type RunEvent } from '../engine/index.js';
-import type { CommitBatch, NodeRow, RunPatch } from './types.js';
+import type { CommitBatch, NewRun, NodeRow, RunPatch } from './types.js';
 
 interface RunTrack {
   /** nodeId -> iteration currently running (between NODE_STARTED and its outcome). */
@@ -16,12 +16,17 @@ interface RunTrack {
  */
 export class BatchBuilder {
   private readonly tracks = new Map<string, RunTrack>();
+  private created: NewRun[] = [];
   private events: RunEvent[] = [];
   private runs = new Map<string, RunPatch>();
   private nodes = new Map<string, NodeRow>();
 
   get size(): number {
-    return this.events.length;
+    return this.events.length + this.created.length;
+  }
+
+  addRun(run: NewRun): void {
+    this.created.push(run);
   }
 
   add(e: RunEvent): void {
@@ -102,10 +107,12 @@ export class BatchBuilder {
   /** Hands over what was added since the last take. */
   take(): CommitBatch {
     const batch: CommitBatch = {
+      created: this.created,
       events: this.events,
       runs: [...this.runs.values()],
       nodes: [...this.nodes.values()].map((r) => ({ ...r })),
     };
+    this.created = [];
     this.events = [];
     this.runs = new Map();
     this.nodes = new Map();

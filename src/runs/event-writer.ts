@@ -1,6 +1,6 @@
 import type { EventSink, RunEvent } from '../engine/index.js';
 import { BatchBuilder } from './batch-builder.js';
-import type { CommitBatch, RunStore } from './types.js';
+import type { CommitBatch, NewRun, RunStore } from './types.js';
 
 export interface EventWriterOptions {
   store: RunStore;
@@ -23,6 +23,8 @@ export class EventWriter implements EventSink {
   private scheduled = false;
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
+  /** Callers waiting for the batch being built to be stored. */
+  private batchWaiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private readonly maxBatch: number;
 
   constructor(private readonly opts: EventWriterOptions) {
@@ -32,6 +34,21 @@ export class EventWriter implements EventSink {
   emit(event: RunEvent): void {
     if (this.stopped) return;
     this.builder.add(event);
+    this.schedule();
+  }
+
+  /** Inserts a run with the next group commit; resolves once it is stored. */
+  createRun(run: NewRun): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('event writer stopped'));
+    this.builder.addRun(run);
+    const stored = new Promise<void>((resolve, reject) =>
+      this.batchWaiters.push({ resolve, reject }),
+    );
+    this.schedule();
+    return stored;
+  }
+
+  private schedule(): void {
     if (this.flushing) return;
     if (this.builder.size >= this.maxBatch) void this.flush();
     else if (!this.scheduled) {
@@ -68,10 +85,14 @@ export class EventWriter implements EventSink {
     const run = async () => {
       while (this.builder.size > 0) {
         const batch = this.builder.take();
+        const waiters = this.batchWaiters;
+        this.batchWaiters = [];
         try {
           await this.commitWithRetry(batch);
+          for (const w of waiters) w.resolve();
           this.opts.onCommitted(batch);
         } catch (err) {
+          for (const w of waiters) w.reject(err);
           this.opts.onError(err, batch);
         }
       }

@@ -11,6 +11,7 @@ import {
 } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import type { GraphStore } from '../graphs/types.js';
+import { uuidv7 } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { RunBus } from '../pubsub/run-bus.js';
 import { EventWriter } from './event-writer.js';
@@ -31,8 +32,16 @@ export interface RunServiceOptions {
   owner?: string;
 }
 
+/**
+ * How long a graph's latest version is cached for startRun. Saving a graph in this process
+ * invalidates it at once (invalidateGraph); a save in another process is seen within this time.
+ */
+const VERSION_CACHE_MS = 1_000;
+
 export interface RunService {
   readonly owner: string;
+  /** Forgets the cached latest version of a graph (it was saved or deleted). */
+  invalidateGraph(graphId: string): void;
   start(graphId: string, input: unknown): Promise<RunRecord>;
   cancel(runId: string): Promise<RunRecord>;
   /** The state of a run now: final when finished, else folded from its stored events. */
@@ -97,6 +106,24 @@ export function createRunService(opts: RunServiceOptions): RunService {
     }
   }
 
+  /** graphId -> latest version, briefly cached: startRun under load reads it once, not per run. */
+  const latest = new Map<string, { version: Promise<GraphVersionRecord>; at: number }>();
+  function latestVersion(graphId: string): Promise<GraphVersionRecord> {
+    const hit = latest.get(graphId);
+    if (hit && Date.now() - hit.at < VERSION_CACHE_MS) return hit.version;
+    // Single flight: concurrent starts of one graph share one read.
+    const version = graphs.latestVersion(graphId).then((v) => {
+      if (!v) throw notFound('Graph', graphId);
+      return v;
+    });
+    const entry = { version, at: Date.now() };
+    latest.set(graphId, entry);
+    version.catch(() => {
+      if (latest.get(graphId) === entry) latest.delete(graphId);
+    });
+    return version;
+  }
+
   function compile(version: GraphVersionRecord): CompiledGraph {
     let graph = compiled.get(version.id);
     if (!graph) {
@@ -153,6 +180,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
   const service: RunService = {
     owner,
+    invalidateGraph: (graphId) => void latest.delete(graphId),
     async start(graphId, input) {
       if (!accepting)
         throw new AppError('SHUTTING_DOWN', 'The server is shutting down; retry shortly.');
@@ -165,16 +193,31 @@ export function createRunService(opts: RunServiceOptions): RunService {
           'BAD_USER_INPUT',
           'Run input must be a JSON object (the initial state).',
         );
-      const version = await graphs.latestVersion(graphId);
-      if (!version) throw notFound('Graph', graphId);
+      const version = await latestVersion(graphId);
       const graph = compile(version);
       const state = (input ?? {}) as State;
-      const run = await store.createRun({
-        id: randomUUID(),
+      const createdAt = Date.now();
+      const run: RunRecord = {
+        id: uuidv7(createdAt),
+        graphId,
+        graphVersionId: version.id,
+        status: 'QUEUED',
+        input: state,
+        state: null,
+        error: null,
+        lastSeq: 0,
+        createdAt: new Date(createdAt),
+        startedAt: null,
+        finishedAt: null,
+      };
+      // Stored with the next group commit (shared with other runs' events) before we return.
+      await writer.createRun({
+        id: run.id,
         graphId,
         graphVersionId: version.id,
         input: state,
         owner,
+        createdAt,
       });
       enqueue({ runId: run.id, graphId, graph, input: state, history: [] });
       return run;

@@ -60,6 +60,8 @@ export interface NodeRow {
 
 /** What one group commit writes: in one transaction, all or nothing. */
 export interface CommitBatch {
+  /** Runs to insert (QUEUED) before the events: run creation shares the group commit. */
+  created: NewRun[];
   events: RunEvent[];
   runs: RunPatch[];
   nodes: NodeRow[];
@@ -71,6 +73,8 @@ export interface NewRun {
   graphVersionId: string;
   input: State;
   owner: string;
+  /** Epoch ms; defaults to now. */
+  createdAt?: number;
 }
 
 /** A run a process has taken over, with what it needs to resume it. */
