@@ -40,6 +40,8 @@ const VERSION_CACHE_MS = 1_000;
 
 export interface RunService {
   readonly owner: string;
+  /** True while the run executes (or waits to) in this process. */
+  isLocal(runId: string): boolean;
   /** Forgets the cached latest version of a graph (it was saved or deleted). */
   invalidateGraph(graphId: string): void;
   start(graphId: string, input: unknown): Promise<RunRecord>;
@@ -181,6 +183,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
   const service: RunService = {
     owner,
     invalidateGraph: (graphId) => void latest.delete(graphId),
+    isLocal: (runId) => graphOf.has(runId),
     async start(graphId, input) {
       if (!accepting)
         throw new AppError('SHUTTING_DOWN', 'The server is shutting down; retry shortly.');

@@ -37,11 +37,16 @@ function toRow(e: RunEvent): RunEventRow {
   };
 }
 
+/** Quiet time after which the store is polled: short when another process runs the run. */
+const POLL_REMOTE_MS = 500;
+const POLL_LOCAL_MS = 5_000;
+
 /**
  * Every event after `afterSeq` exactly once and in order, whenever the client subscribes: the
  * live subscription opens first (buffering), stored events are replayed, then live ones follow,
  * skipping what the replay already gave. Events are published only after they are stored, so
- * nothing falls between the two. Ends after the run's terminal event.
+ * nothing falls between the two. When the bus is quiet the store is polled, so a run executed by
+ * another process (PostgreSQL, several servers) streams too. Ends after the terminal event.
  */
 export async function* runEventStream(
   ctx: Context,
@@ -49,21 +54,51 @@ export async function* runEventStream(
   afterSeq: number,
 ): AsyncGenerator<RunEventRow> {
   const live = ctx.bus.subscribeEvents(runId);
-  try {
-    const run = await ctx.store.getRun(runId);
-    if (!run) throw notFound('Run', runId);
-    let last = afterSeq;
+  let last = afterSeq;
+  let finished = false;
+  const fromStore = async function* () {
     for (;;) {
       const page = await ctx.store.listEvents(runId, last, 1_000);
       for (const e of page) {
         last = e.seq;
         yield toRow(e);
-        if (TERMINAL_EVENT_TYPES.has(e.type)) return;
+        if (TERMINAL_EVENT_TYPES.has(e.type)) {
+          finished = true;
+          return;
+        }
       }
-      if (page.length < 1_000) break;
+      if (page.length < 1_000) return;
     }
-    for await (const e of live) {
+  };
+  try {
+    const run = await ctx.store.getRun(runId);
+    if (!run) throw notFound('Run', runId);
+    yield* fromStore();
+    let pending: Promise<IteratorResult<RunEvent>> | null = null;
+    while (!finished) {
+      pending ??= live.next();
+      const quietMs = ctx.runs.isLocal(runId) ? POLL_LOCAL_MS : POLL_REMOTE_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const next = await Promise.race([
+        pending,
+        new Promise<'quiet'>((resolve) => {
+          timer = setTimeout(() => resolve('quiet'), quietMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (next === 'quiet') {
+        yield* fromStore();
+        continue;
+      }
+      pending = null;
+      if (next.done) return;
+      const e = next.value;
       if (e.seq <= last) continue;
+      if (e.seq > last + 1) {
+        // A gap (this process missed a publish): the store has the events in between.
+        yield* fromStore();
+        continue;
+      }
       last = e.seq;
       yield toRow(e);
       if (TERMINAL_EVENT_TYPES.has(e.type)) return;
