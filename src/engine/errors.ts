@@ -82,9 +82,7 @@ export class NonRetryableError extends Error {
 
 export function isNonRetryable(err: unknown): boolean {
   return (
-    typeof err === 'object' &&
-    err !== null &&
-    (err as { retryable?: unknown }).retryable === false
+    typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === false
   );
 }
 

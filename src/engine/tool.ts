@@ -32,14 +32,17 @@ export interface ConfigSchema<C> {
     value: unknown,
   ):
     | { success: true; data: C }
-    | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+    | {
+        success: false;
+        error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> };
+      };
 }
 
 export interface Tool<C = unknown> {
   readonly name: string;
   readonly description: string;
   readonly config: ConfigSchema<C>;
-  run(ctx: ToolContext<C>): Promise<Patch | undefined | void> | Patch | undefined | void;
+  run(ctx: ToolContext<C>): Promise<Patch | undefined | undefined> | Patch | undefined | undefined;
 }
 
 /** Port: how the engine finds tools by name. The registry in src/tools implements it. */
