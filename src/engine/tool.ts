@@ -42,7 +42,9 @@ export interface Tool<C = unknown> {
   readonly name: string;
   readonly description: string;
   readonly config: ConfigSchema<C>;
-  run(ctx: ToolContext<C>): Promise<Patch | undefined | undefined> | Patch | undefined | undefined;
+  /** Returns the patch; nothing (a void function) means an empty patch. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a tool that returns nothing is a void function
+  run(ctx: ToolContext<C>): Promise<Patch | undefined | void> | Patch | undefined | void;
 }
 
 /** Port: how the engine finds tools by name. The registry in src/tools implements it. */
