@@ -4,15 +4,16 @@
  * together), settles results, and ends the run when nothing is active. Async tools re-enter it
  * when they settle; nothing awaits a tool that returned a plain value.
  */
+
+import { recordSkip, startAttempt } from './attempt.js';
 import type { RunCheckpoint } from './checkpoint.js';
-import { EngineError } from './errors.js';
-import type { EventSink, LogLevel, RunEvent } from './events.js';
+import type { EventSink, RunEvent } from './events.js';
 import { AgendaSkip, type Execution, RUNNING, WAITING } from './execution.js';
 import { applyEvent } from './fold.js';
 import { failAttempt, succeedNode } from './outcomes.js';
 import { finishRun, type RunResult, succeedRun } from './run-end.js';
 import { describeStop, type Stop } from './run-errors.js';
-import { AttemptContext, asToolContext, type ToolHost } from './tool-context.js';
+import type { ToolEventData, ToolHost } from './tool-context.js';
 
 /** Settled results processed in one go before yielding to the event loop (fairness, cancel). */
 const SYNC_BUDGET = 4096;
@@ -138,27 +139,15 @@ export class LiveRun implements ToolHost {
   }
 
   private skip(item: AgendaSkip): void {
-    const cp = this.cp;
     if (item.reason === 'limit') {
-      this.stop = { kind: 'fail', error: describeStop(cp, 'LOOP_LIMIT_EXCEEDED', item.node) };
-      return;
-    }
-    this.emit({
-      runId: this.runId,
-      seq: cp.lastSeq + 1,
-      at: this.ports.now(),
-      type: 'NODE_SKIPPED',
-      nodeId: item.node.id,
-      attempt: 0,
-      data: { reason: item.reason },
-    });
+      this.stop = { kind: 'fail', error: describeStop(this.cp, 'LOOP_LIMIT_EXCEEDED', item.node) };
+    } else recordSkip(this, item);
   }
 
   private start(exec: Execution): void {
     const cp = this.cp;
-    const node = exec.node;
     if (cp.steps >= cp.info.maxSteps) {
-      this.stop = { kind: 'fail', error: describeStop(cp, 'MAX_STEPS_EXCEEDED', node) };
+      this.stop = { kind: 'fail', error: describeStop(cp, 'MAX_STEPS_EXCEEDED', exec.node) };
       return;
     }
     const at = this.ports.now();
@@ -166,74 +155,19 @@ export class LiveRun implements ToolHost {
       this.stop = { kind: 'fail', error: describeStop(cp, 'RUN_TIMEOUT') };
       return;
     }
-    this.emit(
-      {
-        runId: this.runId,
-        seq: cp.lastSeq + 1,
-        at,
-        type: 'NODE_STARTED',
-        nodeId: node.id,
-        attempt: exec.attempt,
-        data: { iteration: exec.iteration },
-      },
-      exec,
-    );
-    const token = ++exec.token;
-    const ctx = new AttemptContext(this, exec, token, cp.store.state);
-    exec.handle = ctx;
-    const timeoutMs = node.def.timeoutMs;
-    if (timeoutMs !== undefined)
-      exec.timer = setTimeout(attemptTimedOut, timeoutMs, this, exec, token);
-    let result: unknown;
-    try {
-      result = node.tool.run(asToolContext(ctx));
-    } catch (err) {
-      this.queue(exec, 2, err);
-      return;
-    }
-    if (
-      result !== null &&
-      typeof result === 'object' &&
-      typeof (result as Thenable).then === 'function'
-    ) {
-      this.awaitResult(exec, token, result as Thenable);
-    } else this.queue(exec, 1, result);
+    startAttempt(this, exec, at);
   }
 
-  /** Awaits a tool's promise without allocating callbacks per attempt. */
-  private async awaitResult(exec: Execution, token: number, result: Thenable): Promise<void> {
-    let outcome = 1;
-    let value: unknown;
-    try {
-      value = await result;
-    } catch (err) {
-      outcome = 2;
-      value = err;
-    }
-    if (this.done || exec.token !== token || exec.status !== RUNNING || exec.outcome !== 0) return;
-    this.queue(exec, outcome, value);
-    this.pump();
+  /** True while `token` is the attempt `exec` is running and its outcome is still unknown. */
+  isCurrent(exec: Execution, token: number): boolean {
+    return !this.done && exec.token === token && exec.status === RUNNING && exec.outcome === 0;
   }
 
-  private queue(exec: Execution, outcome: number, value: unknown): void {
+  /** Queues an attempt's outcome (1 value, 2 error); `pump` settles it in order. */
+  queue(exec: Execution, outcome: number, value: unknown): void {
     exec.outcome = outcome;
     exec.value = value;
     this.settled.push(exec);
-  }
-
-  /** The attempt's timeoutMs passed: abort its signal and fail it with TOOL_TIMEOUT. */
-  attemptTimedOut(exec: Execution, token: number): void {
-    exec.timer = undefined;
-    if (this.done || exec.token !== token || exec.status !== RUNNING || exec.outcome !== 0) return;
-    const err = new EngineError(
-      'TOOL_TIMEOUT',
-      `Node "${exec.node.id}" did not finish within ${exec.node.def.timeoutMs} ms; raise timeoutMs or make the tool faster`,
-      exec.node.id,
-    );
-    exec.handle?.abort(err);
-    exec.token++;
-    this.queue(exec, 2, err);
-    this.pump();
   }
 
   private settle(exec: Execution): void {
@@ -286,38 +220,13 @@ export class LiveRun implements ToolHost {
     this.reject(err);
   }
 
-  toolLog(exec: Execution, token: number, message: string, fields: unknown, level: LogLevel): void {
+  toolEvent(exec: Execution, token: number, type: 'LOG' | 'CUSTOM', data: ToolEventData): void {
     if (this.done || exec.token !== token || exec.status !== RUNNING) return;
-    const data = fields === undefined ? { level, message } : { level, message, fields };
-    const seq = this.cp.lastSeq + 1;
+    const { runId, cp } = this;
+    const nodeId = exec.node.id;
     const at = this.ports.now();
-    const { runId } = this;
-    this.emitFromTool({
-      runId,
-      seq,
-      at,
-      type: 'LOG',
-      nodeId: exec.node.id,
-      attempt: exec.attempt,
-      data,
-    });
-  }
-
-  toolEmit(exec: Execution, token: number, name: string, payload: unknown): void {
-    if (this.done || exec.token !== token || exec.status !== RUNNING) return;
-    const data = payload === undefined ? { name } : { name, payload };
-    const seq = this.cp.lastSeq + 1;
-    const at = this.ports.now();
-    const { runId } = this;
-    this.emitFromTool({
-      runId,
-      seq,
-      at,
-      type: 'CUSTOM',
-      nodeId: exec.node.id,
-      attempt: exec.attempt,
-      data,
-    });
+    const event = { runId, seq: cp.lastSeq + 1, at, type, nodeId, attempt: exec.attempt, data };
+    this.emitFromTool(event as RunEvent);
   }
 
   /**
@@ -341,14 +250,9 @@ export class LiveRun implements ToolHost {
   }
 }
 
-type Thenable = PromiseLike<unknown>;
-
 function runTimedOut(run: LiveRun): void {
   run.timedOut();
 }
 function resumePump(run: LiveRun): void {
   run.resumeAfterYield();
-}
-function attemptTimedOut(run: LiveRun, exec: Execution, token: number): void {
-  run.attemptTimedOut(exec, token);
 }

@@ -3,16 +3,18 @@
  * AbortController is created only when the tool reads `signal`, and `log` / `emit` are bound
  * only when read, so destructuring (`run({ state, log })`) works and costs nothing otherwise.
  */
-import type { LogLevel } from './events.js';
+import type { CustomEvent, LogEvent } from './events.js';
 import type { AttemptHandle, Execution } from './execution.js';
 import type { State } from './graph.js';
 import type { ToolContext } from './tool.js';
 
+export type ToolEventData = LogEvent['data'] | CustomEvent['data'];
+
 /** What the context reports to: the live run. Calls from a finished attempt are dropped. */
 export interface ToolHost {
   readonly runId: string;
-  toolLog(exec: Execution, token: number, message: string, fields: unknown, level: LogLevel): void;
-  toolEmit(exec: Execution, token: number, name: string, payload: unknown): void;
+  /** Records a LOG / CUSTOM event of the attempt `token` of `exec`, unless it is over. */
+  toolEvent(exec: Execution, token: number, type: 'LOG' | 'CUSTOM', data: ToolEventData): void;
 }
 
 export class AttemptContext implements AttemptHandle {
@@ -56,8 +58,10 @@ export class AttemptContext implements AttemptHandle {
   get log(): ToolContext['log'] {
     if (this.logFn === undefined) {
       const { host, exec, token } = this;
-      this.logFn = (message, fields, level = 'info') =>
-        host.toolLog(exec, token, message, fields, level);
+      this.logFn = (message, fields, level = 'info') => {
+        const data = fields === undefined ? { level, message } : { level, message, fields };
+        host.toolEvent(exec, token, 'LOG', data);
+      };
     }
     return this.logFn;
   }
@@ -65,7 +69,9 @@ export class AttemptContext implements AttemptHandle {
   get emit(): ToolContext['emit'] {
     if (this.emitFn === undefined) {
       const { host, exec, token } = this;
-      this.emitFn = (name, payload) => host.toolEmit(exec, token, name, payload);
+      this.emitFn = (name, payload) => {
+        host.toolEvent(exec, token, 'CUSTOM', payload === undefined ? { name } : { name, payload });
+      };
     }
     return this.emitFn;
   }
