@@ -7,6 +7,7 @@ import { createConsoleLogger, type Logger } from './logger.js';
 import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
+import { createRedisRunBus } from './pubsub/redis-run-bus.js';
 import { createRunBus, type RunBus } from './pubsub/run-bus.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import type { RunStore } from './runs/types.js';
@@ -47,7 +48,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const tools = createBuiltinRegistry();
   const store = createPrismaRunStore(db);
   const graphStore = createPrismaGraphStore(db);
-  const bus = createRunBus();
+  const bus: RunBus & { close?: () => Promise<void> } = config.redisUrl
+    ? await createRedisRunBus(config.redisUrl, logger)
+    : createRunBus();
   const runs = createRunService({
     store,
     graphs: graphStore,
@@ -106,6 +109,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async stop() {
       await runs.shutdown(config.shutdownGraceMs);
       if (started) await server.close();
+      await bus.close?.();
       await db.close();
     },
   };

@@ -6,6 +6,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  /** Redis for the cross-process run-event bus; none keeps the bus in process. */
+  redisUrl: string | undefined;
   logLevel: 'info' | 'warn' | 'error' | 'silent';
   /** Show internal error messages and stacks to clients. Never in production. */
   devErrors: boolean;
@@ -45,6 +47,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: int(env, 'PORT', 4000),
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    redisUrl: env.REDIS_URL || undefined,
     logLevel,
     devErrors: bool(env, 'DEV_ERRORS', false),
     seedExamples: bool(env, 'SEED_EXAMPLES', true),

@@ -23,7 +23,14 @@ export interface RunBus {
   closeAll(): void;
 }
 
-export function createRunBus(): RunBus {
+/** Told when a run gets its first local subscriber and loses its last (a transport's cue). */
+export interface RunBusHooks {
+  onFirstSubscriber?(runId: string): void;
+  onLastUnsubscribed?(runId: string): void;
+}
+
+/** The in-process bus: the default, and the local half of the Redis bus. */
+export function createRunBus(hooks: RunBusHooks = {}): RunBus {
   const eventSubs = new Map<string, Set<AsyncQueue<RunEvent>>>();
   const updateSubs = new Set<{ graphId: string | undefined; queue: AsyncQueue<RunUpdate> }>();
 
@@ -45,11 +52,15 @@ export function createRunBus(): RunBus {
       if (!subs) {
         subs = new Set();
         eventSubs.set(runId, subs);
+        hooks.onFirstSubscriber?.(runId);
       }
       const set = subs;
       const queue: AsyncQueue<RunEvent> = new AsyncQueue(() => {
         set.delete(queue);
-        if (set.size === 0 && eventSubs.get(runId) === set) eventSubs.delete(runId);
+        if (set.size === 0 && eventSubs.get(runId) === set) {
+          eventSubs.delete(runId);
+          hooks.onLastUnsubscribed?.(runId);
+        }
       });
       set.add(queue);
       return queue;
