@@ -51,11 +51,12 @@ export function applyEvent(
         cp.unqueue(e);
         e.queued = false;
       }
+      // A restart after resume (already RUNNING) does not use up a step.
+      if (e.status !== RUNNING) cp.steps++;
       e.status = RUNNING;
       e.attempt = event.attempt;
       e.startedAt = event.at;
       cp.inflight.add(e);
-      cp.steps++;
       break;
     }
     case 'NODE_SUCCEEDED': {

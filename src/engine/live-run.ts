@@ -146,7 +146,7 @@ export class LiveRun implements ToolHost {
 
   private start(exec: Execution): void {
     const cp = this.cp;
-    if (cp.steps >= cp.info.maxSteps) {
+    if (cp.steps >= cp.info.maxSteps && exec.status !== RUNNING) {
       this.stop = { kind: 'fail', error: describeStop(cp, 'MAX_STEPS_EXCEEDED', exec.node) };
       return;
     }

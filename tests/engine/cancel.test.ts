@@ -9,6 +9,7 @@ import {
   linear,
   retryExhausted,
   runScenario,
+  type Scenario,
   timeline,
 } from '../fixtures/scenarios.js';
 
@@ -150,5 +151,30 @@ describe('executeRun: cancellation', () => {
       'RUN_CANCELLED',
     ]);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('yields during a long loop of synchronous tools, so it can still be cancelled', async () => {
+    const make = (): Scenario => {
+      const s = linear();
+      s.graph = {
+        name: 'long-loop',
+        limits: { maxSteps: 50_000 },
+        nodes: [{ id: 'step', tool: 'fx_count', config: { key: 'n' }, maxIterations: 20_000 }],
+        edges: [{ from: 'step', to: 'step', when: 'state.n < 20000' }],
+        entry: 'step',
+      };
+      return s;
+    };
+    const whole = await runScenario(make());
+    expect(whole.result).toMatchObject({ status: 'SUCCEEDED', state: { n: 20_000 } });
+
+    const ac = new AbortController();
+    const run = runScenario(make(), { signal: ac.signal });
+    setImmediate(() => ac.abort('enough'));
+    const { result, events } = await run;
+    expect(result.status).toBe('CANCELLED');
+    expect(result.state.n).toBeGreaterThan(0);
+    expect(result.state.n).toBeLessThan(20_000);
+    expect(events.at(-1)).toMatchObject({ type: 'RUN_CANCELLED', data: { reason: 'enough' } });
   });
 });

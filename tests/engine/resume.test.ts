@@ -84,6 +84,20 @@ describe('executeRun: resume from stored events', () => {
     }
   });
 
+  it('does not count the restart of an interrupted node against maxSteps', async () => {
+    const make = (): Scenario => {
+      const s = linear();
+      s.graph.limits = { maxSteps: 3 };
+      return s;
+    };
+    const full = await runScenario(make());
+    expect(full.result.status).toBe('SUCCEEDED');
+    const cut = full.events.findIndex((e) => e.type === 'NODE_STARTED' && e.nodeId === 'c') + 1;
+    const { result, events } = await resumeFrom(make, full.events.slice(0, cut));
+    expect(result).toMatchObject({ status: 'SUCCEEDED', state: full.result.state });
+    expect(timeline(events)).toEqual(['NODE_STARTED c#1', 'NODE_SUCCEEDED c#1', 'RUN_SUCCEEDED']);
+  });
+
   it('schedules a retry that was pending when the run stopped, keeping the attempt count', async () => {
     const full = await runScenario(retryThenSuccess(), { random: () => 0 });
     const cut = full.events.findIndex((e) => e.type === 'NODE_RETRYING') + 1;
