@@ -39,28 +39,26 @@ export class RunCheckpoint {
   error: ErrorInfo | undefined = undefined;
   readonly info: GraphInfo;
   /** Per node: activations so far (iteration of the latest). */
-  readonly iterations: Int32Array;
-  readonly edgeStatus: Uint8Array;
+  readonly iterations: number[];
+  readonly edgeStatus: number[];
   /** Per node: forward inputs settled (taken or dead) / taken since it last fired. */
-  readonly arrived: Int32Array;
-  readonly taken: Int32Array;
+  readonly arrived: number[];
+  readonly taken: number[];
   readonly joinParents: (Execution[] | undefined)[];
   /** Per node: the largest step among joinParents. */
-  readonly joinStep: Int32Array;
+  readonly joinStep: number[];
   /** Joins with some inputs settled and others not (flagged in pendingFlag). */
   pending: CompiledNode[] = [];
-  readonly pendingFlag: Uint8Array;
+  readonly pendingFlag: number[];
   /** What to do next, in order: executions to start, skips to record. */
   agenda: AgendaItem[] = [];
   agendaHead = 0;
   /** Started and not finished: RUNNING or WAITING for a retry. */
   readonly inflight = new ExecutionList();
   /** Per node: agenda items plus inflight executions; activeBits mirrors `> 0`. */
-  readonly activeCount: Int32Array;
-  readonly activeBits: Uint32Array;
+  readonly activeCount: number[];
+  readonly activeBits: number[];
   activeTotal = 0;
-  /** Scratch per edge, for NODE_SUCCEEDED's taken list. */
-  readonly mark: Uint8Array;
 
   constructor(
     readonly graph: CompiledGraph,
@@ -69,16 +67,17 @@ export class RunCheckpoint {
     const n = graph.nodes.length;
     this.info = graphInfo(graph);
     this.store = new StateStore(graph.reducers, {});
-    this.iterations = new Int32Array(n);
-    this.edgeStatus = new Uint8Array(graph.edges.length);
-    this.mark = new Uint8Array(graph.edges.length);
-    this.arrived = new Int32Array(n);
-    this.taken = new Int32Array(n);
-    this.joinParents = new Array(n).fill(undefined);
-    this.joinStep = new Int32Array(n);
-    this.pendingFlag = new Uint8Array(n);
-    this.activeCount = new Int32Array(n);
-    this.activeBits = new Uint32Array(this.info.words);
+    // Plain arrays of small integers: far smaller per run than typed arrays (~240 bytes each),
+    // which matters with thousands of runs in flight.
+    this.iterations = zeros(n);
+    this.edgeStatus = zeros(graph.edges.length);
+    this.arrived = zeros(n);
+    this.taken = zeros(n);
+    this.joinParents = [];
+    this.joinStep = zeros(n);
+    this.pendingFlag = zeros(n);
+    this.activeCount = zeros(n);
+    this.activeBits = zeros(this.info.words);
   }
 
   /** The current state (an immutable snapshot). */
@@ -154,6 +153,12 @@ export class RunCheckpoint {
     }
     return undefined;
   }
+}
+
+function zeros(length: number): number[] {
+  const list: number[] = [];
+  for (let i = 0; i < length; i++) list.push(0);
+  return list;
 }
 
 function matches(e: Execution, nodeId: string, iteration?: number, attempt?: number): boolean {

@@ -20,6 +20,8 @@ export class GraphInfo {
   readonly exit: Uint8Array;
   /** Per node: 1 when one of its out-edges has a condition. */
   readonly conditional: Uint8Array;
+  /** Scratch per edge for reading NODE_SUCCEEDED.taken (set and cleared within one call). */
+  readonly mark: Uint8Array;
   /** Per node: the indices of all its out-edges (NODE_SUCCEEDED.taken when none is conditional). */
   readonly allOut: readonly (readonly number[])[];
   readonly maxSteps: number;
@@ -33,6 +35,7 @@ export class GraphInfo {
     this.words = (n + 31) >>> 5;
     this.cyclic = graph.edges.some((e) => e.isBack);
     this.exit = new Uint8Array(graph.edges.length);
+    this.mark = new Uint8Array(graph.edges.length);
     this.conditional = new Uint8Array(n);
     for (const e of graph.edges) if (e.condition !== undefined) this.conditional[e.from.index] = 1;
     this.allOut = graph.nodes.map((node) => Object.freeze(node.out.map((e) => e.index)));
@@ -96,7 +99,7 @@ export function graphInfo(graph: CompiledGraph): GraphInfo {
 }
 
 /** True when the two bitsets share a bit. */
-export function intersects(a: Uint32Array, b: Uint32Array): boolean {
+export function intersects(a: readonly number[], b: Uint32Array): boolean {
   for (let i = 0; i < a.length; i++) if ((a[i]! & b[i]!) !== 0) return true;
   return false;
 }

@@ -100,7 +100,7 @@ function deadStatus(cp: RunCheckpoint, edge: CompiledEdge): number {
 /** After NODE_SUCCEEDED: taken edges activate / settle their targets, the others die. */
 export function settleOutEdges(cp: RunCheckpoint, exec: Execution, taken: readonly number[]): void {
   const out = exec.node.out;
-  const mark = cp.mark;
+  const mark = cp.info.mark;
   for (const i of taken) mark[i] = 1;
   let matched = 0;
   for (const e of out) {

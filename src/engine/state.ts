@@ -67,7 +67,8 @@ export class StateStore {
   needsCompaction = false;
   private readonly slots = new Map<string, KeySlot>();
   private epoch = 0;
-  // The pending plan (plan -> commit run back to back, synchronously).
+  // The pending plan. Per store, not shared: between plan and commit the live run calls the
+  // sink, which may synchronously drive another run.
   private planned: State | undefined;
   private readonly planSlots: KeySlot[] = [];
   private readonly planValues: unknown[] = [];
