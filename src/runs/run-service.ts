@@ -15,7 +15,9 @@ import { uuidv7 } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { RunBus } from '../pubsub/run-bus.js';
 import { EventWriter } from './event-writer.js';
-import type { CommitBatch, GraphVersionRecord, RunRecord, RunStore } from './types.js';
+import { createGraphVersions } from './graph-versions.js';
+import { type Job, RunPool } from './run-pool.js';
+import { ACTIVE_STATUSES, type CommitBatch, type RunRecord, type RunStore } from './types.js';
 
 export interface RunServiceOptions {
   store: RunStore;
@@ -31,12 +33,6 @@ export interface RunServiceOptions {
   resumeAllOnStart?: boolean;
   owner?: string;
 }
-
-/**
- * How long a graph's latest version is cached for startRun. Saving a graph in this process
- * invalidates it at once (invalidateGraph); a save in another process is seen within this time.
- */
-const VERSION_CACHE_MS = 1_000;
 
 export interface RunService {
   readonly owner: string;
@@ -59,22 +55,12 @@ export interface RunService {
   stats(): { active: number; queued: number; pendingEvents: number };
 }
 
-interface Job {
-  runId: string;
-  graphId: string;
-  graph: CompiledGraph;
-  input: State;
-  history: RunEvent[];
-}
-
 export function createRunService(opts: RunServiceOptions): RunService {
-  const { store, graphs, tools, bus, logger } = opts;
+  const { store, bus, logger } = opts;
   const owner = opts.owner ?? `${process.pid}-${randomUUID()}`;
-  const maxConcurrent = opts.maxConcurrentRuns ?? 10_000;
   const leaseMs = opts.leaseMs ?? 10_000;
-  const compiled = new Map<string, CompiledGraph>();
-  const active = new Map<string, { controller: AbortController; graphId: string }>();
-  const queue: Job[] = [];
+  const versions = createGraphVersions(opts.graphs, opts.tools);
+  /** Runs this process owns until their end is stored: runId -> graphId. */
   const graphOf = new Map<string, string>();
   const waiters = new Map<string, Array<() => void>>();
   const timers: NodeJS.Timeout[] = [];
@@ -84,14 +70,12 @@ export function createRunService(opts: RunServiceOptions): RunService {
     store,
     onCommitted: publish,
     onError: (err, batch) =>
-      logger.error(
-        'storing run events failed; the affected runs resume from their last stored event',
-        {
-          err,
-          runs: [...new Set(batch.events.map((e) => e.runId))],
-        },
-      ),
+      logger.error('storing run events failed; the runs resume from their last stored event', {
+        err,
+        runs: [...new Set(batch.events.map((e) => e.runId))],
+      }),
   });
+  const pool = new RunPool(writer, logger, opts.maxConcurrentRuns ?? 10_000);
 
   function publish(batch: CommitBatch): void {
     bus.publishEvents(batch.events);
@@ -108,67 +92,9 @@ export function createRunService(opts: RunServiceOptions): RunService {
     }
   }
 
-  /** graphId -> latest version, briefly cached: startRun under load reads it once, not per run. */
-  const latest = new Map<string, { version: Promise<GraphVersionRecord>; at: number }>();
-  function latestVersion(graphId: string): Promise<GraphVersionRecord> {
-    const hit = latest.get(graphId);
-    if (hit && Date.now() - hit.at < VERSION_CACHE_MS) return hit.version;
-    // Single flight: concurrent starts of one graph share one read.
-    const version = graphs.latestVersion(graphId).then((v) => {
-      if (!v) throw notFound('Graph', graphId);
-      return v;
-    });
-    const entry = { version, at: Date.now() };
-    latest.set(graphId, entry);
-    version.catch(() => {
-      if (latest.get(graphId) === entry) latest.delete(graphId);
-    });
-    return version;
-  }
-
-  function compile(version: GraphVersionRecord): CompiledGraph {
-    let graph = compiled.get(version.id);
-    if (!graph) {
-      graph = compileGraphOrThrow(version.definition, tools);
-      compiled.set(version.id, graph);
-    }
-    return graph;
-  }
-
-  function pump(): void {
-    while (active.size < maxConcurrent && queue.length > 0 && accepting) {
-      const job = queue.shift() as Job;
-      void execute(job);
-    }
-  }
-
-  async function execute(job: Job): Promise<void> {
-    const controller = new AbortController();
-    active.set(job.runId, { controller, graphId: job.graphId });
-    graphOf.set(job.runId, job.graphId);
-    try {
-      await executeRun({
-        runId: job.runId,
-        graph: job.graph,
-        input: job.input,
-        sink: writer,
-        history: job.history,
-        signal: controller.signal,
-      });
-    } catch (err) {
-      logger.error('run executor crashed', { runId: job.runId, err });
-    } finally {
-      active.delete(job.runId);
-      writer.forget(job.runId);
-      pump();
-    }
-  }
-
   function enqueue(job: Job): void {
     graphOf.set(job.runId, job.graphId);
-    queue.push(job);
-    // Never run the executor inside startRun's caller: the mutation returns first.
-    setImmediate(pump);
+    pool.enqueue(job);
   }
 
   async function loadHistory(runId: string): Promise<RunEvent[]> {
@@ -182,8 +108,9 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
   const service: RunService = {
     owner,
-    invalidateGraph: (graphId) => void latest.delete(graphId),
+    invalidateGraph: (graphId) => versions.invalidate(graphId),
     isLocal: (runId) => graphOf.has(runId),
+
     async start(graphId, input) {
       if (!accepting)
         throw new AppError('SHUTTING_DOWN', 'The server is shutting down; retry shortly.');
@@ -196,12 +123,23 @@ export function createRunService(opts: RunServiceOptions): RunService {
           'BAD_USER_INPUT',
           'Run input must be a JSON object (the initial state).',
         );
-      const version = await latestVersion(graphId);
-      const graph = compile(version);
+      const version = await versions.latest(graphId);
+      const graph = versions.compile(version);
       const state = (input ?? {}) as State;
       const createdAt = Date.now();
-      const run: RunRecord = {
-        id: uuidv7(createdAt),
+      const id = uuidv7(createdAt);
+      // Stored with the next group commit (shared with other runs' events) before we return.
+      await writer.createRun({
+        id,
+        graphId,
+        graphVersionId: version.id,
+        input: state,
+        owner,
+        createdAt,
+      });
+      enqueue({ runId: id, graphId, graph, input: state, history: [] });
+      return {
+        id,
         graphId,
         graphVersionId: version.id,
         status: 'QUEUED',
@@ -213,17 +151,6 @@ export function createRunService(opts: RunServiceOptions): RunService {
         startedAt: null,
         finishedAt: null,
       };
-      // Stored with the next group commit (shared with other runs' events) before we return.
-      await writer.createRun({
-        id: run.id,
-        graphId,
-        graphVersionId: version.id,
-        input: state,
-        owner,
-        createdAt,
-      });
-      enqueue({ runId: run.id, graphId, graph, input: state, history: [] });
-      return run;
     },
 
     async cancel(runId) {
@@ -239,22 +166,19 @@ export function createRunService(opts: RunServiceOptions): RunService {
           },
         );
       const done = service.waitFor(runId);
-      const running = active.get(runId);
-      if (running) running.controller.abort('cancelled by user');
-      else {
-        const index = queue.findIndex((j) => j.runId === runId);
-        if (index < 0)
+      if (!pool.abort(runId, 'cancelled by user')) {
+        const job = pool.dequeue(runId);
+        if (!job)
           throw new AppError(
             'RUN_NOT_ACTIVE',
             `Run "${runId}" is executed by another process; cancel it there.`,
           );
-        const [job] = queue.splice(index, 1);
         writer.emit({
           runId,
-          seq: (job?.history.at(-1)?.seq ?? 0) + 1,
+          seq: (job.history.at(-1)?.seq ?? 0) + 1,
           at: Date.now(),
           type: 'RUN_CANCELLED',
-          data: { reason: 'cancelled by user before it started', state: job?.input ?? {} },
+          data: { reason: 'cancelled by user before it started', state: job.input },
         });
       }
       await done;
@@ -262,12 +186,12 @@ export function createRunService(opts: RunServiceOptions): RunService {
     },
 
     async currentState(run) {
-      if (run.state && !['QUEUED', 'RUNNING', 'WAITING'].includes(run.status)) return run.state;
+      if (run.state && !ACTIVE_STATUSES.includes(run.status)) return run.state;
       const version = await store.getGraphVersion(run.graphVersionId);
       if (!version) return run.state;
       const events = await loadHistory(run.id);
       if (events.length === 0) return run.input;
-      return replayEvents(compile(version), events).state;
+      return replayEvents(versions.compile(version), events).state;
     },
 
     waitFor(runId) {
@@ -286,16 +210,13 @@ export function createRunService(opts: RunServiceOptions): RunService {
       for (;;) {
         const claimed = await store.claimOrphans(owner, staleBefore, 500);
         for (const { run, version } of claimed) {
+          // Our own run whose heartbeat lapsed (a blocked event loop): it is still executing.
+          if (graphOf.has(run.id)) continue;
           try {
             const history = await loadHistory(run.id);
             if (history.some((e) => TERMINAL_EVENT_TYPES.has(e.type))) continue;
-            enqueue({
-              runId: run.id,
-              graphId: run.graphId,
-              graph: compile(version),
-              input: run.input,
-              history,
-            });
+            const graph = versions.compile(version);
+            enqueue({ runId: run.id, graphId: run.graphId, graph, input: run.input, history });
             resumed++;
           } catch (err) {
             logger.error('could not resume run', { runId: run.id, err });
@@ -308,19 +229,13 @@ export function createRunService(opts: RunServiceOptions): RunService {
     },
 
     startBackground() {
-      const beat = Math.max(100, Math.floor(leaseMs / 4));
+      const heartbeat = () =>
+        store.heartbeat(owner, new Date()).catch((err) => logger.warn('heartbeat failed', { err }));
+      const scan = () =>
+        service.resumeOrphans().catch((err) => logger.warn('orphan scan failed', { err }));
       timers.push(
-        setInterval(() => {
-          store
-            .heartbeat(owner, new Date())
-            .catch((err) => logger.warn('heartbeat failed', { err }));
-        }, beat),
-        setInterval(
-          () => {
-            service.resumeOrphans().catch((err) => logger.warn('orphan scan failed', { err }));
-          },
-          Math.max(200, Math.floor(leaseMs / 2)),
-        ),
+        setInterval(heartbeat, Math.max(100, Math.floor(leaseMs / 4))),
+        setInterval(scan, Math.max(200, Math.floor(leaseMs / 2))),
       );
       for (const t of timers) t.unref();
     },
@@ -328,16 +243,19 @@ export function createRunService(opts: RunServiceOptions): RunService {
     async shutdown(graceMs = 3_000) {
       accepting = false;
       for (const t of timers.splice(0)) clearInterval(t);
-      const deadline = Date.now() + graceMs;
-      while (active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await pool.drain(graceMs);
       await writer.stop();
       // Whatever is still running stops here without recording an end: it resumes on next start.
-      for (const { controller } of active.values()) controller.abort('server shutting down');
+      pool.abortAll('server shutting down');
       await store.release(owner);
       bus.closeAll();
     },
 
-    stats: () => ({ active: active.size, queued: queue.length, pendingEvents: writer.pending }),
+    stats: () => ({
+      active: pool.activeCount,
+      queued: pool.queuedCount,
+      pendingEvents: writer.pending,
+    }),
   };
   return service;
 }

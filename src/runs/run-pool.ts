@@ -1,0 +1,114 @@
+import {
+  type CompiledGraph,
+  type EventSink,
+  executeRun,
+  type RunEvent,
+  type State,
+} from '../engine/index.js';
+import type { Logger } from '../logger.js';
+
+export interface Job {
+  runId: string;
+  graphId: string;
+  graph: CompiledGraph;
+  input: State;
+  /** Stored events when resuming; empty for a new run. */
+  history: RunEvent[];
+}
+
+/**
+ * The runs this process executes: at most `maxConcurrent` at once, the rest waiting in order.
+ * Each executing run has an AbortController (cancel, shutdown).
+ */
+export class RunPool {
+  private readonly active = new Map<string, AbortController>();
+  private readonly queue: Job[] = [];
+  private head = 0;
+  private accepting = true;
+
+  constructor(
+    private readonly sink: EventSink & { forget(runId: string): void },
+    private readonly logger: Logger,
+    private readonly maxConcurrent: number,
+  ) {}
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  get queuedCount(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Queues a job; it starts on a later tick, never inside the caller. */
+  enqueue(job: Job): void {
+    this.queue.push(job);
+    setImmediate(() => this.pump());
+  }
+
+  isRunning(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  /** Aborts an executing run; false when it is not executing here. */
+  abort(runId: string, reason: string): boolean {
+    const controller = this.active.get(runId);
+    controller?.abort(reason);
+    return controller !== undefined;
+  }
+
+  /** Takes a run out of the queue before it started. */
+  dequeue(runId: string): Job | undefined {
+    const index = this.queue.findIndex((j, i) => i >= this.head && j.runId === runId);
+    if (index < 0) return undefined;
+    return this.queue.splice(index, 1)[0];
+  }
+
+  /** Stops starting queued runs; waits up to graceMs for executing ones to end. */
+  async drain(graceMs: number): Promise<void> {
+    this.accepting = false;
+    const deadline = Date.now() + graceMs;
+    while (this.active.size > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+  }
+
+  abortAll(reason: string): void {
+    for (const controller of this.active.values()) controller.abort(reason);
+  }
+
+  private pump(): void {
+    while (
+      this.accepting &&
+      this.active.size < this.maxConcurrent &&
+      this.head < this.queue.length
+    ) {
+      const job = this.queue[this.head++] as Job;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      void this.execute(job);
+    }
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const controller = new AbortController();
+    this.active.set(job.runId, controller);
+    try {
+      await executeRun({
+        runId: job.runId,
+        graph: job.graph,
+        input: job.input,
+        sink: this.sink,
+        history: job.history,
+        signal: controller.signal,
+      });
+    } catch (err) {
+      this.logger.error('run executor crashed', { runId: job.runId, err });
+    } finally {
+      this.active.delete(job.runId);
+      this.sink.forget(job.runId);
+      this.pump();
+    }
+  }
+}
