@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type CompiledGraph,
-  compileGraphOrThrow,
-  executeRun,
   type RunEvent,
   replayEvents,
   type State,
