@@ -11,7 +11,10 @@ import type { Logger } from '../logger.js';
 export function createMaskError(logger: Logger) {
   return (error: unknown, message: string, isDev?: boolean): Error => {
     const graphqlError = error instanceof GraphQLError ? error : null;
-    const original = graphqlError ? graphqlError.originalError : error;
+    let original: unknown = graphqlError ? graphqlError.originalError : error;
+    // A GraphQLError may wrap another (a bad variable wraps the scalar's error): find the cause.
+    while (original instanceof GraphQLError && original.originalError)
+      original = original.originalError;
     const base = {
       nodes: graphqlError?.nodes,
       path: graphqlError?.path,
@@ -31,15 +34,17 @@ export function createMaskError(logger: Logger) {
       if (original.nodeId) extensions.nodeId = original.nodeId;
       return new GraphQLError(original.message, { ...base, extensions });
     }
-    // Errors graphql-js made itself (parse, validation, bad variables) are the client's and safe.
-    if (graphqlError && !(original instanceof Error)) {
+    // Errors graphql-js made itself (parse, validation, bad variables) and GraphQLErrors thrown on
+    // purpose (a scalar rejecting a value) are the client's and safe. The outer message is kept: a
+    // bad variable's says which variable and where, its cause only what was wrong.
+    if (graphqlError && (!(original instanceof Error) || original instanceof GraphQLError)) {
       if (graphqlError.extensions.code) return graphqlError;
+      const cause = original instanceof GraphQLError ? original.extensions : {};
       return new GraphQLError(graphqlError.message, {
         ...base,
-        extensions: { ...graphqlError.extensions, code: 'BAD_USER_INPUT' },
+        extensions: { ...cause, ...graphqlError.extensions, code: cause.code ?? 'BAD_USER_INPUT' },
       });
     }
-    if (original instanceof GraphQLError) return original;
     logger.error('unexpected error in a GraphQL operation', {
       err: original,
       path: graphqlError?.path,
