@@ -29,6 +29,7 @@ const NODE_TYPES = [
   'text',
   'text',
   'int',
+  'int',
   'text',
   'int',
   'timestamp',
@@ -193,7 +194,7 @@ function eventRow(d: SqlDialect, e: RunEvent): unknown[] {
 }
 
 function upsertNodesSql(d: SqlDialect): string {
-  return `INSERT INTO "NodeExecution" ("runId", "nodeId", "iteration", "status", "attempts", "startedAt", "finishedAt", "durationMs", "error")
+  return `INSERT INTO "NodeExecution" ("runId", "nodeId", "iteration", "seq", "status", "attempts", "startedAt", "finishedAt", "durationMs", "error")
     SELECT ${selectColumns(d, NODE_TYPES)} FROM ${d.rowsFrom(1)} WHERE true
     ON CONFLICT ("runId", "nodeId", "iteration") DO UPDATE SET
       "status" = excluded."status", "attempts" = excluded."attempts",
@@ -207,6 +208,7 @@ function nodeRow(d: SqlDialect, n: NodeRow): unknown[] {
     n.runId,
     n.nodeId,
     n.iteration,
+    n.seq,
     n.status,
     n.attempts,
     d.time(n.startedAt),

@@ -47,14 +47,14 @@ export class BatchBuilder {
         track.running.set(e.nodeId, e.data.iteration);
         if ((track.lastIteration.get(e.nodeId) ?? 0) < e.data.iteration)
           track.lastIteration.set(e.nodeId, e.data.iteration);
-        const row = this.row(track, e.runId, e.nodeId, e.data.iteration);
+        const row = this.row(track, e, e.data.iteration);
         row.status = 'RUNNING';
         row.attempts = e.attempt;
         row.startedAt ??= e.at;
         break;
       }
       case 'NODE_RETRYING': {
-        const row = this.row(this.track(e.runId), e.runId, e.nodeId, e.data.iteration);
+        const row = this.row(this.track(e.runId), e, e.data.iteration);
         row.status = 'RETRYING';
         row.error = e.data.error;
         break;
@@ -63,7 +63,7 @@ export class BatchBuilder {
       case 'NODE_FAILED': {
         const track = this.track(e.runId);
         track.running.delete(e.nodeId);
-        const row = this.row(track, e.runId, e.nodeId, e.data.iteration);
+        const row = this.row(track, e, e.data.iteration);
         row.status = e.type === 'NODE_SUCCEEDED' ? 'SUCCEEDED' : 'FAILED';
         row.attempts = e.attempt;
         row.finishedAt = e.at;
@@ -77,7 +77,7 @@ export class BatchBuilder {
         const iteration = running ?? (track.lastIteration.get(e.nodeId) ?? 0) + 1;
         track.running.delete(e.nodeId);
         track.lastIteration.set(e.nodeId, iteration);
-        const row = this.row(track, e.runId, e.nodeId, iteration);
+        const row = this.row(track, e, iteration);
         row.status = 'SKIPPED';
         row.finishedAt = e.at;
         break;
@@ -133,7 +133,12 @@ export class BatchBuilder {
     return t;
   }
 
-  private row(track: RunTrack, runId: string, nodeId: string, iteration: number): NodeRow {
+  private row(
+    track: RunTrack,
+    e: { runId: string; nodeId: string; seq: number },
+    iteration: number,
+  ): NodeRow {
+    const { runId, nodeId } = e;
     const key = `${nodeId}\u0000${iteration}`;
     let row = track.rows.get(key);
     if (!row) {
@@ -141,6 +146,7 @@ export class BatchBuilder {
         runId,
         nodeId,
         iteration,
+        seq: e.seq,
         status: 'RUNNING',
         attempts: 0,
         startedAt: null,

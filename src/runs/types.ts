@@ -50,6 +50,8 @@ export interface NodeRow {
   runId: string;
   nodeId: string;
   iteration: number;
+  /** seq of the event that first recorded this execution. */
+  seq: number;
   status: NodeStatus;
   attempts: number;
   startedAt: number | null;

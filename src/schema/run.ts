@@ -70,12 +70,7 @@ builder.prismaObject('Run', {
     nodes: t.relation('nodes', {
       description: 'Per-node executions, in start order, to draw the run.',
       query: {
-        orderBy: [
-          { startedAt: { sort: 'asc', nulls: 'last' } },
-          { finishedAt: 'asc' },
-          { nodeId: 'asc' },
-          { iteration: 'asc' },
-        ],
+        orderBy: [{ seq: 'asc' }, { nodeId: 'asc' }],
       },
     }),
     events: t.relatedConnection('events', {

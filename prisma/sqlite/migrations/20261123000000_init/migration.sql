@@ -56,6 +56,7 @@ CREATE TABLE "NodeExecution" (
     "runId" TEXT NOT NULL,
     "nodeId" TEXT NOT NULL,
     "iteration" INTEGER NOT NULL,
+    "seq" INTEGER NOT NULL,
     "status" TEXT NOT NULL,
     "attempts" INTEGER NOT NULL,
     "startedAt" DATETIME,
