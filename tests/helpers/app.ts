@@ -18,9 +18,14 @@ export interface TestApp {
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
+    operationName?: string,
   ): Promise<GqlResult<T>>;
   /** Same, but fails the test on GraphQL errors and returns data. */
-  ok<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  ok<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    operationName?: string,
+  ): Promise<T>;
   listen(): Promise<void>;
   close(): Promise<void>;
 }
@@ -43,16 +48,16 @@ export async function createTestApp(
     db,
     url: '',
     wsUrl: '',
-    async gql(query, variables) {
+    async gql(query, variables, operationName) {
       const res = await app.yoga.fetch('http://test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query, variables, operationName }),
       });
       return (await res.json()) as GqlResult<never>;
     },
-    async ok(query, variables) {
-      const res = await t.gql(query, variables);
+    async ok(query, variables, operationName) {
+      const res = await t.gql(query, variables, operationName);
       if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
       return res.data as never;
     },
