@@ -79,21 +79,45 @@ export function createPrismaRunStore(db: Database): RunStore {
       return row ? toGraphVersionRecord(row) : null;
     },
 
-    async commit(batch: CommitBatch) {
+    async commit(input: CommitBatch, owner: string) {
       if (
-        batch.created.length === 0 &&
-        batch.events.length === 0 &&
-        batch.runs.length === 0 &&
-        batch.nodes.length === 0
+        input.created.length === 0 &&
+        input.events.length === 0 &&
+        input.runs.length === 0 &&
+        input.nodes.length === 0
       )
-        return;
-      await tx(async (t) => {
-        for (const part of chunk(batch.created)) {
+        return { lost: [] };
+      return tx(async (t) => {
+        for (const part of chunk(input.created)) {
           await t.$executeRawUnsafe(
             insertRunsSql(d),
             JSON.stringify(part.map((r) => newRunRow(d, r))),
           );
         }
+        // Fence: keep only runs this process still owns (locked until commit on PostgreSQL, so a
+        // claim by another process waits for us, and we never write after it).
+        const touched = [
+          ...new Set([...input.events.map((e) => e.runId), ...input.runs.map((r) => r.id)]),
+        ];
+        const owned = new Set<string>();
+        for (const part of chunk(touched)) {
+          const rows = await t.$queryRawUnsafe<Array<{ id: string }>>(
+            `SELECT "id" FROM "Run" WHERE "id" IN (${d.textsFrom(1)}) AND "owner" = ${d.param(2, 'text')} ${d.forUpdate}`,
+            JSON.stringify(part),
+            owner,
+          );
+          for (const r of rows) owned.add(r.id);
+        }
+        const lost = touched.filter((id) => !owned.has(id));
+        const batch: CommitBatch =
+          lost.length === 0
+            ? input
+            : {
+                created: input.created,
+                events: input.events.filter((e) => owned.has(e.runId)),
+                nodes: input.nodes.filter((n) => owned.has(n.runId)),
+                runs: input.runs.filter((r) => owned.has(r.id)),
+              };
         for (const part of chunk(batch.events)) {
           await t.$executeRawUnsafe(
             insertEventsSql(d),
@@ -112,6 +136,7 @@ export function createPrismaRunStore(db: Database): RunStore {
             JSON.stringify(part.map((r) => runRow(d, r))),
           );
         }
+        return { lost };
       });
     },
 

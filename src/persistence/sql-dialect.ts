@@ -18,6 +18,10 @@ export interface SqlDialect {
   rowsFrom(n: number): string;
   /** Column i of the current `j` row, typed. */
   col(i: number, type: ColumnType): string;
+  /** A subquery of the strings in the JSON array parameter n (for `IN (...)`). */
+  textsFrom(n: number): string;
+  /** Row locks for a read that decides a write (PostgreSQL); SQLite's writer lock covers it. */
+  readonly forUpdate: string;
 }
 
 const sqlite: SqlDialect = {
@@ -26,6 +30,8 @@ const sqlite: SqlDialect = {
   time: (ms) => ms,
   rowsFrom: () => 'json_each(?) AS j',
   col: (i, type) => (type === 'json' ? `NULLIF(j.value -> ${i}, 'null')` : `j.value ->> ${i}`),
+  textsFrom: () => 'SELECT value FROM json_each(?)',
+  forUpdate: '',
 };
 
 const PG_CASTS = { text: '::text', int: '::int', json: '::jsonb', timestamp: '::timestamp(3)' };
@@ -41,6 +47,8 @@ const postgresql: SqlDialect = {
     if (type === 'text') return `(j.value ->> ${i})`;
     return `(j.value ->> ${i})${PG_CASTS[type]}`;
   },
+  textsFrom: (n) => `SELECT jsonb_array_elements_text($${n}::jsonb)`,
+  forUpdate: 'FOR UPDATE',
 };
 
 export function dialectFor(provider: DatabaseProvider): SqlDialect {

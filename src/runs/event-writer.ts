@@ -1,11 +1,17 @@
 import type { EventSink, RunEvent } from '../engine/index.js';
 import { BatchBuilder } from './batch-builder.js';
-import type { CommitBatch, NewRun, RunStore } from './types.js';
+import type { CommitBatch, CommitResult, NewRun, RunStore } from './types.js';
 
 export interface EventWriterOptions {
   store: RunStore;
-  /** Called after each commit, in commit order: publish only what is stored. */
-  onCommitted(batch: CommitBatch): void;
+  /** The process: only runs it owns are written (see RunStore.commit). */
+  owner: string;
+  /**
+   * Called after each commit, in commit order, with what was stored: publish only that. `lost`
+   * runs belong to another process now; their events were not stored and no longer will be.
+   */
+  onCommitted(batch: CommitBatch, lost: readonly string[]): void;
+  /** A commit failed for good: its runs' events are dropped from here on (see `drop`). */
   onError(err: unknown, batch: CommitBatch): void;
   /** Flush at once when this many events wait (otherwise at the end of the current tick). */
   maxBatch?: number;
@@ -26,13 +32,15 @@ export class EventWriter implements EventSink {
   /** Callers waiting for the batch being built to be stored. */
   private batchWaiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private readonly maxBatch: number;
+  /** Runs whose events are ignored: their log must stay a prefix until they are resumed. */
+  private readonly dropped = new Set<string>();
 
   constructor(private readonly opts: EventWriterOptions) {
     this.maxBatch = opts.maxBatch ?? 5_000;
   }
 
   emit(event: RunEvent): void {
-    if (this.stopped) return;
+    if (this.stopped || (this.dropped.size > 0 && this.dropped.has(event.runId))) return;
     this.builder.add(event);
     this.schedule();
   }
@@ -75,6 +83,19 @@ export class EventWriter implements EventSink {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Ignores the run's events from now on, buffered ones included: after a failed or fenced
+   * commit, storing later events would leave a gap in its log. `undrop` before resuming it.
+   */
+  drop(runId: string): void {
+    this.dropped.add(runId);
+    this.builder.forget(runId);
+  }
+
+  undrop(runId: string): void {
+    this.dropped.delete(runId);
+  }
+
   /** Stores what is buffered, then ignores further events (shutdown). */
   async stop(): Promise<void> {
     await this.idle();
@@ -84,13 +105,17 @@ export class EventWriter implements EventSink {
   private flush(): Promise<void> {
     const run = async () => {
       while (this.builder.size > 0) {
-        const batch = this.builder.take();
+        const batch = this.withoutDropped(this.builder.take());
         const waiters = this.batchWaiters;
         this.batchWaiters = [];
         try {
-          await this.commitWithRetry(batch);
+          const { lost } = await this.commitWithRetry(batch);
           for (const w of waiters) w.resolve();
-          this.opts.onCommitted(batch);
+          if (lost.length === 0) this.opts.onCommitted(batch, lost);
+          else {
+            for (const runId of lost) this.drop(runId);
+            this.opts.onCommitted(this.withoutDropped(batch), lost);
+          }
         } catch (err) {
           for (const w of waiters) w.reject(err);
           this.opts.onError(err, batch);
@@ -105,11 +130,21 @@ export class EventWriter implements EventSink {
     return this.flushing;
   }
 
-  private async commitWithRetry(batch: CommitBatch): Promise<void> {
+  private withoutDropped(batch: CommitBatch): CommitBatch {
+    if (this.dropped.size === 0) return batch;
+    const keep = (runId: string) => !this.dropped.has(runId);
+    return {
+      created: batch.created,
+      events: batch.events.filter((e) => keep(e.runId)),
+      nodes: batch.nodes.filter((n) => keep(n.runId)),
+      runs: batch.runs.filter((r) => keep(r.id)),
+    };
+  }
+
+  private async commitWithRetry(batch: CommitBatch): Promise<CommitResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.opts.store.commit(batch);
-        return;
+        return await this.opts.store.commit(batch, this.opts.owner);
       } catch (err) {
         if (attempt >= 3) throw err;
         await new Promise((r) => setTimeout(r, 50 * attempt));

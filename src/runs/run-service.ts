@@ -65,27 +65,77 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
   const writer = new EventWriter({
     store,
+    owner,
     onCommitted: publish,
-    onError: (err, batch) =>
+    onError: (err, batch) => {
+      // Their log must stay a prefix of what was decided: stop them, resume from the store.
+      const runs = [...new Set(batch.events.map((e) => e.runId))];
       logger.error('storing run events failed; the runs resume from their last stored event', {
         err,
-        runs: [...new Set(batch.events.map((e) => e.runId))],
-      }),
+        runs,
+      });
+      for (const runId of runs) {
+        writer.drop(runId);
+        pool.abort(runId, 'storing its events failed');
+        setTimeout(() => void resumeHere(runId, 1), 1_000).unref();
+      }
+    },
   });
   const pool = new RunPool(writer, logger, opts.maxConcurrentRuns ?? 10_000);
 
-  function publish(batch: CommitBatch): void {
+  /** Runs another process took over while this one stalled: stop executing them here. */
+  function lose(runIds: readonly string[]): void {
+    logger.warn('runs taken over by another process; stopped executing them here', {
+      runs: runIds,
+    });
+    for (const runId of runIds) {
+      pool.abort(runId, 'taken over by another process');
+      settle(runId);
+    }
+  }
+
+  function settle(runId: string): void {
+    graphOf.delete(runId);
+    const ws = waiters.get(runId);
+    waiters.delete(runId);
+    if (ws) for (const w of ws) w();
+  }
+
+  /** Re-executes a run this process owns from its stored events (after a failed commit). */
+  async function resumeHere(runId: string, attempt: number): Promise<void> {
+    try {
+      const run = await store.getRun(runId);
+      const version = run && (await store.getGraphVersion(run.graphVersionId));
+      if (!run || !version || !ACTIVE_STATUSES.includes(run.status)) {
+        writer.undrop(runId);
+        settle(runId);
+        return;
+      }
+      while (pool.isRunning(runId)) await new Promise((r) => setTimeout(r, 10));
+      const history = await loadHistory(run.id);
+      writer.undrop(runId);
+      const graph = versions.compile(version);
+      enqueue({ runId, graphId: run.graphId, graph, input: run.input, history });
+    } catch (err) {
+      if (attempt >= 10) {
+        logger.error('could not resume run after a storage failure; it resumes on restart', {
+          runId,
+          err,
+        });
+        return;
+      }
+      setTimeout(() => void resumeHere(runId, attempt + 1), 1_000 * attempt).unref();
+    }
+  }
+
+  function publish(batch: CommitBatch, lost: readonly string[]): void {
+    if (lost.length > 0) lose(lost);
     bus.publishEvents(batch.events);
     for (const patch of batch.runs) {
       if (!patch.status) continue;
       const graphId = graphOf.get(patch.id);
       if (graphId) bus.publishRunUpdate({ id: patch.id, graphId, status: patch.status });
-      if (patch.finishedAt !== undefined) {
-        graphOf.delete(patch.id);
-        const ws = waiters.get(patch.id);
-        waiters.delete(patch.id);
-        if (ws) for (const w of ws) w();
-      }
+      if (patch.finishedAt !== undefined) settle(patch.id);
     }
   }
 

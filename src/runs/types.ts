@@ -69,6 +69,11 @@ export interface CommitBatch {
   nodes: NodeRow[];
 }
 
+export interface CommitResult {
+  /** Runs whose changes were not stored because another process owns them now. */
+  lost: string[];
+}
+
 export interface NewRun {
   id: string;
   graphId: string;
@@ -93,8 +98,12 @@ export interface RunStore {
   createRun(run: NewRun): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | null>;
   getGraphVersion(id: string): Promise<GraphVersionRecord | null>;
-  /** Stores events (unique per runId+seq), run patches and node rows in one transaction. */
-  commit(batch: CommitBatch): Promise<void>;
+  /**
+   * Stores events (unique per runId+seq), run patches and node rows in one transaction, for the
+   * runs `owner` still owns: a run another process took over (this one stalled past its lease)
+   * is left out and reported in `lost`, so a stale executor can never write into its log.
+   */
+  commit(batch: CommitBatch, owner: string): Promise<CommitResult>;
   /** Events of a run with seq > afterSeq, in seq order, at most `limit`. */
   listEvents(runId: string, afterSeq: number, limit: number): Promise<RunEvent[]>;
   /**

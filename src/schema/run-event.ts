@@ -1,6 +1,7 @@
 import { RUN_EVENT_TYPES, type RunEvent, TERMINAL_EVENT_TYPES } from '../engine/index.js';
 import { notFound } from '../errors.js';
 import type { RunEvent as RunEventRow } from '../generated/sqlite/client/client.js';
+import { ACTIVE_STATUSES } from '../runs/types.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 
@@ -74,6 +75,9 @@ export async function* runEventStream(
     const run = await ctx.store.getRun(runId);
     if (!run) throw notFound('Run', runId);
     yield* fromStore();
+    // A finished run stores its events and its end in one commit: if the replay did not reach
+    // the terminal event, the client already has it (afterSeq at or past it).
+    if (!finished && !ACTIVE_STATUSES.includes(run.status)) return;
     let pending: Promise<IteratorResult<RunEvent>> | null = null;
     while (!finished) {
       pending ??= live.next();

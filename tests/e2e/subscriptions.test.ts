@@ -139,16 +139,8 @@ function suite(backend: Backend) {
       TIMEOUT,
     );
 
-    /*
-     * BUG (src/schema/run-event.ts, reported): when nothing is stored after afterSeq and the run
-     * has already ended (the client saw the terminal event, e.g. its socket dropped before the
-     * `complete` message arrived, and it resubscribes with afterSeq = the last seq it saw),
-     * runEventStream never learns the run is over: `finished` is only set by replaying a
-     * terminal event, so it polls the store forever and the subscription never completes.
-     * Expected: complete at once with no events (check the run's status, or whether afterSeq >=
-     * a terminal event's seq, before waiting for live events).
-     */
-    it.fails(
+    /* A client whose socket dropped after the terminal event resubscribes with its last seq. */
+    it(
       'completes at once for a finished run when afterSeq is already at its terminal event',
       async () => {
         const run = await waitForFinished(t.url, (await startRun(t.url, graphId)).id);

@@ -98,12 +98,12 @@ export function runStoreSpec(backend: Backend): void {
       b.add(ev(run.id, 1, 'RUN_STARTED'));
       b.add(ev(run.id, 2, 'NODE_STARTED', { nodeId: 'a', attempt: 1 } as Partial<RunEvent>));
       b.add(ev(run.id, 3, 'NODE_RETRYING', { nodeId: 'a', attempt: 1 } as Partial<RunEvent>));
-      await store.commit(b.take());
+      await store.commit(b.take(), 'p1');
       expect((await store.getRun(run.id))?.status).toBe('RUNNING');
       b.add(ev(run.id, 4, 'NODE_STARTED', { nodeId: 'a', attempt: 2 } as Partial<RunEvent>));
       b.add(ev(run.id, 5, 'NODE_SUCCEEDED', { nodeId: 'a', attempt: 2 } as Partial<RunEvent>));
       b.add(ev(run.id, 6, 'RUN_SUCCEEDED'));
-      await store.commit(b.take());
+      await store.commit(b.take(), 'p1');
 
       const events = await store.listEvents(run.id, 0, 100);
       expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -134,7 +134,7 @@ export function runStoreSpec(backend: Backend): void {
       const b = new BatchBuilder();
       b.add(ev(run.id, 1, 'RUN_STARTED'));
       b.add(ev(run.id, 2, 'RUN_FAILED'));
-      await store.commit(b.take());
+      await store.commit(b.take(), 'p1');
       expect(await store.getRun(run.id)).toMatchObject({
         status: 'FAILED',
         error: { code: 'TOOL_FAILED', message: 'boom', nodeId: 'a' },
@@ -145,10 +145,10 @@ export function runStoreSpec(backend: Backend): void {
       const run = await newRun();
       const b = new BatchBuilder();
       b.add(ev(run.id, 1, 'RUN_STARTED'));
-      await store.commit(b.take());
+      await store.commit(b.take(), 'p1');
       b.add(ev(run.id, 2, 'LOG'));
       b.add(ev(run.id, 1, 'LOG'));
-      await expect(store.commit(b.take())).rejects.toThrow();
+      await expect(store.commit(b.take(), 'p1')).rejects.toThrow();
       const events = await store.listEvents(run.id, 0, 10);
       expect(events.map((e) => [e.seq, e.type])).toEqual([[1, 'RUN_STARTED']]);
     });
@@ -160,7 +160,7 @@ export function runStoreSpec(backend: Backend): void {
           for (let s = 1; s <= 50; s += 10) {
             const b = new BatchBuilder();
             for (let k = s; k < s + 10; k++) b.add(ev(run.id, k, 'LOG'));
-            await store.commit(b.take());
+            await store.commit(b.take(), 'p1');
           }
         }),
       );
@@ -175,11 +175,31 @@ export function runStoreSpec(backend: Backend): void {
       const run = await newRun();
       const b = new BatchBuilder();
       for (let s = 1; s <= 6_000; s++) b.add(ev(run.id, s, 'CUSTOM'));
-      await store.commit(b.take());
+      await store.commit(b.take(), 'p1');
       const events = await store.listEvents(run.id, 5_990, 100);
       expect(events.map((e) => e.seq)).toEqual([
         5_991, 5_992, 5_993, 5_994, 5_995, 5_996, 5_997, 5_998, 5_999, 6_000,
       ]);
+    });
+
+    it('stores nothing for a run another process took over, and reports it lost', async () => {
+      const mine = await newRun('me');
+      const taken = await newRun('me');
+      await store.heartbeat('me', new Date(Date.now() - 60_000));
+      const claimed = await store.claimOrphans('peer', new Date(Date.now() - 10_000), 1000);
+      expect(claimed.map((c) => c.run.id)).toContain(taken.id);
+      // "me" comes back from a stall: it still owns nothing it had, except what it re-owns
+      await db.prisma.run.update({ where: { id: mine.id }, data: { owner: 'me' } });
+      const b = new BatchBuilder();
+      b.add(ev(mine.id, 1, 'RUN_STARTED'));
+      b.add(ev(taken.id, 1, 'RUN_STARTED'));
+      b.add(ev(taken.id, 2, 'LOG'));
+      const { lost } = await store.commit(b.take(), 'me');
+      expect(lost).toEqual([taken.id]);
+      expect((await store.listEvents(mine.id, 0, 10)).map((e) => e.seq)).toEqual([1]);
+      expect(await store.listEvents(taken.id, 0, 10)).toEqual([]);
+      expect((await store.getRun(taken.id))?.status).toBe('QUEUED');
+      expect((await store.getRun(mine.id))?.status).toBe('RUNNING');
     });
 
     it('claims orphaned runs once, never those of a live owner', async () => {
@@ -210,7 +230,7 @@ export function runStoreSpec(backend: Backend): void {
       const b = new BatchBuilder();
       b.add(ev(done.id, 1, 'RUN_STARTED'));
       b.add(ev(done.id, 2, 'RUN_SUCCEEDED'));
-      await store.commit(b.take());
+      await store.commit(b.take(), 'leaving');
       await store.heartbeat('leaving', new Date());
       await store.release('leaving');
       const claimed = (await store.claimOrphans('next', new Date(0), 1000)).map((c) => c.run.id);
