@@ -108,6 +108,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     async stop() {
       await runs.shutdown(config.shutdownGraceMs);
+      // The bus is closed: let subscriptions send their `complete` before sockets close.
+      await new Promise((r) => setTimeout(r, 50));
       if (started) await server.close();
       await bus.close?.();
       await db.close();

@@ -1,5 +1,10 @@
 import { assertNever, type RunEvent } from '../engine/index.js';
-import type { CommitBatch, NewRun, NodeRow, RunPatch } from './types.js';
+import type { CommitBatch, NewRun, NodeRow, RunPatch, RunStatus } from './types.js';
+
+function setStatus(patch: RunPatch, status: RunStatus): void {
+  patch.status = status;
+  (patch.transitions ??= []).push(status);
+}
 
 interface RunTrack {
   /** nodeId -> iteration currently running (between NODE_STARTED and its outcome). */
@@ -39,7 +44,7 @@ export class BatchBuilder {
 
     switch (e.type) {
       case 'RUN_STARTED':
-        patch.status = 'RUNNING';
+        setStatus(patch, 'RUNNING');
         patch.startedAt = e.at;
         break;
       case 'NODE_STARTED': {
@@ -87,13 +92,13 @@ export class BatchBuilder {
         break;
       case 'RUN_SUCCEEDED':
       case 'RUN_CANCELLED':
-        patch.status = e.type === 'RUN_SUCCEEDED' ? 'SUCCEEDED' : 'CANCELLED';
+        setStatus(patch, e.type === 'RUN_SUCCEEDED' ? 'SUCCEEDED' : 'CANCELLED');
         patch.state = e.data.state;
         patch.finishedAt = e.at;
         this.tracks.delete(e.runId);
         break;
       case 'RUN_FAILED':
-        patch.status = 'FAILED';
+        setStatus(patch, 'FAILED');
         patch.state = e.data.state;
         patch.error = e.data.error;
         patch.finishedAt = e.at;

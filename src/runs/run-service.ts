@@ -134,7 +134,10 @@ export function createRunService(opts: RunServiceOptions): RunService {
     for (const patch of batch.runs) {
       if (!patch.status) continue;
       const graphId = graphOf.get(patch.id);
-      if (graphId) bus.publishRunUpdate({ id: patch.id, graphId, status: patch.status });
+      // Every transition, so a dashboard sees RUNNING even when the run ended in the same batch.
+      if (graphId)
+        for (const status of patch.transitions ?? [patch.status])
+          bus.publishRunUpdate({ id: patch.id, graphId, status });
       if (patch.finishedAt !== undefined) settle(patch.id);
     }
   }

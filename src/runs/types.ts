@@ -39,6 +39,8 @@ export interface RunPatch {
   id: string;
   lastSeq: number;
   status?: RunStatus;
+  /** Every status the run went through in this batch, in order (the last is `status`). */
+  transitions?: RunStatus[];
   state?: State;
   error?: ErrorInfo | null;
   startedAt?: number;

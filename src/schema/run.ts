@@ -1,6 +1,7 @@
 import type { ErrorInfo } from '../engine/index.js';
 import { AppError } from '../errors.js';
 import { toRunRecord } from '../persistence/records.js';
+import type { RunUpdate } from '../pubsub/run-bus.js';
 import { RUN_STATUSES, type RunStatus } from '../runs/types.js';
 import { builder } from './builder.js';
 
@@ -147,10 +148,11 @@ builder.subscriptionField('runUpdated', (t) =>
     subscribe: (_root, args, ctx) =>
       ctx.bus.subscribeRunUpdates(args.graphId ? String(args.graphId) : undefined),
     resolve: async (query, payload, _args, ctx) => {
-      const update = payload as unknown as { id: string };
+      const update = payload as unknown as RunUpdate;
       const run = await ctx.prisma.run.findUnique({ ...query, where: { id: update.id } });
       if (!run) throw new AppError('NOT_FOUND', `Run "${update.id}" was deleted.`);
-      return run;
+      // The status this update is about (the row may already be further along).
+      return { ...run, status: update.status };
     },
   }),
 );

@@ -239,6 +239,35 @@ function suite(backend: Backend) {
     );
 
     it(
+      'reports RUNNING then SUCCEEDED for a run that ends within one group commit',
+      async () => {
+        const graphId = await createGraph(t.url, {
+          name: 'e2e-updates-instant',
+          nodes: [{ id: 'only', tool: 'set_state', config: { values: { done: true } } }],
+          edges: [],
+          entry: 'only',
+        });
+        const query = `subscription ($graphId: ID) { runUpdated(graphId: $graphId) { id status } }`;
+        type Update = { runUpdated: { id: string; status: string } };
+        const sub = collect<Update>(client, query, { graphId });
+        const seen = (id: string) =>
+          sub.results
+            .filter((r) => r.data?.runUpdated.id === id)
+            .map((r) => r.data?.runUpdated.status);
+        // The first runs may start before the subscription is registered: wait for one it saw.
+        const runId = await poll('a run seen from start to end', async () => {
+          const run = await startRun(t.url, graphId);
+          await waitForFinished(t.url, run.id);
+          await new Promise((r) => setTimeout(r, 100));
+          return seen(run.id).includes('SUCCEEDED') ? run.id : undefined;
+        });
+        expect(seen(runId)).toEqual(['RUNNING', 'SUCCEEDED']);
+        sub.unsubscribe();
+      },
+      TIMEOUT,
+    );
+
+    it(
       'streams runUpdated status changes for runs of the given graph only',
       async () => {
         const short = delayChain({
