@@ -60,15 +60,20 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     if (reject) reject(err);
   }
 
-  next(): Promise<IteratorResult<T>> {
-    if (this.head < this.items.length) {
-      const value = this.items[this.head++] as T;
-      if (this.head > 1024 && this.head * 2 > this.items.length) {
-        this.items.splice(0, this.head);
-        this.head = 0;
-      }
-      return Promise.resolve({ value, done: false });
+  /** The next buffered item, if one is waiting (no promise, no timer). */
+  poll(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const value = this.items[this.head++] as T;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items.splice(0, this.head);
+      this.head = 0;
     }
+    return value;
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.head < this.items.length)
+      return Promise.resolve({ value: this.poll() as T, done: false });
     if (this.error) return Promise.reject(this.error);
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => {

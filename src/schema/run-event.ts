@@ -80,23 +80,28 @@ export async function* runEventStream(
     if (!finished && !ACTIVE_STATUSES.includes(run.status)) return;
     let pending: Promise<IteratorResult<RunEvent>> | null = null;
     while (!finished) {
-      pending ??= live.next();
-      const quietMs = ctx.runs.isLocal(runId) ? POLL_LOCAL_MS : POLL_REMOTE_MS;
-      let timer: NodeJS.Timeout | undefined;
-      const next = await Promise.race([
-        pending,
-        new Promise<'quiet'>((resolve) => {
-          timer = setTimeout(() => resolve('quiet'), quietMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (next === 'quiet') {
-        yield* fromStore();
-        continue;
+      // Buffered events are taken without a promise or a timer: with 1,000 subscribers to one
+      // run, that is 1,000 timers less per event.
+      let e = pending ? undefined : live.poll();
+      if (e === undefined) {
+        pending ??= live.next();
+        const quietMs = ctx.runs.isLocal(runId) ? POLL_LOCAL_MS : POLL_REMOTE_MS;
+        let timer: NodeJS.Timeout | undefined;
+        const next = await Promise.race([
+          pending,
+          new Promise<'quiet'>((resolve) => {
+            timer = setTimeout(() => resolve('quiet'), quietMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (next === 'quiet') {
+          yield* fromStore();
+          continue;
+        }
+        pending = null;
+        if (next.done) return;
+        e = next.value;
       }
-      pending = null;
-      if (next.done) return;
-      const e = next.value;
       if (e.seq <= last) continue;
       if (e.seq > last + 1) {
         // A gap (this process missed a publish): the store has the events in between.
