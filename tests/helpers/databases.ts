@@ -74,7 +74,8 @@ export type Backend = 'sqlite' | 'postgresql';
 export async function backends(): Promise<Array<{ name: Backend; skip: string | null }>> {
   const skip = await postgresUnavailable();
   // CI sets REQUIRE_POSTGRES=1: there a missing server is a failure, not a skip.
-  if (skip && process.env.REQUIRE_POSTGRES === '1') throw new Error(`REQUIRE_POSTGRES=1 but ${skip}`);
+  if (skip && process.env.REQUIRE_POSTGRES === '1')
+    throw new Error(`REQUIRE_POSTGRES=1 but ${skip}`);
   return [
     { name: 'sqlite', skip: null },
     { name: 'postgresql', skip },
