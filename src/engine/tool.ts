@@ -28,9 +28,7 @@ export interface ToolContext<C = unknown> {
  * depending on a schema library.
  */
 export interface ConfigSchema<C> {
-  safeParse(
-    value: unknown,
-  ):
+  safeParse(value: unknown):
     | { success: true; data: C }
     | {
         success: false;

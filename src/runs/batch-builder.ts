@@ -3,7 +3,8 @@ import type { CommitBatch, NewRun, NodeRow, RunPatch, RunStatus } from './types.
 
 function setStatus(patch: RunPatch, status: RunStatus): void {
   patch.status = status;
-  (patch.transitions ??= []).push(status);
+  if (patch.transitions) patch.transitions.push(status);
+  else patch.transitions = [status];
 }
 
 interface RunTrack {

@@ -21,7 +21,10 @@ export const detectOutliersTool = defineTool({
   description: 'Flags numeric cells of state.rows with |z-score| >= threshold',
   config: z.strictObject({
     threshold: z.number().positive().default(3),
-    columns: z.array(z.string()).optional().describe('Columns to check (default: every numeric one)'),
+    columns: z
+      .array(z.string())
+      .optional()
+      .describe('Columns to check (default: every numeric one)'),
   }),
   run({ state, config }) {
     const { rows, columns } = readTable(state, 'detect_outliers');

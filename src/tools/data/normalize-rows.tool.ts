@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { defineTool } from '../define-tool.js';
-import { maxOf, mean, minOf, numericColumns, numericValues, type Row, round, stddev } from './csv.js';
+import {
+  maxOf,
+  mean,
+  minOf,
+  numericColumns,
+  numericValues,
+  type Row,
+  round,
+  stddev,
+} from './csv.js';
 import { readTable } from './rows.js';
 
 /**
@@ -9,7 +18,8 @@ import { readTable } from './rows.js';
  */
 export const normalizeRowsTool = defineTool({
   name: 'normalize_rows',
-  description: 'Rescales the numeric columns of state.rows (min-max or z-score) into state.normalized',
+  description:
+    'Rescales the numeric columns of state.rows (min-max or z-score) into state.normalized',
   config: z.strictObject({ method: z.enum(['minmax', 'zscore']).default('minmax') }),
   run({ state, config }) {
     const { rows, columns } = readTable(state, 'normalize_rows');

@@ -11,7 +11,8 @@ import { type Row, splitCsv, toCell } from './csv.js';
  */
 export const parseCsvTool = defineTool({
   name: 'parse_csv',
-  description: 'Parses CSV text from state.csv (header row first) into state.rows and state.columns',
+  description:
+    'Parses CSV text from state.csv (header row first) into state.rows and state.columns',
   config: z.strictObject({
     delimiter: z.string().length(1).default(','),
     maxRows: z.number().int().positive().max(1_000_000).default(100_000),
@@ -25,13 +26,18 @@ export const parseCsvTool = defineTool({
       throw new NonRetryableError(`parse_csv: invalid CSV: ${(err as Error).message}`);
     }
     const [header, ...body] = records;
-    if (!header) throw new NonRetryableError('parse_csv: state.csv is empty: it needs a header row');
+    if (!header)
+      throw new NonRetryableError('parse_csv: state.csv is empty: it needs a header row');
     const columns = header.map((h, i) => h.trim() || `column_${i + 1}`);
     if (new Set(columns).size !== columns.length) {
-      throw new NonRetryableError(`parse_csv: duplicate column names in header: ${columns.join(', ')}`);
+      throw new NonRetryableError(
+        `parse_csv: duplicate column names in header: ${columns.join(', ')}`,
+      );
     }
     if (body.length > config.maxRows) {
-      throw new NonRetryableError(`parse_csv: ${body.length} rows, more than maxRows ${config.maxRows}`);
+      throw new NonRetryableError(
+        `parse_csv: ${body.length} rows, more than maxRows ${config.maxRows}`,
+      );
     }
     const rows: Row[] = body.map((record, r) => {
       if (record.length !== columns.length) {

@@ -4,7 +4,10 @@ import { isRecord, requireArray } from '../input.js';
 import type { Row } from './csv.js';
 
 /** `state.rows` and `state.columns` as written by parse_csv, checked. */
-export function readTable(state: Readonly<State>, tool: string): { rows: Row[]; columns: string[] } {
+export function readTable(
+  state: Readonly<State>,
+  tool: string,
+): { rows: Row[]; columns: string[] } {
   const rows = requireArray(state, 'rows', tool);
   const columns = requireArray(state, 'columns', tool);
   if (!columns.every((c): c is string => typeof c === 'string')) {

@@ -18,7 +18,8 @@ export interface DataReport {
  */
 export const summarizeReportTool = defineTool({
   name: 'summarize_report',
-  description: 'Combines column stats, outliers and normalized rows into state.report and state.summary',
+  description:
+    'Combines column stats, outliers and normalized rows into state.report and state.summary',
   config: z.strictObject({ maxOutliersListed: z.number().int().min(0).max(1_000).default(10) }),
   run({ state, config }) {
     const stats = requireObject(state, 'stats', 'summarize_report');
