@@ -1,0 +1,59 @@
+import { fmt, fmtRatio } from './format.js';
+import type { Row, Target } from './result.js';
+
+export const HEADERS = [
+  'Workload',
+  'Case',
+  'Metric',
+  'Ours: median (min-max)',
+  'LangGraph.js: median (min-max)',
+  'Ours / LangGraph',
+  'Target',
+  'Result',
+];
+
+const spread = (s: { median: number; min: number; max: number; samples: number[] }) =>
+  s.samples.length === 0 ? 'no result' : `${fmt(s.median)} (${fmt(s.min)}-${fmt(s.max)})`;
+
+export function fmtTarget(t: Target | undefined): string {
+  if (!t) return '-';
+  return `${t.op === '>=' ? '>=' : '<'} ${fmt(t.value)}`;
+}
+
+/** The cells of one row, in HEADERS order. */
+export function cells(r: Row): string[] {
+  const lg = r.langgraph
+    ? `${spread(r.langgraph)}${r.langgraphCase ? ` [${r.langgraphCase}]` : ''}`
+    : '-';
+  // The ratio reads "how many times better": for lower-is-better figures it is inverted.
+  const ratio = r.ratio === undefined ? undefined : r.higherIsBetter ? r.ratio : 1 / r.ratio;
+  return [
+    r.workload,
+    r.note ? `${r.case} (${r.note})` : r.case,
+    r.metric,
+    spread(r.ours),
+    lg,
+    fmtRatio(ratio),
+    fmtTarget(r.target),
+    r.pass === undefined ? '-' : r.pass ? 'pass' : 'MISS',
+  ];
+}
+
+/** A plain-text table with aligned columns, for the console. */
+export function textTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cols: string[]) =>
+    cols
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const escapeCell = (cell: string) => cell.replaceAll('|', '\\|');
+
+/** A GitHub-flavoured markdown table. */
+export function markdownTable(headers: string[], rows: string[][]): string {
+  const line = (cols: string[]) => `| ${cols.map(escapeCell).join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
