@@ -103,31 +103,43 @@ export class EventWriter implements EventSink {
   }
 
   private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
     const run = async () => {
-      while (this.builder.size > 0) {
-        const batch = this.withoutDropped(this.builder.take());
-        const waiters = this.batchWaiters;
-        this.batchWaiters = [];
-        try {
-          const { lost } = await this.commitWithRetry(batch);
-          for (const w of waiters) w.resolve();
-          if (lost.length === 0) this.opts.onCommitted(batch, lost);
-          else {
-            for (const runId of lost) this.drop(runId);
-            this.opts.onCommitted(this.withoutDropped(batch), lost);
-          }
-        } catch (err) {
-          for (const w of waiters) w.reject(err);
-          this.opts.onError(err, batch);
-        }
+      // Start on a later microtask: `flushing` is always set before the loop can clear it
+      // (with nothing to write, clearing it first left a settled promise there for good, and
+      // no event was ever written again).
+      await Promise.resolve();
+      try {
+        while (this.builder.size > 0) await this.commitNext();
+      } finally {
+        this.flushing = null;
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const w of waiters) w();
+        // Whatever arrived during the last commit and found us flushing still needs a flush.
+        if (this.builder.size > 0) this.schedule();
       }
-      this.flushing = null;
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
     };
     this.flushing = run();
     return this.flushing;
+  }
+
+  private async commitNext(): Promise<void> {
+    const batch = this.withoutDropped(this.builder.take());
+    const waiters = this.batchWaiters;
+    this.batchWaiters = [];
+    try {
+      const { lost } = await this.commitWithRetry(batch);
+      for (const w of waiters) w.resolve();
+      if (lost.length === 0) this.opts.onCommitted(batch, lost);
+      else {
+        for (const runId of lost) this.drop(runId);
+        this.opts.onCommitted(this.withoutDropped(batch), lost);
+      }
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+      this.opts.onError(err, batch);
+    }
   }
 
   private withoutDropped(batch: CommitBatch): CommitBatch {
