@@ -1,56 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type RunEvent,
-  replayEvents,
-  type State,
-  TERMINAL_EVENT_TYPES,
-  type ToolResolver,
-} from '../engine/index.js';
+import { replayEvents, type State, TERMINAL_EVENT_TYPES } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
-import type { GraphStore } from '../graphs/types.js';
 import { uuidv7 } from '../ids.js';
-import type { Logger } from '../logger.js';
-import type { RunBus } from '../pubsub/run-bus.js';
 import { EventWriter } from './event-writer.js';
 import { createGraphVersions } from './graph-versions.js';
+import { loadEvents } from './load-events.js';
 import { type Job, RunPool } from './run-pool.js';
-import { ACTIVE_STATUSES, type CommitBatch, type RunRecord, type RunStore } from './types.js';
+import type { RunService, RunServiceOptions } from './run-service-types.js';
+import { ACTIVE_STATUSES, type CommitBatch } from './types.js';
 
-export interface RunServiceOptions {
-  store: RunStore;
-  graphs: GraphStore;
-  tools: ToolResolver;
-  bus: RunBus;
-  logger: Logger;
-  /** Runs executing at once in this process; more wait QUEUED. */
-  maxConcurrentRuns?: number;
-  /** A run whose owner has not heartbeated for this long is resumed by another process. */
-  leaseMs?: number;
-  /** On start, resume every active run whatever its heartbeat (single-process SQLite). */
-  resumeAllOnStart?: boolean;
-  owner?: string;
-}
-
-export interface RunService {
-  readonly owner: string;
-  /** True while the run executes (or waits to) in this process. */
-  isLocal(runId: string): boolean;
-  /** Forgets the cached latest version of a graph (it was saved or deleted). */
-  invalidateGraph(graphId: string): void;
-  start(graphId: string, input: unknown): Promise<RunRecord>;
-  cancel(runId: string): Promise<RunRecord>;
-  /** The state of a run now: final when finished, else folded from its stored events. */
-  currentState(run: RunRecord): Promise<State | null>;
-  /** Resolves once the run's terminal event is stored (runs executing in this process). */
-  waitFor(runId: string): Promise<void>;
-  /** Takes over and resumes runs left by a crashed or stopped process; returns how many. */
-  resumeOrphans(all?: boolean): Promise<number>;
-  /** Starts heartbeats and the orphan scan. */
-  startBackground(): void;
-  /** Stops taking runs, stores what is buffered, hands unfinished runs back for resume. */
-  shutdown(graceMs?: number): Promise<void>;
-  stats(): { active: number; queued: number; pendingEvents: number };
-}
+export type { RunService, RunServiceOptions } from './run-service-types.js';
 
 export function createRunService(opts: RunServiceOptions): RunService {
   const { store, bus, logger } = opts;
@@ -147,14 +106,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     pool.enqueue(job);
   }
 
-  async function loadHistory(runId: string): Promise<RunEvent[]> {
-    const events: RunEvent[] = [];
-    for (;;) {
-      const page = await store.listEvents(runId, events.at(-1)?.seq ?? 0, 5_000);
-      events.push(...page);
-      if (page.length < 5_000) return events;
-    }
-  }
+  const loadHistory = (runId: string) => loadEvents(store, runId);
 
   const service: RunService = {
     owner,
