@@ -22,7 +22,7 @@ type Planned = TextEdit & { fix: AppliedFix };
 export const applyFixesTool = defineTool({
   name: 'apply_fixes',
   description:
-    'Applies safe fixes to state.code: removes console calls and debugger statements, == to ===',
+    'Applies mechanical fixes to state.code: removes console calls and debugger statements, and turns ==/!= into ===/!== (this changes type coercion; strictEquality: false keeps them)',
   config: z.strictObject({
     removeConsole: z.boolean().default(true),
     removeDebugger: z.boolean().default(true),
