@@ -185,6 +185,25 @@ export function createPrismaRunStore(db: Database): RunStore {
           data: { heartbeatAt: now },
         }),
       );
+      const asked = await prisma.run.findMany({
+        where: {
+          owner,
+          status: { in: ['QUEUED', 'RUNNING', 'WAITING'] },
+          cancelRequestedAt: { not: null },
+        },
+        select: { id: true },
+      });
+      return asked.map((r) => r.id);
+    },
+
+    async requestCancel(runId) {
+      const { count } = await tx((t) =>
+        t.run.updateMany({
+          where: { id: runId, status: { in: ['QUEUED', 'RUNNING', 'WAITING'] } },
+          data: { cancelRequestedAt: new Date() },
+        }),
+      );
+      return count > 0;
     },
 
     async release(owner) {

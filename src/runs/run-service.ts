@@ -11,6 +11,9 @@ import { ACTIVE_STATUSES, type CommitBatch } from './types.js';
 
 export type { RunService, RunServiceOptions } from './run-service-types.js';
 
+/** How long cancelRun waits for another process to cancel a run it executes. */
+const CANCEL_WAIT_MS = 15_000;
+
 export function createRunService(opts: RunServiceOptions): RunService {
   const { store, bus, logger } = opts;
   const owner = opts.owner ?? `${process.pid}-${randomUUID()}`;
@@ -41,6 +44,21 @@ export function createRunService(opts: RunServiceOptions): RunService {
     },
   });
   const pool = new RunPool(writer, logger, opts.maxConcurrentRuns ?? 10_000);
+
+  /** Cancels a run executing or queued in this process; false when it is not here. */
+  function cancelHere(runId: string, reason: string): boolean {
+    if (pool.abort(runId, reason)) return true;
+    const job = pool.dequeue(runId);
+    if (!job) return false;
+    writer.emit({
+      runId,
+      seq: (job.history.at(-1)?.seq ?? 0) + 1,
+      at: Date.now(),
+      type: 'RUN_CANCELLED',
+      data: { reason: `${reason} before it started`, state: job.input },
+    });
+    return true;
+  }
 
   /** Runs another process took over while this one stalled: stop executing them here. */
   function lose(runIds: readonly string[]): void {
@@ -168,23 +186,19 @@ export function createRunService(opts: RunServiceOptions): RunService {
           },
         );
       const done = service.waitFor(runId);
-      if (!pool.abort(runId, 'cancelled by user')) {
-        const job = pool.dequeue(runId);
-        if (!job)
-          throw new AppError(
-            'RUN_NOT_ACTIVE',
-            `Run "${runId}" is executed by another process; cancel it there.`,
-          );
-        writer.emit({
-          runId,
-          seq: (job.history.at(-1)?.seq ?? 0) + 1,
-          at: Date.now(),
-          type: 'RUN_CANCELLED',
-          data: { reason: 'cancelled by user before it started', state: job.input },
-        });
+      if (cancelHere(runId, 'cancelled by user')) {
+        await done;
+        return (await store.getRun(runId)) ?? run;
       }
-      await done;
-      return (await store.getRun(runId)) ?? run;
+      // Another process executes it: ask its owner (it looks at every heartbeat), then wait.
+      await store.requestCancel(runId);
+      const deadline = Date.now() + CANCEL_WAIT_MS;
+      for (;;) {
+        const now = await store.getRun(runId);
+        if (!now || !ACTIVE_STATUSES.includes(now.status) || Date.now() > deadline)
+          return now ?? run;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
 
     async currentState(run) {
@@ -232,7 +246,12 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
     startBackground() {
       const heartbeat = () =>
-        store.heartbeat(owner, new Date()).catch((err) => logger.warn('heartbeat failed', { err }));
+        store
+          .heartbeat(owner, new Date())
+          .then((asked) => {
+            for (const runId of asked) cancelHere(runId, 'cancelled by user on another server');
+          })
+          .catch((err) => logger.warn('heartbeat failed', { err }));
       const scan = () =>
         service.resumeOrphans().catch((err) => logger.warn('orphan scan failed', { err }));
       timers.push(

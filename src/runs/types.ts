@@ -113,8 +113,12 @@ export interface RunStore {
    * no owner). Two processes never claim the same run.
    */
   claimOrphans(owner: string, staleBefore: Date, limit: number): Promise<ClaimedRun[]>;
-  /** Marks the owner's active runs alive. */
-  heartbeat(owner: string, now: Date): Promise<void>;
+  /**
+   * Marks the owner's active runs alive; returns those of them another process asked to cancel.
+   */
+  heartbeat(owner: string, now: Date): Promise<string[]>;
+  /** Asks the owner of an active run to cancel it; false when the run is not active. */
+  requestCancel(runId: string): Promise<boolean>;
   /** Gives up the owner's active runs so the next process resumes them at once. */
   release(owner: string): Promise<void>;
 }

@@ -202,6 +202,20 @@ export function runStoreSpec(backend: Backend): void {
       expect((await store.getRun(mine.id))?.status).toBe('RUNNING');
     });
 
+    it('passes a cancel request to the owner at its heartbeat, for active runs only', async () => {
+      const active = await newRun('owner-x');
+      const done = await newRun('owner-x');
+      const b = new BatchBuilder();
+      b.add(ev(done.id, 1, 'RUN_STARTED'));
+      b.add(ev(done.id, 2, 'RUN_SUCCEEDED'));
+      await store.commit(b.take(), 'owner-x');
+      expect(await store.heartbeat('owner-x', new Date())).toEqual([]);
+      expect(await store.requestCancel(active.id)).toBe(true);
+      expect(await store.requestCancel(done.id)).toBe(false);
+      expect(await store.heartbeat('owner-x', new Date())).toEqual([active.id]);
+      expect(await store.heartbeat('someone-else', new Date())).toEqual([]);
+    });
+
     it('claims orphaned runs once, never those of a live owner', async () => {
       const live = await newRun('alive');
       const dead = await newRun('dead');

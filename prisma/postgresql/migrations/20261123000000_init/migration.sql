@@ -33,6 +33,7 @@ CREATE TABLE "Run" (
     "lastSeq" INTEGER NOT NULL DEFAULT 0,
     "owner" TEXT,
     "heartbeatAt" TIMESTAMP(3),
+    "cancelRequestedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "startedAt" TIMESTAMP(3),
     "finishedAt" TIMESTAMP(3),

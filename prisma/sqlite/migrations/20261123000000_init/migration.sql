@@ -30,6 +30,7 @@ CREATE TABLE "Run" (
     "lastSeq" INTEGER NOT NULL DEFAULT 0,
     "owner" TEXT,
     "heartbeatAt" DATETIME,
+    "cancelRequestedAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "startedAt" DATETIME,
     "finishedAt" DATETIME,
