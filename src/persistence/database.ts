@@ -1,12 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PgPrismaClient } from '../generated/postgresql/client/client.js';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client/client.js';
+import { type DatabaseProvider, providerOf, sqlitePath } from './database-url.js';
 import { applyMigrations, type MigrationReport } from './migrate.js';
 
-export type DatabaseProvider = 'sqlite' | 'postgresql';
+export { type DatabaseProvider, providerOf, sqlitePath };
 
 /**
  * The Prisma client type the code is written against. Both generated clients have the same
@@ -22,21 +21,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function providerOf(url: string): DatabaseProvider {
-  if (/^postgres(ql)?:\/\//i.test(url)) return 'postgresql';
-  if (url.startsWith('file:') || url === ':memory:') return 'sqlite';
-  throw new Error(
-    `Unsupported DATABASE_URL "${url.replace(/\/\/[^@]*@/, '//***@')}": use file:./path.db (SQLite) or postgresql://...`,
-  );
-}
-
-/** SQLite file path of a `file:` URL, resolved against the working directory. */
-export function sqlitePath(url: string): string {
-  if (url === ':memory:' || url === 'file::memory:') return ':memory:';
-  const path = url.replace(/^file:/, '').replace(/\?.*$/, '');
-  return resolve(path);
-}
-
 export interface OpenOptions {
   /** Milliseconds a SQLite statement waits for a lock held by another process. */
   busyTimeoutMs?: number;
@@ -49,8 +33,8 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   const provider = providerOf(url);
   const migrations = await applyMigrations(provider, url);
   if (provider === 'sqlite') {
+    // applyMigrations has created the file (and its folder) already.
     const path = sqlitePath(url);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const adapter = new PrismaBetterSqlite3(
       { url: path, timeout: options.busyTimeoutMs ?? 10_000 },
       { timestampFormat: 'unixepoch-ms' },

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { DatabaseProvider } from './database.js';
+import { type DatabaseProvider, sqlitePath } from './database-url.js';
 
 /**
  * Applies the checked-in migrations (prisma/<provider>/migrations/<name>/migration.sql, Prisma's
@@ -96,7 +96,7 @@ export async function applyMigrations(
 }
 
 function migrateSqlite(url: string, migrations: Migration[]): MigrationReport {
-  const path = url === ':memory:' ? ':memory:' : url.replace(/^file:/, '').replace(/\?.*$/, '');
+  const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: 30_000 });
   try {

@@ -2,11 +2,9 @@ import type { RunEvent } from '../engine/index.js';
 import type {
   ClaimedRun,
   CommitBatch,
-  GraphVersionRecord,
   NewRun,
   NodeRow,
   RunPatch,
-  RunRecord,
   RunStore,
 } from '../runs/types.js';
 import type { Database } from './database.js';
@@ -287,5 +285,3 @@ function runRow(d: SqlDialect, r: RunPatch): unknown[] {
     d.time(r.finishedAt ?? null),
   ];
 }
-
-export type { GraphVersionRecord, RunRecord };

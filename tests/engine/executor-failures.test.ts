@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../src/engine/events.js';
-import type { GraphDef } from '../../src/engine/graph.js';
 import {
   cancellable,
-  linear,
+  custom,
+  failFast,
   nonRetryable,
   runScenario,
-  type Scenario,
+  started,
   stateConflict,
   timeline,
 } from '../fixtures/scenarios.js';
-
-const started = (events: RunEvent[], nodeId: string) =>
-  events.filter((e) => e.type === 'NODE_STARTED' && e.nodeId === nodeId);
-
-function custom(graph: GraphDef, base: Scenario = linear()): Scenario {
-  return { ...base, graph, input: undefined };
-}
 
 describe('executeRun: failures', () => {
   it('fails with STATE_CONFLICT when concurrent branches replace one key', async () => {
@@ -99,19 +91,7 @@ describe('executeRun: failures', () => {
   });
 
   it('aborts the other running nodes when one fails for good', async () => {
-    const s = custom({
-      name: 'fail-fast',
-      nodes: [
-        { id: 'start', tool: 'fx_values' },
-        { id: 'hang', tool: 'fx_block' },
-        { id: 'boom', tool: 'fx_flaky', config: { failTimes: 1, retryable: false } },
-      ],
-      edges: [
-        { from: 'start', to: 'hang' },
-        { from: 'start', to: 'boom' },
-      ],
-      entry: 'start',
-    });
+    const s = failFast();
     const { result, events } = await runScenario(s);
     expect(result.error).toMatchObject({ code: 'TOOL_FAILED', nodeId: 'boom' });
     expect(timeline(events).slice(-3)).toEqual([

@@ -1,26 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../src/engine/events.js';
-import type { GraphDef } from '../../src/engine/graph.js';
 import {
   boundedLoop,
   branch,
+  custom,
   fanOutJoin,
   indexOf,
   linear,
   loopLimitExit,
   loopLimitFail,
   runScenario,
-  type Scenario,
   scenarios,
+  started,
   timeline,
 } from '../fixtures/scenarios.js';
-
-const started = (events: RunEvent[], nodeId: string) =>
-  events.filter((e) => e.type === 'NODE_STARTED' && e.nodeId === nodeId);
-
-function custom(graph: GraphDef, base: Scenario = linear()): Scenario {
-  return { ...base, graph, input: undefined };
-}
 
 describe('executeRun: event timeline', () => {
   it('runs a linear graph in order and ends with the final state', async () => {

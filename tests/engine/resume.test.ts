@@ -6,6 +6,7 @@ import {
   branch,
   cancellable,
   compileScenario,
+  failFast,
   fanOutJoin,
   linear,
   resumable,
@@ -128,21 +129,7 @@ describe('executeRun: resume from stored events', () => {
 
   it('finishes a failure that was being recorded, with the failed node error', async () => {
     const make = (): Scenario => {
-      const s = linear();
-      s.graph = {
-        name: 'fail-fast',
-        nodes: [
-          { id: 'start', tool: 'fx_values' },
-          { id: 'hang', tool: 'fx_block' },
-          { id: 'boom', tool: 'fx_flaky', config: { failTimes: 1, retryable: false } },
-        ],
-        edges: [
-          { from: 'start', to: 'hang' },
-          { from: 'start', to: 'boom' },
-        ],
-        entry: 'start',
-      };
-      return s;
+      return failFast();
     };
     const full = await runScenario(make());
     const cut = full.events.findIndex((e) => e.type === 'NODE_FAILED') + 1;
