@@ -2,15 +2,15 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { GraphDef } from './engine/index.js';
 import { exampleGraphs } from './examples/index.js';
-import { createGraphService, type GraphService } from './graphs/graph-service.js';
 import { createConsoleLogger, type Logger } from './logger.js';
 import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
-import { createRunBus, type RunBus } from './pubsub/run-bus.js';
+import { createRunBus } from './pubsub/run-bus.js';
+import { createGraphService, type GraphService } from './runs/graph-service.js';
+import type { RunEventBus, RunStore } from './runs/ports.js';
 import { createRunService, type RunService } from './runs/run-service.js';
-import type { RunStore } from './runs/types.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createBuiltinRegistry } from './tools/index.js';
@@ -25,7 +25,7 @@ export interface App {
   graphs: GraphService;
   runs: RunService;
   store: RunStore;
-  bus: RunBus;
+  bus: RunEventBus;
   logger: Logger;
   /** Listens (port 0 picks a free one), resumes orphaned runs, starts heartbeats. */
   start(port?: number): Promise<{ port: number; url: string }>;
@@ -48,7 +48,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const tools = createBuiltinRegistry();
   const store = createPrismaRunStore(db);
   const graphStore = createPrismaGraphStore(db);
-  const bus: RunBus & { close?: () => Promise<void> } = config.redisUrl
+  const bus: RunEventBus & { close?: () => Promise<void> } = config.redisUrl
     ? await createRedisRunBus(config.redisUrl, logger)
     : createRunBus();
   const runs = createRunService({
@@ -75,8 +75,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       startedAt: new Date(),
       graphs,
       runs,
-      store,
-      bus,
       tools,
     },
     logger,

@@ -9,7 +9,8 @@ export type AppErrorCode =
   | 'GRAPH_NAME_TAKEN'
   | 'GRAPH_HAS_ACTIVE_RUNS'
   | 'RUN_NOT_ACTIVE'
-  | 'SHUTTING_DOWN';
+  | 'SHUTTING_DOWN'
+  | 'SUBSCRIBER_TOO_SLOW';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -1,24 +1,25 @@
-import type { GraphRecord, GraphStore } from '../graphs/types.js';
+import {
+  ACTIVE_STATUSES,
+  type GraphRecord,
+  type GraphSaved,
+  type GraphStore,
+} from '../runs/ports.js';
 import type { Database } from './database.js';
 import { toGraphVersionRecord } from './records.js';
-
-const ACTIVE = ['QUEUED', 'RUNNING', 'WAITING'];
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
 }
 
-export class GraphNameTakenError extends Error {
-  constructor(readonly graphName: string) {
-    super(`A graph named "${graphName}" already exists.`);
-  }
-}
+const NAME_TAKEN: GraphSaved = { ok: false, reason: 'NAME_TAKEN' };
+const saved = (graph: GraphRecord): GraphSaved => ({ ok: true, graph });
 
 /** GraphStore over Prisma; every write in a transaction (the single writer path on SQLite). */
 export function createPrismaGraphStore(db: Database): GraphStore {
   const { prisma } = db;
-  const rethrow = (name: string) => (err: unknown) => {
-    throw isUniqueViolation(err) ? new GraphNameTakenError(name) : err;
+  const nameTaken = (err: unknown): GraphSaved => {
+    if (isUniqueViolation(err)) return NAME_TAKEN;
+    throw err;
   };
   return {
     create(id, versionId, g) {
@@ -30,9 +31,9 @@ export function createPrismaGraphStore(db: Database): GraphStore {
           await tx.graphVersion.create({
             data: { id: versionId, graphId: id, version: 1, definition: g.definition as object },
           });
-          return graph as GraphRecord;
+          return saved(graph);
         })
-        .catch(rethrow(g.name));
+        .catch(nameTaken);
     },
     update(id, versionId, g) {
       return prisma
@@ -43,12 +44,14 @@ export function createPrismaGraphStore(db: Database): GraphStore {
           await tx.graphVersion.create({
             data: { id: versionId, graphId: id, version, definition: g.definition as object },
           });
-          return (await tx.graph.update({
-            where: { id },
-            data: { name: g.name, description: g.description, latestVersion: version },
-          })) as GraphRecord;
+          return saved(
+            await tx.graph.update({
+              where: { id },
+              data: { name: g.name, description: g.description, latestVersion: version },
+            }),
+          );
         })
-        .catch(rethrow(g.name));
+        .catch(nameTaken);
     },
     async delete(id) {
       return prisma.$transaction(async (tx) => {
@@ -59,15 +62,16 @@ export function createPrismaGraphStore(db: Database): GraphStore {
     get: (id) => prisma.graph.findUnique({ where: { id } }),
     getByName: (name) => prisma.graph.findUnique({ where: { name } }),
     async latestVersion(graphId) {
-      const graph = await prisma.graph.findUnique({ where: { id: graphId } });
-      if (!graph) return null;
-      // findFirst, not findUnique: Prisma batches concurrent findUniques on a compound key into
-      // one statement, which passes SQLite's parameter limit under load.
+      // One query: versions are immutable and numbered, so the latest is the highest. (findFirst,
+      // not findUnique: Prisma batches concurrent findUniques into one statement, which passes
+      // SQLite's parameter limit under load.)
       const row = await prisma.graphVersion.findFirst({
-        where: { graphId, version: graph.latestVersion },
+        where: { graphId },
+        orderBy: { version: 'desc' },
       });
       return row ? toGraphVersionRecord(row) : null;
     },
-    countActiveRuns: (graphId) => prisma.run.count({ where: { graphId, status: { in: ACTIVE } } }),
+    countActiveRuns: (graphId) =>
+      prisma.run.count({ where: { graphId, status: { in: [...ACTIVE_STATUSES] } } }),
   };
 }

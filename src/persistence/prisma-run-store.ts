@@ -6,11 +6,13 @@ import type {
   NodeRow,
   RunPatch,
   RunStore,
-} from '../runs/types.js';
+} from '../runs/ports.js';
+import { ACTIVE_STATUSES } from '../runs/ports.js';
 import type { Database } from './database.js';
 import { toGraphVersionRecord, toRunEvent, toRunRecord } from './records.js';
 import { chunk, dialectFor, type SqlDialect, selectColumns } from './sql-dialect.js';
 
+const ACTIVE = [...ACTIVE_STATUSES];
 const TX = { maxWait: 30_000, timeout: 60_000 };
 const NEW_RUN_TYPES = [
   'text',
@@ -147,6 +149,21 @@ export function createPrismaRunStore(db: Database): RunStore {
       return rows.map(toRunEvent);
     },
 
+    async pageEvents(runId, page) {
+      const rows = await prisma.runEvent.findMany({
+        where: {
+          runId,
+          seq: {
+            gt: page.afterSeq,
+            ...(page.beforeSeq !== undefined ? { lt: page.beforeSeq } : {}),
+          },
+        },
+        orderBy: { seq: page.fromEnd ? 'desc' : 'asc' },
+        take: page.limit,
+      });
+      return rows.map(toRunEvent);
+    },
+
     async claimOrphans(owner, staleBefore, limit) {
       const lock = d.provider === 'postgresql' ? 'FOR UPDATE SKIP LOCKED' : '';
       const now = Date.now();
@@ -155,7 +172,7 @@ export function createPrismaRunStore(db: Database): RunStore {
           `UPDATE "Run" SET "owner" = ${d.param(1, 'text')}, "heartbeatAt" = ${d.param(2, 'timestamp')}
            WHERE "id" IN (
              SELECT "id" FROM "Run"
-             WHERE "status" IN ('QUEUED', 'RUNNING', 'WAITING')
+             WHERE "status" IN (${ACTIVE.map((st) => `'${st}'`).join(', ')})
                AND ("owner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < ${d.param(3, 'timestamp')})
              ORDER BY "createdAt" LIMIT ${d.param(4, 'int')} ${lock}
            ) RETURNING "id"`,
@@ -179,14 +196,14 @@ export function createPrismaRunStore(db: Database): RunStore {
     async heartbeat(owner, now) {
       await tx((t) =>
         t.run.updateMany({
-          where: { owner, status: { in: ['QUEUED', 'RUNNING', 'WAITING'] } },
+          where: { owner, status: { in: ACTIVE } },
           data: { heartbeatAt: now },
         }),
       );
       const asked = await prisma.run.findMany({
         where: {
           owner,
-          status: { in: ['QUEUED', 'RUNNING', 'WAITING'] },
+          status: { in: ACTIVE },
           cancelRequestedAt: { not: null },
         },
         select: { id: true },
@@ -197,7 +214,7 @@ export function createPrismaRunStore(db: Database): RunStore {
     async requestCancel(runId) {
       const { count } = await tx((t) =>
         t.run.updateMany({
-          where: { id: runId, status: { in: ['QUEUED', 'RUNNING', 'WAITING'] } },
+          where: { id: runId, status: { in: ACTIVE } },
           data: { cancelRequestedAt: new Date() },
         }),
       );
@@ -207,7 +224,7 @@ export function createPrismaRunStore(db: Database): RunStore {
     async release(owner) {
       await tx((t) =>
         t.run.updateMany({
-          where: { owner, status: { in: ['QUEUED', 'RUNNING', 'WAITING'] } },
+          where: { owner, status: { in: ACTIVE } },
           data: { owner: null },
         }),
       );

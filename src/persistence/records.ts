@@ -4,7 +4,7 @@ import type {
   RunEvent as RunEventRow,
   Run as RunRow,
 } from '../generated/sqlite/client/client.js';
-import type { GraphVersionRecord, RunRecord, RunStatus } from '../runs/types.js';
+import type { GraphVersionRecord, RunRecord, RunStatus } from '../runs/ports.js';
 
 /** Row -> record mappers shared by the stores (Prisma has already parsed JSON columns). */
 export function toRunRecord(row: RunRow): RunRecord {

@@ -1,10 +1,13 @@
+import { AppError } from '../errors.js';
+import type { BusSubscription } from '../runs/ports.js';
+
 /**
  * An async iterator that buffers from the moment it is created (unlike a lazy generator, it
  * cannot miss what is pushed before the first `next()`), ends on `close()`, and unsubscribes on
  * `return()` (a client going away). A consumer that falls `limit` items behind is ended with an
  * error rather than letting memory grow without bound.
  */
-export class AsyncQueue<T> implements AsyncIterableIterator<T> {
+export class AsyncQueue<T> implements BusSubscription<T> {
   private readonly items: T[] = [];
   private head = 0;
   private waiting: ((r: IteratorResult<T>) => void) | null = null;
@@ -28,8 +31,10 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     }
     if (this.items.length - this.head >= this.limit) {
       this.fail(
-        new Error(
+        new AppError(
+          'SUBSCRIBER_TOO_SLOW',
           `Subscriber fell more than ${this.limit} events behind; resubscribe with afterSeq.`,
+          { limit: this.limit },
         ),
       );
       return;

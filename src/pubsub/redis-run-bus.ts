@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { RunEvent } from '../engine/index.js';
 import type { Logger } from '../logger.js';
-import { createRunBus, type RunBus, type RunUpdate } from './run-bus.js';
+import type { RunEventBus, RunTopic } from '../runs/ports.js';
+import { createRunBus } from './run-bus.js';
 
-export interface RedisRunBus extends RunBus {
+export interface RedisRunBus extends RunEventBus {
   close(): Promise<void>;
 }
 
 interface Message {
   /** The publishing process: it delivered locally already and ignores its own echo. */
   o: string;
-  e?: RunEvent[];
-  u?: RunUpdate;
+  t: RunTopic;
+  id: string;
+  items: unknown[];
 }
 
 /**
@@ -36,53 +37,52 @@ export async function createRedisRunBus(
   await Promise.all([pub.connect(), sub.connect()]);
 
   const local = createRunBus({
-    onFirstSubscriber: (runId) => {
-      sub.subscribe(channel(runId)).catch((err) => logger.warn('redis subscribe failed', { err }));
+    onFirstSubscriber: (topic, id) => {
+      if (topic !== 'run:event') return;
+      sub.subscribe(channel(id)).catch((err) => logger.warn('redis subscribe failed', { err }));
     },
-    onLastUnsubscribed: (runId) => {
-      sub.unsubscribe(channel(runId)).catch(() => {});
+    onLastUnsubscribed: (topic, id) => {
+      if (topic === 'run:event') sub.unsubscribe(channel(id)).catch(() => {});
     },
   });
   await sub.subscribe(updates);
-  sub.on('message', (ch: string, raw: string) => {
+  sub.on('message', (_ch: string, raw: string) => {
     let message: Message;
     try {
       message = JSON.parse(raw) as Message;
     } catch {
       return;
     }
-    if (message.o === origin) return;
-    if (ch === updates && message.u) local.publishRunUpdate(message.u);
-    else if (message.e) local.publishEvents(message.e);
+    if (message.o === origin || !Array.isArray(message.items)) return;
+    if (message.t === 'run:updated') {
+      // Dates travel as strings: give subscribers the record shape they expect.
+      const items = message.items.map((u) => reviveDates(u as Record<string, unknown>));
+      local.publish('run:updated', message.id, items as never[]);
+    } else if (message.t === 'run:event')
+      local.publish('run:event', message.id, message.items as never[]);
   });
 
-  const send = (ch: string, message: Message) => {
-    pub
-      .publish(ch, JSON.stringify(message))
-      .catch((err) => logger.warn('redis publish failed', { err }));
-  };
-
   return {
-    publishEvents(events) {
-      local.publishEvents(events);
-      const byRun = new Map<string, RunEvent[]>();
-      for (const e of events) {
-        const list = byRun.get(e.runId);
-        if (list) list.push(e);
-        else byRun.set(e.runId, [e]);
-      }
-      for (const [runId, list] of byRun) send(channel(runId), { o: origin, e: list });
+    publish(topic, id, items) {
+      local.publish(topic, id, items);
+      const ch = topic === 'run:event' ? channel(id) : updates;
+      const message: Message = { o: origin, t: topic, id, items: items as unknown[] };
+      pub
+        .publish(ch, JSON.stringify(message))
+        .catch((err) => logger.warn('redis publish failed', { err }));
     },
-    publishRunUpdate(update) {
-      local.publishRunUpdate(update);
-      send(updates, { o: origin, u: update });
-    },
-    subscribeEvents: (runId) => local.subscribeEvents(runId),
-    subscribeRunUpdates: (graphId) => local.subscribeRunUpdates(graphId),
+    subscribe: (topic, id) => local.subscribe(topic, id),
     closeAll: () => local.closeAll(),
     async close() {
       local.closeAll();
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },
   };
+}
+
+const DATE_FIELDS = ['createdAt', 'startedAt', 'finishedAt'] as const;
+
+function reviveDates(record: Record<string, unknown>): Record<string, unknown> {
+  for (const f of DATE_FIELDS) if (typeof record[f] === 'string') record[f] = new Date(record[f]);
+  return record;
 }

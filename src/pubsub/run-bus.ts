@@ -1,79 +1,67 @@
-import type { RunEvent } from '../engine/index.js';
-import type { RunStatus } from '../runs/types.js';
+import type { BusSubscription, RunEventBus, RunTopic, RunTopics } from '../runs/ports.js';
 import { AsyncQueue } from './async-queue.js';
 
-/** Published when a run's status changes (after the change is stored). */
-export interface RunUpdate {
-  id: string;
-  graphId: string;
-  status: RunStatus;
-}
-
-/**
- * Typed run-event bus. Topics: `run:event` keyed by run id, `run:updated` (optionally keyed by
- * graph id). Publishers call it only after the events are stored, so a subscriber that reads
- * the store and then the bus sees every event (deduplicated by seq).
- */
-export interface RunBus {
-  publishEvents(events: readonly RunEvent[]): void;
-  publishRunUpdate(update: RunUpdate): void;
-  subscribeEvents(runId: string): AsyncQueue<RunEvent>;
-  subscribeRunUpdates(graphId?: string): AsyncQueue<RunUpdate>;
-  /** Ends every subscription (shutdown). */
-  closeAll(): void;
-}
-
-/** Told when a run gets its first local subscriber and loses its last (a transport's cue). */
+/** Told when a topic key gets its first local subscriber and loses its last (a transport's cue). */
 export interface RunBusHooks {
-  onFirstSubscriber?(runId: string): void;
-  onLastUnsubscribed?(runId: string): void;
+  onFirstSubscriber?(topic: RunTopic, id: string): void;
+  onLastUnsubscribed?(topic: RunTopic, id: string): void;
+}
+
+/** Subscribers of one topic: by key, and those that take every key. */
+interface TopicSubs<T> {
+  byId: Map<string, Set<AsyncQueue<T>>>;
+  all: Set<AsyncQueue<T>>;
 }
 
 /** The in-process bus: the default, and the local half of the Redis bus. */
-export function createRunBus(hooks: RunBusHooks = {}): RunBus {
-  const eventSubs = new Map<string, Set<AsyncQueue<RunEvent>>>();
-  const updateSubs = new Set<{ graphId: string | undefined; queue: AsyncQueue<RunUpdate> }>();
+export function createRunBus(hooks: RunBusHooks = {}): RunEventBus {
+  const topics: { [K in RunTopic]: TopicSubs<RunTopics[K]> } = {
+    'run:event': { byId: new Map(), all: new Set() },
+    'run:updated': { byId: new Map(), all: new Set() },
+  };
+
+  function subscribe<K extends RunTopic>(topic: K, id?: string): BusSubscription<RunTopics[K]> {
+    const subs = topics[topic] as TopicSubs<RunTopics[K]>;
+    if (id === undefined) {
+      if (topic === 'run:event') throw new Error('run:event subscriptions take a run id');
+      const queue: AsyncQueue<RunTopics[K]> = new AsyncQueue(() => subs.all.delete(queue));
+      subs.all.add(queue);
+      return queue;
+    }
+    let set = subs.byId.get(id);
+    if (!set) {
+      set = new Set();
+      subs.byId.set(id, set);
+      hooks.onFirstSubscriber?.(topic, id);
+    }
+    const mine = set;
+    const queue: AsyncQueue<RunTopics[K]> = new AsyncQueue(() => {
+      mine.delete(queue);
+      if (mine.size === 0 && subs.byId.get(id) === mine) {
+        subs.byId.delete(id);
+        hooks.onLastUnsubscribed?.(topic, id);
+      }
+    });
+    mine.add(queue);
+    return queue;
+  }
 
   return {
-    publishEvents(events) {
-      if (eventSubs.size === 0) return;
-      for (const e of events) {
-        const subs = eventSubs.get(e.runId);
-        if (subs) for (const q of subs) q.push(e);
+    publish(topic, id, items) {
+      const subs = topics[topic] as TopicSubs<(typeof items)[number]>;
+      const keyed = subs.byId.size > 0 ? subs.byId.get(id) : undefined;
+      if (!keyed && subs.all.size === 0) return;
+      for (const item of items) {
+        if (keyed) for (const q of keyed) q.push(item);
+        for (const q of subs.all) q.push(item);
       }
     },
-    publishRunUpdate(update) {
-      for (const s of updateSubs) {
-        if (s.graphId === undefined || s.graphId === update.graphId) s.queue.push(update);
-      }
-    },
-    subscribeEvents(runId) {
-      let subs = eventSubs.get(runId);
-      if (!subs) {
-        subs = new Set();
-        eventSubs.set(runId, subs);
-        hooks.onFirstSubscriber?.(runId);
-      }
-      const set = subs;
-      const queue: AsyncQueue<RunEvent> = new AsyncQueue(() => {
-        set.delete(queue);
-        if (set.size === 0 && eventSubs.get(runId) === set) {
-          eventSubs.delete(runId);
-          hooks.onLastUnsubscribed?.(runId);
-        }
-      });
-      set.add(queue);
-      return queue;
-    },
-    subscribeRunUpdates(graphId) {
-      const entry = { graphId, queue: null as unknown as AsyncQueue<RunUpdate> };
-      entry.queue = new AsyncQueue(() => updateSubs.delete(entry));
-      updateSubs.add(entry);
-      return entry.queue;
-    },
+    subscribe,
     closeAll() {
-      for (const subs of [...eventSubs.values()]) for (const q of [...subs]) q.close();
-      for (const s of [...updateSubs]) s.queue.close();
+      for (const subs of Object.values(topics) as TopicSubs<unknown>[]) {
+        for (const set of [...subs.byId.values()]) for (const q of [...set]) q.close();
+        for (const q of [...subs.all]) q.close();
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { assertNever, type RunEvent } from '../engine/index.js';
-import type { CommitBatch, NewRun, NodeRow, RunPatch, RunStatus } from './types.js';
+import type { CommitBatch, NewRun, NodeRow, RunPatch, RunStatus } from './ports.js';
 
 function setStatus(patch: RunPatch, status: RunStatus): void {
   patch.status = status;
@@ -126,7 +126,7 @@ export class BatchBuilder {
   }
 
   /** Forgets a run's node memory (its execution stopped without a terminal event). */
-  forget(runId: string): void {
+  untrack(runId: string): void {
     this.tracks.delete(runId);
   }
 

@@ -1,6 +1,6 @@
 import type { EventSink, RunEvent } from '../engine/index.js';
 import { BatchBuilder } from './batch-builder.js';
-import type { CommitBatch, CommitResult, NewRun, RunStore } from './types.js';
+import type { CommitBatch, CommitResult, NewRun, RunStore } from './ports.js';
 
 export interface EventWriterOptions {
   store: RunStore;
@@ -11,7 +11,7 @@ export interface EventWriterOptions {
    * runs belong to another process now; their events were not stored and no longer will be.
    */
   onCommitted(batch: CommitBatch, lost: readonly string[]): void;
-  /** A commit failed for good: its runs' events are dropped from here on (see `drop`). */
+  /** A commit failed for good: its runs' events are dropped from here on (see `stopStoring`). */
   onError(err: unknown, batch: CommitBatch): void;
   /** Flush at once when this many events wait (otherwise at the end of the current tick). */
   maxBatch?: number;
@@ -33,14 +33,14 @@ export class EventWriter implements EventSink {
   private batchWaiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private readonly maxBatch: number;
   /** Runs whose events are ignored: their log must stay a prefix until they are resumed. */
-  private readonly dropped = new Set<string>();
+  private readonly notStored = new Set<string>();
 
   constructor(private readonly opts: EventWriterOptions) {
     this.maxBatch = opts.maxBatch ?? 5_000;
   }
 
   emit(event: RunEvent): void {
-    if (this.stopped || (this.dropped.size > 0 && this.dropped.has(event.runId))) return;
+    if (this.stopped || (this.notStored.size > 0 && this.notStored.has(event.runId))) return;
     this.builder.add(event);
     this.schedule();
   }
@@ -73,8 +73,8 @@ export class EventWriter implements EventSink {
     return this.builder.size;
   }
 
-  forget(runId: string): void {
-    this.builder.forget(runId);
+  untrack(runId: string): void {
+    this.builder.untrack(runId);
   }
 
   /** Resolves when everything emitted so far is stored (or failed). */
@@ -85,15 +85,15 @@ export class EventWriter implements EventSink {
 
   /**
    * Ignores the run's events from now on, buffered ones included: after a failed or fenced
-   * commit, storing later events would leave a gap in its log. `undrop` before resuming it.
+   * commit, storing later events would leave a gap in its log. `resumeStoring` before resuming it.
    */
-  drop(runId: string): void {
-    this.dropped.add(runId);
-    this.builder.forget(runId);
+  stopStoring(runId: string): void {
+    this.notStored.add(runId);
+    this.builder.untrack(runId);
   }
 
-  undrop(runId: string): void {
-    this.dropped.delete(runId);
+  resumeStoring(runId: string): void {
+    this.notStored.delete(runId);
   }
 
   /** Stores what is buffered, then ignores further events (shutdown). */
@@ -133,7 +133,7 @@ export class EventWriter implements EventSink {
       for (const w of waiters) w.resolve();
       if (lost.length === 0) this.opts.onCommitted(batch, lost);
       else {
-        for (const runId of lost) this.drop(runId);
+        for (const runId of lost) this.stopStoring(runId);
         this.opts.onCommitted(this.withoutDropped(batch), lost);
       }
     } catch (err) {
@@ -143,8 +143,8 @@ export class EventWriter implements EventSink {
   }
 
   private withoutDropped(batch: CommitBatch): CommitBatch {
-    if (this.dropped.size === 0) return batch;
-    const keep = (runId: string) => !this.dropped.has(runId);
+    if (this.notStored.size === 0) return batch;
+    const keep = (runId: string) => !this.notStored.has(runId);
     return {
       created: batch.created,
       events: batch.events.filter((e) => keep(e.runId)),

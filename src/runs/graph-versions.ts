@@ -1,7 +1,6 @@
 import { type CompiledGraph, compileGraphOrThrow, type ToolResolver } from '../engine/index.js';
 import { notFound } from '../errors.js';
-import type { GraphStore } from '../graphs/types.js';
-import type { GraphVersionRecord } from './types.js';
+import type { GraphStore, GraphVersionRecord } from './ports.js';
 
 /**
  * How long a graph's latest version is cached for startRun. Saving a graph in this process

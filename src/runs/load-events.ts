@@ -1,5 +1,5 @@
 import type { RunEvent } from '../engine/index.js';
-import type { RunStore } from './types.js';
+import type { RunStore } from './ports.js';
 
 /** Every stored event of a run, in seq order, read in pages. */
 export async function loadEvents(store: RunStore, runId: string): Promise<RunEvent[]> {

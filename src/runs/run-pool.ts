@@ -27,7 +27,7 @@ export class RunPool {
   private accepting = true;
 
   constructor(
-    private readonly sink: EventSink & { forget(runId: string): void },
+    private readonly sink: EventSink & { untrack(runId: string): void },
     private readonly logger: Logger,
     private readonly maxConcurrent: number,
   ) {}
@@ -107,7 +107,7 @@ export class RunPool {
       this.logger.error('run executor crashed', { runId: job.runId, err });
     } finally {
       this.active.delete(job.runId);
-      this.sink.forget(job.runId);
+      this.sink.untrack(job.runId);
       this.pump();
     }
   }

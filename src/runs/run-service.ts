@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { replayEvents, type State, TERMINAL_EVENT_TYPES } from '../engine/index.js';
+import { type RunEvent, replayEvents, type State, TERMINAL_EVENT_TYPES } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
+import { createEventStream } from './event-stream.js';
 import { EventWriter } from './event-writer.js';
 import { createGraphVersions } from './graph-versions.js';
 import { loadEvents } from './load-events.js';
+import { LocalRuns } from './local-runs.js';
+import { type CommitBatch, isActive, type RunRecord, type RunStatus } from './ports.js';
 import { type Job, RunPool } from './run-pool.js';
-import type { RunService, RunServiceOptions } from './run-service-types.js';
-import { ACTIVE_STATUSES, type CommitBatch } from './types.js';
+import type { RunService, RunServiceOptions } from './run-service-contract.js';
 
-export type { RunService, RunServiceOptions } from './run-service-types.js';
+export type { RunService, RunServiceOptions, RunStateSource } from './run-service-contract.js';
 
 /** How long cancelRun waits for another process to cancel a run it executes. */
 const CANCEL_WAIT_MS = 15_000;
@@ -19,9 +21,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
   const owner = opts.owner ?? `${process.pid}-${randomUUID()}`;
   const leaseMs = opts.leaseMs ?? 10_000;
   const versions = createGraphVersions(opts.graphs, opts.tools);
-  /** Runs this process owns until their end is stored: runId -> graphId. */
-  const graphOf = new Map<string, string>();
-  const waiters = new Map<string, Array<() => void>>();
+  /** Runs this process owns until their end is stored, with their records. */
+  const local = new LocalRuns();
   const timers: NodeJS.Timeout[] = [];
   let accepting = true;
 
@@ -37,7 +38,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
         runs,
       });
       for (const runId of runs) {
-        writer.drop(runId);
+        writer.stopStoring(runId);
         pool.abort(runId, 'storing its events failed');
         setTimeout(() => void resumeHere(runId, 1), 1_000).unref();
       }
@@ -71,28 +72,26 @@ export function createRunService(opts: RunServiceOptions): RunService {
     }
   }
 
-  function settle(runId: string): void {
-    graphOf.delete(runId);
-    const ws = waiters.get(runId);
-    waiters.delete(runId);
-    if (ws) for (const w of ws) w();
-  }
+  const settle = (runId: string) => local.settle(runId);
 
   /** Re-executes a run this process owns from its stored events (after a failed commit). */
   async function resumeHere(runId: string, attempt: number): Promise<void> {
     try {
       const run = await store.getRun(runId);
       const version = run && (await store.getGraphVersion(run.graphVersionId));
-      if (!run || !version || !ACTIVE_STATUSES.includes(run.status)) {
-        writer.undrop(runId);
+      if (!run || !version || !isActive(run.status)) {
+        writer.resumeStoring(runId);
         settle(runId);
         return;
       }
       while (pool.isRunning(runId)) await new Promise((r) => setTimeout(r, 10));
       const history = await loadHistory(run.id);
-      writer.undrop(runId);
+      writer.resumeStoring(runId);
       const graph = versions.compile(version);
-      enqueue({ runId, graphId: run.graphId, graph, input: run.input, history });
+      enqueue(
+        { ...run, pinnedVersion: version.version },
+        { runId, graphId: run.graphId, graph, input: run.input, history },
+      );
     } catch (err) {
       if (attempt >= 10) {
         logger.error('could not resume run after a storage failure; it resumes on restart', {
@@ -107,29 +106,43 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
   function publish(batch: CommitBatch, lost: readonly string[]): void {
     if (lost.length > 0) lose(lost);
-    bus.publishEvents(batch.events);
+    publishByRun(batch.events);
     for (const patch of batch.runs) {
-      if (!patch.status) continue;
-      const graphId = graphOf.get(patch.id);
-      // Every transition, so a dashboard sees RUNNING even when the run ended in the same batch.
-      if (graphId)
-        for (const status of patch.transitions ?? [patch.status])
-          bus.publishRunUpdate({ id: patch.id, graphId, status });
+      const updates = local.apply(patch);
+      if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
       if (patch.finishedAt !== undefined) settle(patch.id);
     }
   }
 
-  function enqueue(job: Job): void {
-    graphOf.set(job.runId, job.graphId);
+  /** A batch holds many runs' events: publish each run's consecutive slice under its key. */
+  function publishByRun(events: readonly RunEvent[]): void {
+    let from = 0;
+    for (let i = 1; i <= events.length; i++) {
+      if (i < events.length && events[i]!.runId === events[from]!.runId) continue;
+      bus.publish(
+        'run:event',
+        events[from]!.runId,
+        from === 0 && i === events.length ? events : events.slice(from, i),
+      );
+      from = i;
+    }
+  }
+
+  function enqueue(record: RunRecord, job: Job): void {
+    local.add(record);
     pool.enqueue(job);
   }
 
   const loadHistory = (runId: string) => loadEvents(store, runId);
+  const isLocal = (runId: string) => local.has(runId);
 
   const service: RunService = {
     owner,
     invalidateGraph: (graphId) => versions.invalidate(graphId),
-    isLocal: (runId) => graphOf.has(runId),
+    isLocal,
+    events: createEventStream({ store, bus, isLocal }),
+    eventPage: (runId, page) => store.pageEvents(runId, page),
+    updates: (graphId) => bus.subscribe('run:updated', graphId),
 
     async start(graphId, input) {
       if (!accepting)
@@ -157,8 +170,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
         owner,
         createdAt,
       });
-      enqueue({ runId: id, graphId, graph, input: state, history: [] });
-      return {
+      const record: RunRecord = {
         id,
         graphId,
         graphVersionId: version.id,
@@ -170,7 +182,11 @@ export function createRunService(opts: RunServiceOptions): RunService {
         createdAt: new Date(createdAt),
         startedAt: null,
         finishedAt: null,
+        pinnedVersion: version.version,
       };
+      enqueue(record, { runId: id, graphId, graph, input: state, history: [] });
+      // A copy: the local record changes as the run goes on.
+      return { ...record };
     },
 
     async cancel(runId) {
@@ -195,29 +211,22 @@ export function createRunService(opts: RunServiceOptions): RunService {
       const deadline = Date.now() + CANCEL_WAIT_MS;
       for (;;) {
         const now = await store.getRun(runId);
-        if (!now || !ACTIVE_STATUSES.includes(now.status) || Date.now() > deadline)
-          return now ?? run;
+        if (!now || !isActive(now.status) || Date.now() > deadline) return now ?? run;
         await new Promise((r) => setTimeout(r, 100));
       }
     },
 
     async currentState(run) {
-      if (run.state && !ACTIVE_STATUSES.includes(run.status)) return run.state;
+      const stored = (run.state ?? null) as State | null;
+      if (stored && !isActive(run.status as RunStatus)) return stored;
       const version = await store.getGraphVersion(run.graphVersionId);
-      if (!version) return run.state;
+      if (!version) return stored;
       const events = await loadHistory(run.id);
-      if (events.length === 0) return run.input;
+      if (events.length === 0) return run.input as State;
       return replayEvents(versions.compile(version), events).state;
     },
 
-    waitFor(runId) {
-      if (!graphOf.has(runId)) return Promise.resolve();
-      return new Promise((resolve) => {
-        const list = waiters.get(runId) ?? [];
-        list.push(resolve);
-        waiters.set(runId, list);
-      });
-    },
+    waitFor: (runId) => local.waitFor(runId),
 
     async resumeOrphans(all = false) {
       if (!accepting) return 0;
@@ -227,12 +236,15 @@ export function createRunService(opts: RunServiceOptions): RunService {
         const claimed = await store.claimOrphans(owner, staleBefore, 500);
         for (const { run, version } of claimed) {
           // Our own run whose heartbeat lapsed (a blocked event loop): it is still executing.
-          if (graphOf.has(run.id)) continue;
+          if (local.has(run.id)) continue;
           try {
             const history = await loadHistory(run.id);
             if (history.some((e) => TERMINAL_EVENT_TYPES.has(e.type))) continue;
             const graph = versions.compile(version);
-            enqueue({ runId: run.id, graphId: run.graphId, graph, input: run.input, history });
+            enqueue(
+              { ...run, pinnedVersion: version.version },
+              { runId: run.id, graphId: run.graphId, graph, input: run.input, history },
+            );
             resumed++;
           } catch (err) {
             logger.error('could not resume run', { runId: run.id, err });

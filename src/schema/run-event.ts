@@ -1,21 +1,23 @@
-import { RUN_EVENT_TYPES, type RunEvent, TERMINAL_EVENT_TYPES } from '../engine/index.js';
-import { notFound } from '../errors.js';
-import type { RunEvent as RunEventRow } from '../generated/sqlite/client/client.js';
-import { ACTIVE_STATUSES } from '../runs/types.js';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { RUN_EVENT_TYPES, type RunEvent } from '../engine/index.js';
+import { AppError } from '../errors.js';
 import { builder } from './builder.js';
-import type { Context } from './context.js';
 
 export const RunEventTypeEnum = builder.enumType('RunEventType', { values: RUN_EVENT_TYPES });
 
-export const RunEventRef = builder.prismaObject('RunEvent', {
+/** Fields every event may carry (node events always, LOG and CUSTOM sometimes). */
+type AnyRunEvent = RunEvent & { nodeId?: string; attempt?: number };
+
+/** The engine's event type, as stored and as published: no row to convert it into and back. */
+export const RunEventRef = builder.objectRef<RunEvent>('RunEvent').implement({
   description: 'One step of a run. seq starts at 1 and has no gaps within a run.',
   fields: (t) => ({
     runId: t.exposeID('runId'),
     seq: t.exposeInt('seq'),
-    type: t.field({ type: RunEventTypeEnum, resolve: (e) => e.type as RunEvent['type'] }),
-    nodeId: t.exposeString('nodeId', { nullable: true }),
-    attempt: t.exposeInt('attempt', { nullable: true }),
-    at: t.expose('at', { type: 'DateTime' }),
+    type: t.field({ type: RunEventTypeEnum, resolve: (e) => e.type }),
+    nodeId: t.string({ nullable: true, resolve: (e) => (e as AnyRunEvent).nodeId ?? null }),
+    attempt: t.int({ nullable: true, resolve: (e) => (e as AnyRunEvent).attempt ?? null }),
+    at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.at) }),
     data: t.field({
       type: 'JSON',
       description:
@@ -25,97 +27,40 @@ export const RunEventRef = builder.prismaObject('RunEvent', {
   }),
 });
 
-function toRow(e: RunEvent): RunEventRow {
-  const node = e as { nodeId?: string; attempt?: number };
-  return {
-    runId: e.runId,
-    seq: e.seq,
-    type: e.type,
-    nodeId: node.nodeId ?? null,
-    attempt: node.attempt ?? null,
-    at: new Date(e.at),
-    data: e.data as RunEventRow['data'],
-  };
+/** Event cursors are the event's seq. */
+function seqOf(cursor: string | null | undefined): number | undefined {
+  if (cursor === null || cursor === undefined) return undefined;
+  const seq = Number(cursor);
+  if (!Number.isSafeInteger(seq) || seq < 0)
+    throw new AppError('BAD_USER_INPUT', `"${cursor}" is not an event cursor.`, { cursor });
+  return seq;
 }
 
-/** Quiet time after which the store is polled: short when another process runs the run. */
-const POLL_REMOTE_MS = 500;
-const POLL_LOCAL_MS = 5_000;
-
-/**
- * Every event after `afterSeq` exactly once and in order, whenever the client subscribes: the
- * live subscription opens first (buffering), stored events are replayed, then live ones follow,
- * skipping what the replay already gave. Events are published only after they are stored, so
- * nothing falls between the two. When the bus is quiet the store is polled, so a run executed by
- * another process (PostgreSQL, several servers) streams too. Ends after the terminal event.
- */
-export async function* runEventStream(
-  ctx: Context,
-  runId: string,
-  afterSeq: number,
-): AsyncGenerator<RunEventRow> {
-  const live = ctx.bus.subscribeEvents(runId);
-  let last = afterSeq;
-  let finished = false;
-  const fromStore = async function* () {
-    for (;;) {
-      const page = await ctx.store.listEvents(runId, last, 1_000);
-      for (const e of page) {
-        last = e.seq;
-        yield toRow(e);
-        if (TERMINAL_EVENT_TYPES.has(e.type)) {
-          finished = true;
-          return;
-        }
-      }
-      if (page.length < 1_000) return;
-    }
-  };
-  try {
-    const run = await ctx.store.getRun(runId);
-    if (!run) throw notFound('Run', runId);
-    yield* fromStore();
-    // A finished run stores its events and its end in one commit: if the replay did not reach
-    // the terminal event, the client already has it (afterSeq at or past it).
-    if (!finished && !ACTIVE_STATUSES.includes(run.status)) return;
-    let pending: Promise<IteratorResult<RunEvent>> | null = null;
-    while (!finished) {
-      // Buffered events are taken without a promise or a timer: with 1,000 subscribers to one
-      // run, that is 1,000 timers less per event.
-      let e = pending ? undefined : live.poll();
-      if (e === undefined) {
-        pending ??= live.next();
-        const quietMs = ctx.runs.isLocal(runId) ? POLL_LOCAL_MS : POLL_REMOTE_MS;
-        let timer: NodeJS.Timeout | undefined;
-        const next = await Promise.race([
-          pending,
-          new Promise<'quiet'>((resolve) => {
-            timer = setTimeout(() => resolve('quiet'), quietMs);
-          }),
-        ]);
-        clearTimeout(timer);
-        if (next === 'quiet') {
-          yield* fromStore();
-          continue;
-        }
-        pending = null;
-        if (next.done) return;
-        e = next.value;
-      }
-      if (e.seq <= last) continue;
-      if (e.seq > last + 1) {
-        // A gap (this process missed a publish): the store has the events in between.
-        yield* fromStore();
-        continue;
-      }
-      last = e.seq;
-      yield toRow(e);
-      if (TERMINAL_EVENT_TYPES.has(e.type)) return;
-    }
-  } finally {
-    await live.return();
-  }
-}
+builder.prismaObjectField('Run', 'events', (t) =>
+  t.connection(
+    {
+      type: RunEventRef,
+      description: 'The stored events of the run in seq order, paged (cursor: the seq).',
+      args: { afterSeq: t.arg.int({ description: 'Only events with a larger seq.' }) },
+      resolve: (run, args, ctx) =>
+        resolveCursorConnection<Promise<RunEvent[]>>(
+          { args, toCursor: (e: RunEvent) => String(e.seq), defaultSize: 50, maxSize: 1000 },
+          ({ before, after, limit, inverted }): Promise<RunEvent[]> => {
+            const afterSeq = Math.max(args.afterSeq ?? 0, seqOf(after) ?? 0);
+            const beforeSeq = seqOf(before);
+            return ctx.runs.eventPage(run.id, {
+              afterSeq,
+              ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+              limit,
+              fromEnd: inverted,
+            });
+          },
+        ),
+    },
+    { name: 'RunEventsConnection' },
+    { name: 'RunEventsConnectionEdge' },
+  ),
+);
 
 builder.subscriptionField('runEvents', (t) =>
   t.field({
@@ -126,7 +71,7 @@ builder.subscriptionField('runEvents', (t) =>
       runId: t.arg.id({ required: true }),
       afterSeq: t.arg.int({ defaultValue: 0 }),
     },
-    subscribe: (_root, args, ctx) => runEventStream(ctx, String(args.runId), args.afterSeq ?? 0),
-    resolve: (row) => row,
+    subscribe: (_root, args, ctx) => ctx.runs.events(String(args.runId), args.afterSeq ?? 0),
+    resolve: (event) => event,
   }),
 );

@@ -1,9 +1,26 @@
 import type { ErrorInfo } from '../engine/index.js';
-import { AppError } from '../errors.js';
-import { toRunRecord } from '../persistence/records.js';
-import type { RunUpdate } from '../pubsub/run-bus.js';
-import { RUN_STATUSES, type RunStatus } from '../runs/types.js';
+import type { Run as RunRow } from '../generated/sqlite/client/client.js';
+import { RUN_STATUSES, type RunRecord, type RunStatus } from '../runs/ports.js';
 import { builder } from './builder.js';
+
+/**
+ * A run record the service already holds, as the parent of Run's fields: its scalars answer at
+ * once, and relations a client asks for are loaded by Pothos' fallback (one batched query),
+ * so startRun, cancelRun and runUpdated do not read back the row they have.
+ */
+function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } {
+  const { pinnedVersion, ...fields } = run;
+  return {
+    ...fields,
+    input: fields.input as RunRow['input'],
+    state: fields.state as RunRow['state'],
+    error: fields.error as RunRow['error'],
+    owner: null,
+    heartbeatAt: null,
+    cancelRequestedAt: null,
+    ...(pinnedVersion !== undefined ? { graphVersion: { version: pinnedVersion } } : {}),
+  };
+}
 
 export const RunStatusEnum = builder.enumType('RunStatus', {
   values: RUN_STATUSES,
@@ -49,7 +66,15 @@ builder.prismaObject('Run', {
     graphVersion: t.int({
       description: 'The graph version this run pinned.',
       select: { graphVersion: { select: { version: true } } },
-      resolve: (r) => r.graphVersion.version,
+      // A record from the run service (startRun, runUpdated) says it itself, or is looked up.
+      resolve: async (r, _args, ctx) =>
+        r.graphVersion?.version ??
+        (
+          await ctx.prisma.graphVersion.findUniqueOrThrow({
+            where: { id: r.graphVersionId },
+            select: { version: true },
+          })
+        ).version,
     }),
     status: t.field({ type: RunStatusEnum, resolve: (r) => r.status as RunStatus }),
     input: t.field({ type: 'JSON', resolve: (r) => r.input }),
@@ -57,7 +82,7 @@ builder.prismaObject('Run', {
       type: 'JSON',
       nullable: true,
       description: 'The state now: current while the run is active, final once it ends.',
-      resolve: (r, _args, ctx) => ctx.runs.currentState(toRunRecord(r)),
+      resolve: (r, _args, ctx) => ctx.runs.currentState(r),
     }),
     error: t.field({
       type: RunError,
@@ -73,14 +98,6 @@ builder.prismaObject('Run', {
       query: {
         orderBy: [{ seq: 'asc' }, { nodeId: 'asc' }],
       },
-    }),
-    events: t.relatedConnection('events', {
-      cursor: 'runId_seq',
-      args: { afterSeq: t.arg.int({ description: 'Only events with a larger seq.' }) },
-      query: (args) => ({
-        where: { seq: { gt: args.afterSeq ?? 0 } },
-        orderBy: { seq: 'asc' },
-      }),
     }),
   }),
 });
@@ -124,19 +141,14 @@ builder.mutationFields((t) => ({
       graphId: t.arg.id({ required: true }),
       input: t.arg({ type: 'JSON', description: 'The initial state: a JSON object.' }),
     },
-    resolve: async (query, _root, args, ctx) => {
-      const run = await ctx.runs.start(String(args.graphId), args.input ?? {});
-      return ctx.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
-    },
+    resolve: async (_query, _root, args, ctx) =>
+      asRow(await ctx.runs.start(String(args.graphId), args.input ?? {})),
   }),
   cancelRun: t.prismaField({
     type: 'Run',
     description: 'Cancels a run: its running tools are aborted, nothing else starts.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const run = await ctx.runs.cancel(String(args.id));
-      return ctx.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
-    },
+    resolve: async (_query, _root, args, ctx) => asRow(await ctx.runs.cancel(String(args.id))),
   }),
 }));
 
@@ -145,14 +157,9 @@ builder.subscriptionField('runUpdated', (t) =>
     type: 'Run',
     description: 'Status changes of runs (of one graph when graphId is given), for dashboards.',
     args: { graphId: t.arg.id() },
+    // Each update carries the run as it was at that status: nothing is read per subscriber.
     subscribe: (_root, args, ctx) =>
-      ctx.bus.subscribeRunUpdates(args.graphId ? String(args.graphId) : undefined),
-    resolve: async (query, payload, _args, ctx) => {
-      const update = payload as unknown as RunUpdate;
-      const run = await ctx.prisma.run.findUnique({ ...query, where: { id: update.id } });
-      if (!run) throw new AppError('NOT_FOUND', `Run "${update.id}" was deleted.`);
-      // The status this update is about (the row may already be further along).
-      return { ...run, status: update.status };
-    },
+      ctx.runs.updates(args.graphId ? String(args.graphId) : undefined) as AsyncIterable<never>,
+    resolve: (_query, update: RunRecord) => asRow(update),
   }),
 );

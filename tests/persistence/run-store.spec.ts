@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/engine/index.js';
-import type { GraphStore } from '../../src/graphs/types.js';
 import type { Database } from '../../src/persistence/database.js';
 import { openDatabase } from '../../src/persistence/database.js';
 import { createPrismaGraphStore } from '../../src/persistence/prisma-graph-store.js';
 import { createPrismaRunStore } from '../../src/persistence/prisma-run-store.js';
 import { BatchBuilder } from '../../src/runs/batch-builder.js';
-import type { RunStore } from '../../src/runs/types.js';
+import type { GraphStore, RunStore } from '../../src/runs/ports.js';
 import type { Backend, TestDatabase } from '../helpers/databases.js';
 import { openTestDatabase } from '../helpers/databases.js';
 

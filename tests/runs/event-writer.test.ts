@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/engine/index.js';
 import { EventWriter } from '../../src/runs/event-writer.js';
-import type { CommitBatch, RunStore } from '../../src/runs/types.js';
+import type { CommitBatch, RunStore } from '../../src/runs/ports.js';
 
 const log = (runId: string, seq: number): RunEvent => ({
   runId,

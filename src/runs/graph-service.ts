@@ -1,8 +1,7 @@
 import { compileGraph, type GraphDef, type ToolResolver } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
-import { GraphNameTakenError } from '../persistence/prisma-graph-store.js';
-import type { GraphRecord, GraphStore } from './types.js';
+import type { GraphRecord, GraphSaved, GraphStore, GraphWrite } from './ports.js';
 
 export interface GraphService {
   create(definition: GraphDef): Promise<GraphRecord>;
@@ -33,35 +32,30 @@ export function createGraphService(
     }
     return definition;
   }
-  const translate = (err: unknown): never => {
-    if (err instanceof GraphNameTakenError)
-      throw new AppError('GRAPH_NAME_TAKEN', `${err.message} Choose another name or update it.`, {
-        name: err.graphName,
-      });
-    throw err;
+  const saved = (outcome: GraphSaved, write: GraphWrite): GraphRecord => {
+    if (outcome.ok) return outcome.graph;
+    throw new AppError(
+      'GRAPH_NAME_TAKEN',
+      `A graph named "${write.name}" already exists. Choose another name or update it.`,
+      { name: write.name },
+    );
   };
+  const toWrite = (def: GraphDef): GraphWrite => ({
+    name: def.name,
+    description: def.description ?? null,
+    definition: def,
+  });
 
   return {
     async create(definition) {
-      const def = validated(definition);
-      return store
-        .create(uuidv7(), uuidv7(), {
-          name: def.name,
-          description: def.description ?? null,
-          definition: def,
-        })
-        .catch(translate);
+      const write = toWrite(validated(definition));
+      return saved(await store.create(uuidv7(), uuidv7(), write), write);
     },
     async update(id, definition) {
-      const def = validated(definition);
-      const graph = await store
-        .update(id, uuidv7(), {
-          name: def.name,
-          description: def.description ?? null,
-          definition: def,
-        })
-        .catch(translate);
-      if (!graph) throw notFound('Graph', id);
+      const write = toWrite(validated(definition));
+      const outcome = await store.update(id, uuidv7(), write);
+      if (!outcome) throw notFound('Graph', id);
+      const graph = saved(outcome, write);
       onChange(id);
       return graph;
     },

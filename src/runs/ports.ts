@@ -1,3 +1,8 @@
+/**
+ * The application layer's ports: everything the run and graph services need from storage and
+ * from the event bus, with their record types. Adapters (src/persistence, src/pubsub) implement
+ * them; nothing in src/runs imports an adapter.
+ */
 import type { ErrorInfo, GraphDef, RunEvent, State } from '../engine/index.js';
 
 export type RunStatus = 'QUEUED' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -9,7 +14,12 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   'FAILED',
   'CANCELLED',
 ];
+/** Statuses of a run that has not ended: the one list of them. */
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING'];
+
+export function isActive(status: RunStatus): boolean {
+  return status === 'QUEUED' || status === 'RUNNING' || status === 'WAITING';
+}
 
 export type NodeStatus = 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
 
@@ -25,6 +35,8 @@ export interface RunRecord {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** The number of the graph version the run pinned, where the holder of the record knows it. */
+  pinnedVersion?: number;
 }
 
 export interface GraphVersionRecord {
@@ -108,6 +120,8 @@ export interface RunStore {
   commit(batch: CommitBatch, owner: string): Promise<CommitResult>;
   /** Events of a run with seq > afterSeq, in seq order, at most `limit`. */
   listEvents(runId: string, afterSeq: number, limit: number): Promise<RunEvent[]>;
+  /** A page of a run's events with afterSeq < seq < beforeSeq: the first or last `limit`. */
+  pageEvents(runId: string, page: EventPage): Promise<RunEvent[]>;
   /**
    * Takes over active runs whose owner stopped heartbeating before `staleBefore` (or that have
    * no owner). Two processes never claim the same run.
@@ -121,4 +135,84 @@ export interface RunStore {
   requestCancel(runId: string): Promise<boolean>;
   /** Gives up the owner's active runs so the next process resumes them at once. */
   release(owner: string): Promise<void>;
+}
+
+/** A window of a run's events (exclusive bounds), for cursor connections. */
+export interface EventPage {
+  afterSeq: number;
+  beforeSeq?: number;
+  limit: number;
+  /** The last `limit` events of the window (returned in descending seq). */
+  fromEnd?: boolean;
+}
+
+// --- Graphs -------------------------------------------------------------------------------
+
+export interface GraphRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  latestVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface GraphWrite {
+  name: string;
+  description: string | null;
+  definition: GraphDef;
+}
+
+/** The outcome of a graph write that can collide on the unique name. */
+export type GraphSaved = { ok: true; graph: GraphRecord } | { ok: false; reason: 'NAME_TAKEN' };
+
+/** Port: graph storage. Versions are immutable; saving a graph adds one. */
+export interface GraphStore {
+  create(id: string, versionId: string, graph: GraphWrite): Promise<GraphSaved>;
+  /** Adds version latestVersion + 1; null when the graph does not exist. */
+  update(id: string, versionId: string, graph: GraphWrite): Promise<GraphSaved | null>;
+  /** Deletes the graph, its versions and its finished runs; false when it does not exist. */
+  delete(id: string): Promise<boolean>;
+  get(id: string): Promise<GraphRecord | null>;
+  getByName(name: string): Promise<GraphRecord | null>;
+  /** The graph's latest version, in one query. */
+  latestVersion(graphId: string): Promise<GraphVersionRecord | null>;
+  countActiveRuns(graphId: string): Promise<number>;
+}
+
+// --- The run-event bus ----------------------------------------------------------------------
+
+/** Published when a run's status changes (after the change is stored): the run as it is then. */
+export interface RunUpdate extends RunRecord {}
+
+/**
+ * The bus topics, in the shape of Yoga's `createPubSub`: each topic is keyed by an id, and a
+ * subscription to a topic without an id (allowed for `run:updated`) receives every key's items.
+ * - `run:event`: a run's events, keyed by run id.
+ * - `run:updated`: status changes, keyed by graph id.
+ */
+export interface RunTopics {
+  'run:event': RunEvent;
+  'run:updated': RunUpdate;
+}
+export type RunTopic = keyof RunTopics;
+
+/** A live subscription: buffered from creation, ended by `return()` (unsubscribe). */
+export interface BusSubscription<T> extends AsyncIterableIterator<T> {
+  /** The next buffered item, if one is waiting (no promise, no timer). */
+  poll(): T | undefined;
+  /** Unsubscribes; buffered items are dropped. */
+  return(): Promise<IteratorResult<T>>;
+}
+
+/**
+ * Port: the run-event bus. Publishers call it only after what they publish is stored, so a
+ * subscriber that reads the store and then the bus sees everything (deduplicated by seq).
+ * A subscriber that falls too far behind fails with `SUBSCRIBER_TOO_SLOW`.
+ */
+export interface RunEventBus {
+  publish<K extends RunTopic>(topic: K, id: string, items: readonly RunTopics[K][]): void;
+  subscribe<K extends RunTopic>(topic: K, id?: string): BusSubscription<RunTopics[K]>;
+  /** Ends every subscription (shutdown). */
+  closeAll(): void;
 }

@@ -1,14 +1,20 @@
-import type { State, ToolResolver } from '../engine/index.js';
-import type { GraphStore } from '../graphs/types.js';
+import type { RunEvent, State, ToolResolver } from '../engine/index.js';
 import type { Logger } from '../logger.js';
-import type { RunBus } from '../pubsub/run-bus.js';
-import type { RunRecord, RunStore } from './types.js';
+import type {
+  BusSubscription,
+  EventPage,
+  GraphStore,
+  RunEventBus,
+  RunRecord,
+  RunStore,
+  RunUpdate,
+} from './ports.js';
 
 export interface RunServiceOptions {
   store: RunStore;
   graphs: GraphStore;
   tools: ToolResolver;
-  bus: RunBus;
+  bus: RunEventBus;
   logger: Logger;
   /** Runs executing at once in this process; more wait QUEUED. */
   maxConcurrentRuns?: number;
@@ -17,16 +23,35 @@ export interface RunServiceOptions {
   owner?: string;
 }
 
+/** What `currentState` needs of a run: a record, or a row with the same fields. */
+export interface RunStateSource {
+  id: string;
+  status: string;
+  input: unknown;
+  state: unknown;
+  graphVersionId: string;
+}
+
 export interface RunService {
   readonly owner: string;
   /** True while the run executes (or waits to) in this process. */
   isLocal(runId: string): boolean;
   /** Forgets the cached latest version of a graph (it was saved or deleted). */
   invalidateGraph(graphId: string): void;
+  /** Stores a new QUEUED run of the graph's latest version and returns its record. */
   start(graphId: string, input: unknown): Promise<RunRecord>;
   cancel(runId: string): Promise<RunRecord>;
   /** The state of a run now: final when finished, else folded from its stored events. */
-  currentState(run: RunRecord): Promise<State | null>;
+  currentState(run: RunStateSource): Promise<State | null>;
+  /**
+   * Every event of the run after `afterSeq`, exactly once and in order: stored ones, then live
+   * ones; ends after the run's terminal event (see event-stream.ts).
+   */
+  events(runId: string, afterSeq?: number): AsyncGenerator<RunEvent>;
+  /** A window of a run's stored events, for paging. */
+  eventPage(runId: string, page: EventPage): Promise<RunEvent[]>;
+  /** Status changes of runs (of one graph when graphId is given), each with the run record. */
+  updates(graphId?: string): BusSubscription<RunUpdate>;
   /** Resolves once the run's terminal event is stored (runs executing in this process). */
   waitFor(runId: string): Promise<void>;
   /** Takes over and resumes runs left by a crashed or stopped process; returns how many. */

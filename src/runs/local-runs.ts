@@ -1,0 +1,55 @@
+import type { RunPatch, RunRecord, RunStatus } from './ports.js';
+
+/**
+ * The runs this process owns until their end is stored, each with its record kept current from
+ * the batches it commits: status updates carry the run as it is, so no subscriber reads the row.
+ */
+export class LocalRuns {
+  private readonly records = new Map<string, RunRecord>();
+  private readonly waiters = new Map<string, Array<() => void>>();
+
+  has(runId: string): boolean {
+    return this.records.has(runId);
+  }
+
+  add(record: RunRecord): void {
+    this.records.set(record.id, record);
+  }
+
+  /**
+   * Applies a stored patch; returns the run as it was after each status it went through (for
+   * `run:updated`), or nothing when the run is not ours or its status did not change.
+   */
+  apply(patch: RunPatch): RunRecord[] {
+    const record = this.records.get(patch.id);
+    if (!record) return [];
+    record.lastSeq = patch.lastSeq;
+    if (patch.state !== undefined) record.state = patch.state;
+    if (patch.error !== undefined) record.error = patch.error;
+    if (patch.startedAt !== undefined) record.startedAt = new Date(patch.startedAt);
+    if (patch.finishedAt !== undefined) record.finishedAt = new Date(patch.finishedAt);
+    if (!patch.status) return [];
+    record.status = patch.status;
+    // Every transition, so a dashboard sees RUNNING even when the run ended in the same batch.
+    const statuses: readonly RunStatus[] = patch.transitions ?? [patch.status];
+    return statuses.map((status) => ({ ...record, status }));
+  }
+
+  /** The run's end is stored (or it left this process): forget it and wake its waiters. */
+  settle(runId: string): void {
+    this.records.delete(runId);
+    const ws = this.waiters.get(runId);
+    this.waiters.delete(runId);
+    if (ws) for (const w of ws) w();
+  }
+
+  /** Resolves when the run settles (at once when it is not ours). */
+  waitFor(runId: string): Promise<void> {
+    if (!this.records.has(runId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.waiters.get(runId) ?? [];
+      list.push(resolve);
+      this.waiters.set(runId, list);
+    });
+  }
+}
