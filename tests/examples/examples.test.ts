@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../src/engine/compile.js';
 import { exampleGraphs, exampleTools } from '../../src/examples/index.js';
 import { genericTools } from '../../src/tools/generic/index.js';
 import { createToolRegistry } from '../../src/tools/registry.js';
-import { registry } from './run-example.js';
+import { registry, runExample } from './run-example.js';
 
 describe('example graphs', () => {
   it('have unique names', () => {
@@ -42,4 +44,19 @@ describe('example graphs', () => {
     expect(examples.filter((name) => generic.has(name))).toEqual([]);
     expect([...used].filter((name) => !generic.has(name)).sort()).toEqual([...examples].sort());
   });
+
+  it.each(exampleGraphs.map((g) => [g.name, g] as const))(
+    '%s runs the example input its README shows',
+    async (name, graph) => {
+      const readme = readFileSync(
+        fileURLToPath(new URL(`../../src/examples/${name}/README.md`, import.meta.url)),
+        'utf8',
+      );
+      const input = readme.match(/```json\n([\s\S]*?)\n```/)?.[1];
+      expect(input, `${name}/README.md has a json input block`).toBeDefined();
+      const result = await runExample(graph, JSON.parse(input!));
+      expect(result.error).toBeUndefined();
+      expect(result.status).toBe('SUCCEEDED');
+    },
+  );
 });
