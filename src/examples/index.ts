@@ -1,23 +1,33 @@
 import type { GraphDef } from '../engine/graph.js';
-import { codeReviewGraph } from './code-review.graph.js';
-import { dataPipelineGraph } from './data-pipeline.graph.js';
-import { mlInferenceGraph } from './ml-inference.graph.js';
-import { userOnboardingGraph } from './user-onboarding.graph.js';
+import type { Tool } from '../engine/tool.js';
+import { codeReviewGraph, codeReviewTools } from './code-review/index.js';
+import { dataPipelineGraph, dataPipelineTools } from './data-pipeline/index.js';
+import { mlInferenceGraph, mlInferenceTools } from './ml-inference/index.js';
+import { userOnboardingGraph, userOnboardingTools } from './user-onboarding/index.js';
 
-export {
-  CODE_REVIEW_MAX_PASSES,
-  CODE_REVIEW_TARGET_SCORE,
-  codeReviewGraph,
-} from './code-review.graph.js';
-export { dataPipelineGraph, SAMPLE_CSV } from './data-pipeline.graph.js';
-export { ML_CONFIDENCE_THRESHOLD, mlInferenceGraph } from './ml-inference.graph.js';
-export { SAMPLE_CODE } from './sample-code.js';
-export { userOnboardingGraph } from './user-onboarding.graph.js';
+export * from './code-review/index.js';
+export * from './data-pipeline/index.js';
+export * from './ml-inference/index.js';
+export * from './user-onboarding/index.js';
 
-/** Every example graph; each validates against the built-in registry and runs with no input. */
+/**
+ * Every example graph; each validates against a registry of the generic tools plus
+ * `exampleTools`, and runs with no input.
+ */
 export const exampleGraphs: readonly GraphDef[] = Object.freeze([
   codeReviewGraph,
   dataPipelineGraph,
   mlInferenceGraph,
   userOnboardingGraph,
+]);
+
+/**
+ * The tools of every example domain. The framework does not register them by itself: whoever
+ * composes the registry adds them (`createBuiltinRegistry({ examples: true })` does).
+ */
+export const exampleTools: readonly Tool<unknown>[] = Object.freeze([
+  ...codeReviewTools,
+  ...dataPipelineTools,
+  ...mlInferenceTools,
+  ...userOnboardingTools,
 ]);

@@ -1,40 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileGraph, compileGraphOrThrow } from '../../src/engine/compile.js';
-import { createMemorySink, type RunEvent } from '../../src/engine/events.js';
-import { executeRun } from '../../src/engine/executor.js';
-import type { GraphDef, State } from '../../src/engine/graph.js';
-import {
-  CODE_REVIEW_MAX_PASSES,
-  CODE_REVIEW_TARGET_SCORE,
-  codeReviewGraph,
-  dataPipelineGraph,
-  exampleGraphs,
-  ML_CONFIDENCE_THRESHOLD,
-  mlInferenceGraph,
-  userOnboardingGraph,
-} from '../../src/examples/index.js';
-import { createBuiltinRegistry } from '../../src/tools/builtin.js';
-
-const registry = createBuiltinRegistry();
-let runs = 0;
-
-async function run(def: GraphDef, input: State = {}) {
-  const sink = createMemorySink();
-  const result = await executeRun({
-    runId: `example-${++runs}`,
-    graph: compileGraphOrThrow(def, registry),
-    input,
-    sink,
-  });
-  const ran = (id: string) =>
-    sink.events.filter((e) => e.type === 'NODE_SUCCEEDED' && e.nodeId === id).length;
-  const skipped = (id: string) =>
-    sink.events.find(
-      (e): e is Extract<RunEvent, { type: 'NODE_SKIPPED' }> =>
-        e.type === 'NODE_SKIPPED' && e.nodeId === id,
-    )?.data.reason;
-  return { ...result, events: sink.events, ran, skipped };
-}
+import { compileGraph } from '../../src/engine/compile.js';
+import { exampleGraphs, exampleTools } from '../../src/examples/index.js';
+import { genericTools } from '../../src/tools/generic/index.js';
+import { createToolRegistry } from '../../src/tools/registry.js';
+import { registry, runExample } from './run-example.js';
 
 describe('example graphs', () => {
   it('have unique names', () => {
@@ -57,119 +28,35 @@ describe('example graphs', () => {
       expect(JSON.parse(JSON.stringify(graph))).toEqual(graph);
     },
   );
-});
 
-describe('code-review', () => {
-  it('fixes the sample code until the score reaches the target', async () => {
-    const result = await run(codeReviewGraph);
-    expect(result.status).toBe('SUCCEEDED');
-    const { state } = result;
-    expect(state.quality_score as number).toBeGreaterThanOrEqual(CODE_REVIEW_TARGET_SCORE);
-    expect(state.review_iterations).toBe(2);
-    const history = state.quality_history as number[];
-    expect(history).toHaveLength(2);
-    expect(history[0]!).toBeLessThan(CODE_REVIEW_TARGET_SCORE);
-    expect(state.code).not.toContain('console.');
-    expect(state.code).not.toContain('debugger');
-    expect((state.fixes_applied as unknown[]).length).toBeGreaterThan(0);
-    expect(result.ran('fix')).toBe(1);
-    expect(result.skipped('fix')).toBe('dead_path');
-  });
-
-  it('stops after the loop bound when fixes cannot reach the target', async () => {
-    const code = Array.from(
-      { length: 8 },
-      (_, i) => `/** Doc. */\nexport function f${i}(a: any): any { return a; }`,
-    ).join('\n');
-    const result = await run(codeReviewGraph, { code });
-    expect(result.status).toBe('SUCCEEDED');
-    expect(result.state.quality_score as number).toBeLessThan(CODE_REVIEW_TARGET_SCORE);
-    expect(result.state.review_iterations).toBe(CODE_REVIEW_MAX_PASSES);
-    expect(result.ran('extract')).toBe(CODE_REVIEW_MAX_PASSES);
-    expect(result.skipped('extract')).toBe('loop_limit');
-  });
-
-  it('reviews clean code in one pass', async () => {
-    const code =
-      '/** Adds. */\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n';
-    const result = await run(codeReviewGraph, { code });
-    expect(result.state).toMatchObject({ quality_score: 100, review_iterations: 1, issues: [] });
-    expect(result.ran('fix')).toBe(0);
-  });
-});
-
-describe('data-pipeline', () => {
-  it('fans out over the sample CSV and joins into one report', async () => {
-    const result = await run(dataPipelineGraph);
-    expect(result.status).toBe('SUCCEEDED');
-    expect(result.state.summary).toBe('12 rows, 2 numeric columns, 2 outliers');
-    expect(result.state.outliers).toEqual([
-      { row: 8, column: 'orders', value: 610, zScore: 3.135 },
-      { row: 8, column: 'revenue', value: 76200, zScore: 3.132 },
-    ]);
-    for (const id of ['parse', 'stats', 'outliers', 'normalize', 'report']) {
-      expect(result.ran(id)).toBe(1);
+  it('need only the generic tools and the example tools, composed explicitly', () => {
+    const explicit = createToolRegistry([...genericTools, ...exampleTools]);
+    for (const graph of exampleGraphs) {
+      const result = compileGraph(graph, explicit);
+      expect(result.ok ? [] : result.issues, graph.name).toEqual([]);
     }
   });
 
-  it('fails the run with a clear error on malformed CSV', async () => {
-    const result = await run(dataPipelineGraph, { csv: 'a,b\n1,2,3\n' });
-    expect(result.status).toBe('FAILED');
-    expect(result.error?.message).toMatch(/row 2 has 3 fields/);
-    expect(result.error?.nodeId).toBe('parse');
-  });
-});
-
-describe('ml-inference', () => {
-  it('accepts a confident prediction', async () => {
-    const result = await run(mlInferenceGraph);
-    expect(result.status).toBe('SUCCEEDED');
-    expect(result.state.confidence as number).toBeGreaterThanOrEqual(ML_CONFIDENCE_THRESHOLD);
-    expect(result.state.response).toMatchObject({ label: 'positive', decision: 'accepted' });
-    expect(result.skipped('flag')).toBe('dead_path');
+  it('each come with the tools their nodes name', () => {
+    const used = new Set(exampleGraphs.flatMap((g) => g.nodes.map((n) => n.tool)));
+    const generic = new Set(genericTools.map((t) => t.name));
+    const examples = exampleTools.map((t) => t.name);
+    expect(examples.filter((name) => generic.has(name))).toEqual([]);
+    expect([...used].filter((name) => !generic.has(name)).sort()).toEqual([...examples].sort());
   });
 
-  it('flags an unsure prediction for review and still responds', async () => {
-    const result = await run(mlInferenceGraph, { text: 'The parcel arrived on Tuesday.' });
-    expect(result.status).toBe('SUCCEEDED');
-    expect(result.state.response).toMatchObject({ decision: 'needs_review' });
-    expect(result.skipped('accept')).toBe('dead_path');
-    expect(
-      result.events.some((e) => e.type === 'CUSTOM' && e.data.name === 'review_requested'),
-    ).toBe(true);
-  });
-});
-
-describe('user-onboarding', () => {
-  it('sets up account, email and workspace in parallel, then completes', async () => {
-    const result = await run(userOnboardingGraph, {
-      user: { email: 'grace@example.com', name: 'Grace Hopper' },
-    });
-    expect(result.status).toBe('SUCCEEDED');
-    expect(result.state).toMatchObject({
-      status: 'completed',
-      account: { email: 'grace@example.com', plan: 'free', existing: false },
-      workspace: { slug: 'grace-hopper', storageGb: 1 },
-      welcome_email: { to: 'grace@example.com', status: 'sent' },
-    });
-    expect(result.skipped('reject')).toBe('dead_path');
-    expect(result.events.some((e) => e.type === 'CUSTOM' && e.data.name === 'email_sent')).toBe(
-      true,
-    );
-  });
-
-  it('runs with no input using the sample user', async () => {
-    const result = await run(userOnboardingGraph);
-    expect(result.status).toBe('SUCCEEDED');
-    expect(result.state.status).toBe('completed');
-  });
-
-  it('rejects an invalid user and skips the set-up branch', async () => {
-    const result = await run(userOnboardingGraph, { user: { email: 'nope', name: 'X' } });
-    expect(result.status).toBe('SUCCEEDED');
-    expect(result.state).toMatchObject({ status: 'rejected', valid: false });
-    for (const id of ['account', 'email', 'workspace', 'complete']) {
-      expect(result.skipped(id)).toBe('dead_path');
-    }
-  });
+  it.each(exampleGraphs.map((g) => [g.name, g] as const))(
+    '%s runs the example input its README shows',
+    async (name, graph) => {
+      const readme = readFileSync(
+        fileURLToPath(new URL(`../../src/examples/${name}/README.md`, import.meta.url)),
+        'utf8',
+      );
+      const input = readme.match(/```json\n([\s\S]*?)\n```/)?.[1];
+      expect(input, `${name}/README.md has a json input block`).toBeDefined();
+      const result = await runExample(graph, JSON.parse(input!));
+      expect(result.error).toBeUndefined();
+      expect(result.status).toBe('SUCCEEDED');
+    },
+  );
 });

@@ -1,7 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { builtinTools, createBuiltinRegistry } from '../../src/tools/builtin.js';
 import { defineTool } from '../../src/tools/define-tool.js';
+import { genericTools } from '../../src/tools/generic/index.js';
 import { createToolRegistry, DuplicateToolError } from '../../src/tools/registry.js';
 
 const echo = defineTool({
@@ -107,5 +111,31 @@ describe('builtin registry', () => {
     expect(createBuiltinRegistry([echo]).get('echo')).toBe(echo);
     const clash = defineTool({ name: 'delay', description: 'x', run: () => undefined });
     expect(() => createBuiltinRegistry([clash])).toThrow(DuplicateToolError);
+  });
+
+  it('leaves the example tools out with examples: false', () => {
+    const registry = createBuiltinRegistry({ tools: [echo], examples: false });
+    expect(registry.list().map((t) => t.name)).toEqual(
+      [...genericTools.map((t) => t.name), 'echo'].sort(),
+    );
+    expect(registry.has('extract_functions')).toBe(false);
+  });
+
+  it('holds the generic tools first, then the example tools', () => {
+    expect(builtinTools.slice(0, genericTools.length)).toEqual(genericTools);
+    expect(builtinTools.length).toBeGreaterThan(genericTools.length);
+  });
+});
+
+describe('the framework tools', () => {
+  it('never import the examples (only builtin.ts composes them in)', () => {
+    const dir = fileURLToPath(new URL('../../src/tools/', import.meta.url));
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && f !== 'builtin.ts' && f !== 'index.ts',
+    );
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      expect(readFileSync(join(dir, file), 'utf8'), file).not.toMatch(/from '[./]*examples\//);
+    }
   });
 });
