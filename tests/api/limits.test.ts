@@ -2,8 +2,11 @@
  * Operation limits and browser protections, in process through yoga.fetch: each rejection has a
  * stable code and happens before any resolver runs; realistic queries pass under the defaults.
  */
+
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadLimits } from '../../src/config.js';
+import { GRAPHIQL_DEFAULT_QUERY } from '../../src/server/graphiql.js';
 import { createTestApp, type GqlResult, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -109,6 +112,19 @@ describe('operation limits', () => {
     );
     expect(badEnum.errors?.[0]?.message).toBeDefined();
     expect(badEnum.errors?.[0]?.message).not.toMatch(/Did you mean/);
+  });
+
+  it('passes the GraphiQL example operations and its introspection query under the defaults', async () => {
+    const graphs = await t.gql(GRAPHIQL_DEFAULT_QUERY, {}, 'Graphs');
+    expect(graphs.errors).toBeUndefined();
+    const started = await t.ok<{ startRun: { id: string } }>(
+      GRAPHIQL_DEFAULT_QUERY,
+      { graphId },
+      'StartRun',
+    );
+    const run = await t.gql(GRAPHIQL_DEFAULT_QUERY, { runId: started.startRun.id }, 'Run');
+    expect(run.errors).toBeUndefined();
+    expect((await t.gql(getIntrospectionQuery())).errors).toBeUndefined();
   });
 
   it('answers introspection by default outside production', async () => {
