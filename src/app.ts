@@ -79,6 +79,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     logger,
     devErrors: config.devErrors,
+    limits: config.limits,
   });
 
   let started = false;

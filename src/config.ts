@@ -18,7 +18,32 @@ export interface Config {
   runLeaseMs: number;
   /** How long SIGTERM waits for running runs before handing them over for resume. */
   shutdownGraceMs: number;
+  /** What one request may ask of the API; see README "Security: limits". */
+  limits: Limits;
 }
+
+/** Operation, size and browser limits, applied the same over HTTP, SSE and graphql-ws. */
+export interface Limits {
+  /** Origins allowed to call the API from a browser (CORS and WebSocket Origin); none: same origin only. */
+  corsOrigins: string[];
+  /** Answer introspection queries (GraphiQL needs it). */
+  introspection: boolean;
+  /** HTTP request bodies above this are answered 413 while streaming. */
+  maxBodyBytes: number;
+  /** WebSocket frames above this close the socket with 1009. */
+  maxWsPayloadBytes: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  /** Estimated cost: objects cost 1, scalars 0, a connection multiplies its selection by its page size. */
+  maxCost: number;
+  /** The largest `first` / `last` a connection accepts (at most the builder's 1000). */
+  maxPageSize: number;
+}
+
+/** The builder's maxConnectionSize: above it Pothos would cut pages short silently. */
+export const PAGE_SIZE_CEILING = 1000;
 
 export const DEFAULT_DATABASE_URL = 'file:./data/dev.db';
 
@@ -39,6 +64,40 @@ function bool(env: Record<string, string | undefined>, name: string, fallback: b
   throw new Error(`${name} must be true or false, got "${env[name]}".`);
 }
 
+function origins(raw: string | undefined): string[] {
+  const list = (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of list) {
+    if (origin === '*' || new URL(origin).origin !== origin)
+      throw new Error(
+        `CORS_ORIGINS lists origins like https://app.example.com (scheme, host, port; no path, no *), got "${origin}".`,
+      );
+  }
+  return list;
+}
+
+export function loadLimits(env: Record<string, string | undefined>): Limits {
+  const maxPageSize = int(env, 'MAX_PAGE_SIZE', PAGE_SIZE_CEILING);
+  if (maxPageSize < 1 || maxPageSize > PAGE_SIZE_CEILING)
+    throw new Error(
+      `MAX_PAGE_SIZE must be between 1 and ${PAGE_SIZE_CEILING}, got ${maxPageSize}.`,
+    );
+  return {
+    corsOrigins: origins(env.CORS_ORIGINS),
+    introspection: bool(env, 'INTROSPECTION', env.NODE_ENV !== 'production'),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576),
+    maxWsPayloadBytes: int(env, 'MAX_WS_PAYLOAD_BYTES', 1_048_576),
+    maxDepth: int(env, 'MAX_DEPTH', 12),
+    maxAliases: int(env, 'MAX_ALIASES', 30),
+    maxDirectives: int(env, 'MAX_DIRECTIVES', 50),
+    maxTokens: int(env, 'MAX_TOKENS', 5_000),
+    maxCost: int(env, 'MAX_COST', 50_000),
+    maxPageSize,
+  };
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!['info', 'warn', 'error', 'silent'].includes(logLevel))
@@ -54,5 +113,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConcurrentRuns: int(env, 'MAX_CONCURRENT_RUNS', 10_000),
     runLeaseMs: int(env, 'RUN_LEASE_MS', 10_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 3_000),
+    limits: loadLimits(env),
   };
 }

@@ -1,12 +1,16 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import type { Limits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Context } from '../schema/context.js';
 import { createMaskError } from '../schema/errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+import { codeLimitErrors } from './limit-errors.js';
+import { createLimitPlugins } from './limits.js';
+import { corsFor, isAllowedUpgrade } from './origins.js';
 
 export interface HttpServer {
   yoga: YogaServerInstance<Record<string, never>, Context>;
@@ -31,17 +35,23 @@ export function createHttpServer(opts: {
   context: Context;
   logger: Logger;
   devErrors: boolean;
+  limits: Limits;
 }): HttpServer {
+  const maskError = codeLimitErrors(createMaskError(opts.logger));
   const yoga = createYoga<Record<string, never>, Context>({
     schema: opts.schema,
     context: () => opts.context,
     graphqlEndpoint: '/graphql',
-    graphiql: {
+    // GraphiQL builds itself from introspection: without it there is nothing to show.
+    graphiql: opts.limits.introspection && {
       title: 'Agent Execution Framework',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
       subscriptionsProtocol: 'WS',
     },
-    maskedErrors: { maskError: createMaskError(opts.logger), isDev: opts.devErrors },
+    maskedErrors: { maskError, isDev: opts.devErrors },
+    cors: corsFor(opts.limits.corsOrigins),
+    maxRequestBodySize: opts.limits.maxBodyBytes,
+    plugins: createLimitPlugins(opts.limits),
     logging: {
       debug: () => {},
       info: () => {},
@@ -52,7 +62,14 @@ export function createHttpServer(opts: {
   });
 
   const http = createServer(yoga);
-  const wss = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
+  const wss = new WebSocketServer({
+    server: http,
+    path: yoga.graphqlEndpoint,
+    // A bigger frame closes the socket with 1009 before it is buffered whole or parsed.
+    maxPayload: opts.limits.maxWsPayloadBytes,
+    verifyClient: ({ req }: { req: IncomingMessage }) =>
+      isAllowedUpgrade(req, opts.limits.corsOrigins),
+  });
   const ws = useServer(
     {
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
