@@ -1,9 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { type ApiKeys, createApiKeys } from './auth/api-keys.js';
+import { createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import type { GraphDef } from './engine/index.js';
 import { exampleGraphs } from './examples/index.js';
 import { createConsoleLogger, type Logger } from './logger.js';
 import { type Database, openDatabase } from './persistence/database.js';
+import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
@@ -24,6 +27,7 @@ export interface App {
   http: HttpServer['http'];
   graphs: GraphService;
   runs: RunService;
+  apiKeys: ApiKeys;
   store: RunStore;
   bus: RunEventBus;
   logger: Logger;
@@ -66,8 +70,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const created = await graphs.ensureExamples(options.examples ?? exampleGraphs);
     if (created.length > 0) logger.info('created example graphs', { graphs: created });
   }
+  const apiKeys = createApiKeys(createPrismaApiKeyStore(db));
+  if (config.auth.openOnNetwork)
+    logger.warn(
+      `AUTH=none on ${config.host}: anyone who can reach the port can read and run everything.`,
+    );
   const server = createHttpServer({
     schema: getSchema(),
+    authenticate: createAuthenticator(config.auth, apiKeys),
     context: {
       prisma: db.prisma,
       provider: db.provider,
@@ -75,6 +85,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       startedAt: new Date(),
       graphs,
       runs,
+      apiKeys,
       tools,
     },
     logger,
@@ -90,6 +101,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     http: server.http,
     graphs,
     runs,
+    apiKeys,
     store,
     bus,
     logger,

@@ -1,3 +1,6 @@
+import { loadAuthConfig } from './auth/auth-config.js';
+import type { AuthConfig } from './auth/authenticate.js';
+
 /**
  * The one reader of the environment. Everything else receives a Config; tests pass a plain
  * object to loadConfig.
@@ -20,6 +23,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** What one request may ask of the API; see README "Security: limits". */
   limits: Limits;
+  /** Who may call the API; see README "Security". */
+  auth: AuthConfig & { openOnNetwork: boolean };
 }
 
 /** Operation, size and browser limits, applied the same over HTTP, SSE and graphql-ws. */
@@ -102,9 +107,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!['info', 'warn', 'error', 'silent'].includes(logLevel))
     throw new Error(`LOG_LEVEL must be info, warn, error or silent, got "${logLevel}".`);
+  const host = env.HOST ?? '127.0.0.1';
   return {
     port: int(env, 'PORT', 4000),
-    host: env.HOST ?? '127.0.0.1',
+    host,
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     redisUrl: env.REDIS_URL || undefined,
     logLevel,
@@ -114,5 +120,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runLeaseMs: int(env, 'RUN_LEASE_MS', 10_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 3_000),
     limits: loadLimits(env),
+    auth: loadAuthConfig(env, host),
   };
 }

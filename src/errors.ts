@@ -5,12 +5,13 @@
 export type AppErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
-  | 'GRAPH_INVALID'
   | 'GRAPH_NAME_TAKEN'
   | 'GRAPH_HAS_ACTIVE_RUNS'
   | 'RUN_NOT_ACTIVE'
   | 'SHUTTING_DOWN'
-  | 'SUBSCRIBER_TOO_SLOW';
+  | 'SUBSCRIBER_TOO_SLOW'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -26,10 +26,22 @@ export function createPrismaGraphStore(db: Database): GraphStore {
       return prisma
         .$transaction(async (tx) => {
           const graph = await tx.graph.create({
-            data: { id, name: g.name, description: g.description, latestVersion: 1 },
+            data: {
+              id,
+              tenantId: g.tenantId,
+              name: g.name,
+              description: g.description,
+              latestVersion: 1,
+            },
           });
           await tx.graphVersion.create({
-            data: { id: versionId, graphId: id, version: 1, definition: g.definition as object },
+            data: {
+              id: versionId,
+              tenantId: g.tenantId,
+              graphId: id,
+              version: 1,
+              definition: g.definition as object,
+            },
           });
           return saved(graph);
         })
@@ -39,10 +51,16 @@ export function createPrismaGraphStore(db: Database): GraphStore {
       return prisma
         .$transaction(async (tx) => {
           const current = await tx.graph.findUnique({ where: { id } });
-          if (!current) return null;
+          if (!current || current.tenantId !== g.tenantId) return null;
           const version = current.latestVersion + 1;
           await tx.graphVersion.create({
-            data: { id: versionId, graphId: id, version, definition: g.definition as object },
+            data: {
+              id: versionId,
+              tenantId: g.tenantId,
+              graphId: id,
+              version,
+              definition: g.definition as object,
+            },
           });
           return saved(
             await tx.graph.update({
@@ -60,7 +78,8 @@ export function createPrismaGraphStore(db: Database): GraphStore {
       });
     },
     get: (id) => prisma.graph.findUnique({ where: { id } }),
-    getByName: (name) => prisma.graph.findUnique({ where: { name } }),
+    getByName: (tenantId, name) =>
+      prisma.graph.findUnique({ where: { tenantId_name: { tenantId, name } } }),
     async latestVersion(graphId) {
       // One query: versions are immutable and numbered, so the latest is the highest. (findFirst,
       // not findUnique: Prisma batches concurrent findUniques into one statement, which passes

@@ -19,6 +19,7 @@ const NEW_RUN_TYPES = [
   'text',
   'text',
   'text',
+  'text',
   'json',
   'text',
   'timestamp',
@@ -57,6 +58,7 @@ export function createPrismaRunStore(db: Database): RunStore {
         t.run.create({
           data: {
             id: run.id,
+            tenantId: run.tenantId,
             graphId: run.graphId,
             graphVersionId: run.graphVersionId,
             status: 'QUEUED',
@@ -233,13 +235,13 @@ export function createPrismaRunStore(db: Database): RunStore {
 }
 
 function insertRunsSql(d: SqlDialect): string {
-  return `INSERT INTO "Run" ("id", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt")
+  return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt")
     SELECT ${selectColumns(d, NEW_RUN_TYPES)} FROM ${d.rowsFrom(1)}`;
 }
 
 function newRunRow(d: SqlDialect, r: NewRun): unknown[] {
   const at = d.time(r.createdAt ?? Date.now());
-  return [r.id, r.graphId, r.graphVersionId, 'QUEUED', r.input, r.owner, at, at];
+  return [r.id, r.tenantId, r.graphId, r.graphVersionId, 'QUEUED', r.input, r.owner, at, at];
 }
 
 function insertEventsSql(d: SqlDialect): string {

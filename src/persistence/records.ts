@@ -10,6 +10,7 @@ import type { GraphVersionRecord, RunRecord, RunStatus } from '../runs/ports.js'
 export function toRunRecord(row: RunRow): RunRecord {
   return {
     id: row.id,
+    tenantId: row.tenantId,
     graphId: row.graphId,
     graphVersionId: row.graphVersionId,
     status: row.status as RunStatus,
@@ -26,6 +27,7 @@ export function toRunRecord(row: RunRow): RunRecord {
 export function toGraphVersionRecord(row: GraphVersionRow): GraphVersionRecord {
   return {
     id: row.id,
+    tenantId: row.tenantId,
     graphId: row.graphId,
     version: row.version,
     definition: row.definition as unknown as GraphDef,

@@ -1,6 +1,6 @@
 import { type RunEvent, TERMINAL_EVENT_TYPES } from '../engine/index.js';
 import { notFound } from '../errors.js';
-import { isActive, type RunEventBus, type RunStore } from './ports.js';
+import { DEFAULT_TENANT, isActive, type RunEventBus, type RunStore } from './ports.js';
 
 /** Quiet time after which the store is polled: short when another process runs the run. */
 export const POLL_REMOTE_MS = 500;
@@ -22,7 +22,7 @@ export interface EventStreamDeps {
  * skipping what the replay already gave. Events are published only after they are stored, so
  * nothing falls between the two. When the bus is quiet the store is polled, so a run executed by
  * another process (PostgreSQL, several servers) streams too. Ends after the terminal event.
- * Throws NOT_FOUND for an unknown run; a subscriber too slow for the bus fails with
+ * Throws NOT_FOUND for an unknown run (or one of another tenant); a subscriber too slow for the bus fails with
  * SUBSCRIBER_TOO_SLOW (resubscribe with the last seq seen).
  */
 export function createEventStream(deps: EventStreamDeps) {
@@ -30,7 +30,11 @@ export function createEventStream(deps: EventStreamDeps) {
   const pollRemoteMs = deps.pollRemoteMs ?? POLL_REMOTE_MS;
   const pollLocalMs = deps.pollLocalMs ?? POLL_LOCAL_MS;
 
-  return async function* events(runId: string, afterSeq = 0): AsyncGenerator<RunEvent> {
+  return async function* events(
+    runId: string,
+    afterSeq = 0,
+    tenantId = DEFAULT_TENANT,
+  ): AsyncGenerator<RunEvent> {
     const live = bus.subscribe('run:event', runId);
     let last = afterSeq;
     let finished = false;
@@ -50,7 +54,8 @@ export function createEventStream(deps: EventStreamDeps) {
     };
     try {
       const run = await store.getRun(runId);
-      if (!run) throw notFound('Run', runId);
+      // Another tenant's run does not exist for this caller.
+      if (!run || run.tenantId !== tenantId) throw notFound('Run', runId);
       yield* fromStore();
       // A finished run stores its events and its end in one commit: if the replay did not reach
       // the terminal event, the client already has it (afterSeq at or past it).

@@ -1,15 +1,22 @@
-import { compileGraph, type GraphDef, type ToolResolver } from '../engine/index.js';
+import { compileGraphOrThrow, type GraphDef, type ToolResolver } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
-import type { GraphRecord, GraphSaved, GraphStore, GraphWrite } from './ports.js';
+import {
+  DEFAULT_TENANT,
+  type GraphRecord,
+  type GraphSaved,
+  type GraphStore,
+  type GraphWrite,
+} from './ports.js';
 
+/** Graphs of one tenant at a time: another tenant's graph answers NOT_FOUND. */
 export interface GraphService {
-  create(definition: GraphDef): Promise<GraphRecord>;
+  create(definition: GraphDef, tenantId?: string): Promise<GraphRecord>;
   /** Saves a new version; runs already started keep the version they pinned. */
-  update(id: string, definition: GraphDef): Promise<GraphRecord>;
-  delete(id: string): Promise<boolean>;
-  /** Creates each example whose name is not taken yet; returns the names created. */
-  ensureExamples(examples: readonly GraphDef[]): Promise<string[]>;
+  update(id: string, definition: GraphDef, tenantId?: string): Promise<GraphRecord>;
+  delete(id: string, tenantId?: string): Promise<boolean>;
+  /** Creates each example whose name is not taken yet in the tenant; returns the names created. */
+  ensureExamples(examples: readonly GraphDef[], tenantId?: string): Promise<string[]>;
 }
 
 /** Validates every definition against the tool registry before anything is stored. */
@@ -19,17 +26,9 @@ export function createGraphService(
   /** Told after a graph is saved or deleted (the run service drops its cached version). */
   onChange: (graphId: string) => void = () => {},
 ): GraphService {
+  /** The engine's one GRAPH_INVALID path: every issue, each with its path. */
   function validated(definition: GraphDef): GraphDef {
-    const result = compileGraph(definition, tools);
-    if (!result.ok) {
-      throw new AppError(
-        'GRAPH_INVALID',
-        `The graph has ${result.issues.length} problem(s): ${result.issues
-          .map((i) => `${i.path}: ${i.message}`)
-          .join('; ')}`,
-        { issues: result.issues },
-      );
-    }
+    compileGraphOrThrow(definition, tools);
     return definition;
   }
   const saved = (outcome: GraphSaved, write: GraphWrite): GraphRecord => {
@@ -40,26 +39,29 @@ export function createGraphService(
       { name: write.name },
     );
   };
-  const toWrite = (def: GraphDef): GraphWrite => ({
+  const toWrite = (def: GraphDef, tenantId: string): GraphWrite => ({
+    tenantId,
     name: def.name,
     description: def.description ?? null,
     definition: def,
   });
 
   return {
-    async create(definition) {
-      const write = toWrite(validated(definition));
+    async create(definition, tenantId = DEFAULT_TENANT) {
+      const write = toWrite(validated(definition), tenantId);
       return saved(await store.create(uuidv7(), uuidv7(), write), write);
     },
-    async update(id, definition) {
-      const write = toWrite(validated(definition));
+    async update(id, definition, tenantId = DEFAULT_TENANT) {
+      const write = toWrite(validated(definition), tenantId);
       const outcome = await store.update(id, uuidv7(), write);
       if (!outcome) throw notFound('Graph', id);
       const graph = saved(outcome, write);
       onChange(id);
       return graph;
     },
-    async delete(id) {
+    async delete(id, tenantId = DEFAULT_TENANT) {
+      const graph = await store.get(id);
+      if (!graph || graph.tenantId !== tenantId) return false;
       if ((await store.countActiveRuns(id)) > 0)
         throw new AppError(
           'GRAPH_HAS_ACTIVE_RUNS',
@@ -70,12 +72,12 @@ export function createGraphService(
       onChange(id);
       return deleted;
     },
-    async ensureExamples(examples) {
+    async ensureExamples(examples, tenantId = DEFAULT_TENANT) {
       const created: string[] = [];
       for (const def of examples) {
-        if (await store.getByName(def.name)) continue;
+        if (await store.getByName(tenantId, def.name)) continue;
         try {
-          await this.create(def);
+          await this.create(def, tenantId);
           created.push(def.name);
         } catch (err) {
           // Another process created it between the check and the insert: fine.

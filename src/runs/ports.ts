@@ -14,6 +14,9 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   'FAILED',
   'CANCELLED',
 ];
+/** The tenant of everything made without an identity (AUTH=none, examples, older rows). */
+export const DEFAULT_TENANT = 'default';
+
 /** Statuses of a run that has not ended: the one list of them. */
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING'];
 
@@ -25,6 +28,8 @@ export type NodeStatus = 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIP
 
 export interface RunRecord {
   id: string;
+  /** The tenant the run belongs to (that of its graph). */
+  tenantId: string;
   graphId: string;
   graphVersionId: string;
   status: RunStatus;
@@ -41,6 +46,7 @@ export interface RunRecord {
 
 export interface GraphVersionRecord {
   id: string;
+  tenantId: string;
   graphId: string;
   version: number;
   definition: GraphDef;
@@ -90,6 +96,7 @@ export interface CommitResult {
 
 export interface NewRun {
   id: string;
+  tenantId: string;
   graphId: string;
   graphVersionId: string;
   input: State;
@@ -150,6 +157,7 @@ export interface EventPage {
 
 export interface GraphRecord {
   id: string;
+  tenantId: string;
   name: string;
   description: string | null;
   latestVersion: number;
@@ -158,6 +166,7 @@ export interface GraphRecord {
 }
 
 export interface GraphWrite {
+  tenantId: string;
   name: string;
   description: string | null;
   definition: GraphDef;
@@ -169,12 +178,12 @@ export type GraphSaved = { ok: true; graph: GraphRecord } | { ok: false; reason:
 /** Port: graph storage. Versions are immutable; saving a graph adds one. */
 export interface GraphStore {
   create(id: string, versionId: string, graph: GraphWrite): Promise<GraphSaved>;
-  /** Adds version latestVersion + 1; null when the graph does not exist. */
+  /** Adds version latestVersion + 1; null when the graph does not exist in graph.tenantId. */
   update(id: string, versionId: string, graph: GraphWrite): Promise<GraphSaved | null>;
   /** Deletes the graph, its versions and its finished runs; false when it does not exist. */
   delete(id: string): Promise<boolean>;
   get(id: string): Promise<GraphRecord | null>;
-  getByName(name: string): Promise<GraphRecord | null>;
+  getByName(tenantId: string, name: string): Promise<GraphRecord | null>;
   /** The graph's latest version, in one query. */
   latestVersion(graphId: string): Promise<GraphVersionRecord | null>;
   countActiveRuns(graphId: string): Promise<number>;

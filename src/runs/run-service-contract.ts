@@ -1,7 +1,6 @@
 import type { RunEvent, State, ToolResolver } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type {
-  BusSubscription,
   EventPage,
   GraphStore,
   RunEventBus,
@@ -23,6 +22,7 @@ export interface RunServiceOptions {
   owner?: string;
 }
 
+/** Tenant ids default to DEFAULT_TENANT (the single tenant of AUTH=none). */
 /** What `currentState` needs of a run: a record, or a row with the same fields. */
 export interface RunStateSource {
   id: string;
@@ -39,19 +39,24 @@ export interface RunService {
   /** Forgets the cached latest version of a graph (it was saved or deleted). */
   invalidateGraph(graphId: string): void;
   /** Stores a new QUEUED run of the graph's latest version and returns its record. */
-  start(graphId: string, input: unknown): Promise<RunRecord>;
-  cancel(runId: string): Promise<RunRecord>;
+  start(graphId: string, input: unknown, tenantId?: string): Promise<RunRecord>;
+  /** The run, when it exists in the tenant; NOT_FOUND otherwise (another tenant's run too). */
+  get(runId: string, tenantId?: string): Promise<RunRecord>;
+  cancel(runId: string, tenantId?: string): Promise<RunRecord>;
   /** The state of a run now: final when finished, else folded from its stored events. */
   currentState(run: RunStateSource): Promise<State | null>;
   /**
    * Every event of the run after `afterSeq`, exactly once and in order: stored ones, then live
    * ones; ends after the run's terminal event (see event-stream.ts).
    */
-  events(runId: string, afterSeq?: number): AsyncGenerator<RunEvent>;
+  events(runId: string, afterSeq?: number, tenantId?: string): AsyncGenerator<RunEvent>;
   /** A window of a run's stored events, for paging. */
   eventPage(runId: string, page: EventPage): Promise<RunEvent[]>;
-  /** Status changes of runs (of one graph when graphId is given), each with the run record. */
-  updates(graphId?: string): BusSubscription<RunUpdate>;
+  /**
+   * Status changes of the tenant's runs (of one graph when graphId is given), each with the run
+   * record. NOT_FOUND when the graph is not the tenant's.
+   */
+  updates(tenantId: string, graphId?: string): Promise<AsyncIterableIterator<RunUpdate>>;
   /** Resolves once the run's terminal event is stored (runs executing in this process). */
   waitFor(runId: string): Promise<void>;
   /** Takes over and resumes runs left by a crashed or stopped process; returns how many. */

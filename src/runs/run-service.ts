@@ -4,14 +4,26 @@ import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 import { createEventStream } from './event-stream.js';
 import { EventWriter } from './event-writer.js';
+import { only } from './filter-subscription.js';
 import { createGraphVersions } from './graph-versions.js';
 import { loadEvents } from './load-events.js';
 import { LocalRuns } from './local-runs.js';
-import { type CommitBatch, isActive, type RunRecord, type RunStatus } from './ports.js';
+import {
+  type CommitBatch,
+  DEFAULT_TENANT,
+  isActive,
+  type RunRecord,
+  type RunStatus,
+} from './ports.js';
 import { type Job, RunPool } from './run-pool.js';
 import type { RunService, RunServiceOptions } from './run-service-contract.js';
 
 export type { RunService, RunServiceOptions, RunStateSource } from './run-service-contract.js';
+
+const onlyTenant = <T extends { tenantId: string }>(
+  sub: AsyncIterableIterator<T> & { return(): Promise<IteratorResult<T>> },
+  tenantId: string,
+) => only(sub, (item) => item.tenantId === tenantId);
 
 /** How long cancelRun waits for another process to cancel a run it executes. */
 const CANCEL_WAIT_MS = 15_000;
@@ -142,9 +154,21 @@ export function createRunService(opts: RunServiceOptions): RunService {
     isLocal,
     events: createEventStream({ store, bus, isLocal }),
     eventPage: (runId, page) => store.pageEvents(runId, page),
-    updates: (graphId) => bus.subscribe('run:updated', graphId),
+    async updates(tenantId, graphId) {
+      if (graphId !== undefined) {
+        const graph = await opts.graphs.get(graphId);
+        if (!graph || graph.tenantId !== tenantId) throw notFound('Graph', graphId);
+      }
+      return onlyTenant(bus.subscribe('run:updated', graphId), tenantId);
+    },
 
-    async start(graphId, input) {
+    async get(runId, tenantId = DEFAULT_TENANT) {
+      const run = await store.getRun(runId);
+      if (!run || run.tenantId !== tenantId) throw notFound('Run', runId);
+      return run;
+    },
+
+    async start(graphId, input, tenantId = DEFAULT_TENANT) {
       if (!accepting)
         throw new AppError('SHUTTING_DOWN', 'The server is shutting down; retry shortly.');
       if (
@@ -157,6 +181,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
           'Run input must be a JSON object (the initial state).',
         );
       const version = await versions.latest(graphId);
+      if (version.tenantId !== tenantId) throw notFound('Graph', graphId);
       const graph = versions.compile(version);
       const state = (input ?? {}) as State;
       const createdAt = Date.now();
@@ -164,6 +189,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
       // Stored with the next group commit (shared with other runs' events) before we return.
       await writer.createRun({
         id,
+        tenantId,
         graphId,
         graphVersionId: version.id,
         input: state,
@@ -172,6 +198,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
       });
       const record: RunRecord = {
         id,
+        tenantId,
         graphId,
         graphVersionId: version.id,
         status: 'QUEUED',
@@ -189,9 +216,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
       return { ...record };
     },
 
-    async cancel(runId) {
-      const run = await store.getRun(runId);
-      if (!run) throw notFound('Run', runId);
+    async cancel(runId, tenantId = DEFAULT_TENANT) {
+      const run = await service.get(runId, tenantId);
       if (run.status === 'CANCELLED') return run;
       if (run.status === 'SUCCEEDED' || run.status === 'FAILED')
         throw new AppError(

@@ -1,6 +1,9 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { roleAllows } from '../auth/identity.js';
+import { AppError } from '../errors.js';
 import type PrismaTypes from '../generated/sqlite/pothos-types.js';
 import { getDatamodel } from '../generated/sqlite/pothos-types.js';
 import type { Context } from './context.js';
@@ -9,6 +12,8 @@ import type { Context } from './context.js';
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
+  /** Roles as scopes: each one includes those below it. */
+  AuthScopes: { reader: boolean; writer: boolean; admin: boolean };
   Scalars: {
     JSON: { Input: unknown; Output: unknown };
     DateTime: { Input: Date; Output: Date | string | number };
@@ -16,7 +21,22 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [PrismaPlugin, RelayPlugin],
+  // scope-auth first, so no other plugin's wrapper runs before the check.
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  scopeAuth: {
+    // Subscriptions are refused when they are made, not at their first event.
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      reader: roleAllows(ctx.identity.role, 'reader'),
+      writer: roleAllows(ctx.identity.role, 'writer'),
+      admin: roleAllows(ctx.identity.role, 'admin'),
+    }),
+    unauthorizedError: (_parent, ctx, info) =>
+      new AppError(
+        'FORBIDDEN',
+        `Role "${ctx.identity.role}" may not use ${info.parentType.name}.${info.fieldName}.`,
+      ),
+  },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',

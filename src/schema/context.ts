@@ -1,3 +1,5 @@
+import type { ApiKeys } from '../auth/api-keys.js';
+import type { Identity } from '../auth/identity.js';
 import type { DatabaseProvider, Db } from '../persistence/database.js';
 import type { GraphService } from '../runs/graph-service.js';
 import type { RunService } from '../runs/run-service.js';
@@ -11,12 +13,18 @@ export interface ToolCatalog {
  * The GraphQL context: the services, and Prisma for reads that select what the client asked
  * for (Pothos' `query`). Built once per app and shared by requests; no adapter is reachable.
  */
-export interface Context {
+export interface AppContext {
   prisma: Db;
   provider: DatabaseProvider;
   version: string;
   startedAt: Date;
   graphs: GraphService;
   runs: RunService;
+  apiKeys: ApiKeys;
   tools: ToolCatalog;
+}
+
+/** One request's (or one socket's) context: the app's, plus who is calling. */
+export interface Context extends AppContext {
+  identity: Identity;
 }

@@ -24,7 +24,12 @@ export function createMaskError(logger: Logger) {
     if (original instanceof AppError) {
       return new GraphQLError(original.message, {
         ...base,
-        extensions: { ...(original.details ?? {}), code: original.code },
+        extensions: {
+          ...(original.details ?? {}),
+          code: original.code,
+          // A request without a valid credential is answered 401 (Yoga strips `http`).
+          ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
+        },
       });
     }
     if (original instanceof EngineError) {

@@ -43,21 +43,31 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.graph.findUnique({ ...query, where: { id: String(args.id) } }),
+      ctx.prisma.graph.findFirst({
+        ...query,
+        where: { id: String(args.id), tenantId: ctx.identity.tenantId },
+      }),
   }),
   graphByName: t.prismaField({
     type: 'Graph',
     nullable: true,
     args: { name: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.graph.findUnique({ ...query, where: { name: args.name } }),
+      ctx.prisma.graph.findUnique({
+        ...query,
+        where: { tenantId_name: { tenantId: ctx.identity.tenantId, name: args.name } },
+      }),
   }),
   graphs: t.prismaConnection(
     {
       type: 'Graph',
       cursor: 'id',
       resolve: (query, _root, _args, ctx) =>
-        ctx.prisma.graph.findMany({ ...query, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+        ctx.prisma.graph.findMany({
+          ...query,
+          where: { tenantId: ctx.identity.tenantId },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        }),
     },
     { name: 'GraphConnection' },
     { name: 'GraphEdge' },
@@ -69,7 +79,7 @@ builder.mutationFields((t) => ({
     type: 'Graph',
     args: { input: t.arg({ type: GraphInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const graph = await ctx.graphs.create(toGraphDef(args.input));
+      const graph = await ctx.graphs.create(toGraphDef(args.input), ctx.identity.tenantId);
       return ctx.prisma.graph.findUniqueOrThrow({ ...query, where: { id: graph.id } });
     },
   }),
@@ -78,7 +88,11 @@ builder.mutationFields((t) => ({
     description: 'Saves a new version of the graph; runs already started keep theirs.',
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: GraphInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const graph = await ctx.graphs.update(String(args.id), toGraphDef(args.input));
+      const graph = await ctx.graphs.update(
+        String(args.id),
+        toGraphDef(args.input),
+        ctx.identity.tenantId,
+      );
       return ctx.prisma.graph.findUniqueOrThrow({ ...query, where: { id: graph.id } });
     },
   }),
@@ -86,6 +100,6 @@ builder.mutationFields((t) => ({
     description:
       'Deletes the graph with its versions and finished runs; refused while runs are active.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.graphs.delete(String(args.id)),
+    resolve: (_root, args, ctx) => ctx.graphs.delete(String(args.id), ctx.identity.tenantId),
   }),
 }));

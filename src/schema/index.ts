@@ -6,10 +6,21 @@ import './tool.js';
 import './graph.js';
 import './run.js';
 import './run-event.js';
+import './api-key.js';
 
-builder.queryType({ description: 'Read graphs, runs, their events and the tools.' });
-builder.mutationType({ description: 'Save graphs, start and cancel runs.' });
-builder.subscriptionType({ description: 'Live run events over graphql-ws or SSE.' });
+// Roles: every read needs reader, every write writer; key management asks admin on its fields.
+builder.queryType({
+  description: 'Read graphs, runs, their events and the tools.',
+  authScopes: { reader: true },
+});
+builder.mutationType({
+  description: 'Save graphs, start and cancel runs.',
+  authScopes: { writer: true },
+});
+builder.subscriptionType({
+  description: 'Live run events over graphql-ws or SSE.',
+  authScopes: { reader: true },
+});
 
 let schema: GraphQLSchema | undefined;
 

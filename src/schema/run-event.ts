@@ -71,7 +71,12 @@ builder.subscriptionField('runEvents', (t) =>
       runId: t.arg.id({ required: true }),
       afterSeq: t.arg.int({ defaultValue: 0 }),
     },
-    subscribe: (_root, args, ctx) => ctx.runs.events(String(args.runId), args.afterSeq ?? 0),
+    // The run is looked up in the caller's tenant first: another tenant's run is refused when
+    // the subscription is made (NOT_FOUND), before any event could flow.
+    subscribe: async (_root, args, ctx) => {
+      const run = await ctx.runs.get(String(args.runId), ctx.identity.tenantId);
+      return ctx.runs.events(run.id, args.afterSeq ?? 0, ctx.identity.tenantId);
+    },
     resolve: (event) => event,
   }),
 );

@@ -108,7 +108,10 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.run.findUnique({ ...query, where: { id: String(args.id) } }),
+      ctx.prisma.run.findFirst({
+        ...query,
+        where: { id: String(args.id), tenantId: ctx.identity.tenantId },
+      }),
   }),
   runs: t.prismaConnection(
     {
@@ -122,6 +125,7 @@ builder.queryFields((t) => ({
         ctx.prisma.run.findMany({
           ...query,
           where: {
+            tenantId: ctx.identity.tenantId,
             ...(args.graphId ? { graphId: String(args.graphId) } : {}),
             ...(args.status ? { status: args.status } : {}),
           },
@@ -142,13 +146,14 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: 'JSON', description: 'The initial state: a JSON object.' }),
     },
     resolve: async (_query, _root, args, ctx) =>
-      asRow(await ctx.runs.start(String(args.graphId), args.input ?? {})),
+      asRow(await ctx.runs.start(String(args.graphId), args.input ?? {}, ctx.identity.tenantId)),
   }),
   cancelRun: t.prismaField({
     type: 'Run',
     description: 'Cancels a run: its running tools are aborted, nothing else starts.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_query, _root, args, ctx) => asRow(await ctx.runs.cancel(String(args.id))),
+    resolve: async (_query, _root, args, ctx) =>
+      asRow(await ctx.runs.cancel(String(args.id), ctx.identity.tenantId)),
   }),
 }));
 
@@ -159,7 +164,10 @@ builder.subscriptionField('runUpdated', (t) =>
     args: { graphId: t.arg.id() },
     // Each update carries the run as it was at that status: nothing is read per subscriber.
     subscribe: (_root, args, ctx) =>
-      ctx.runs.updates(args.graphId ? String(args.graphId) : undefined) as AsyncIterable<never>,
+      ctx.runs.updates(
+        ctx.identity.tenantId,
+        args.graphId ? String(args.graphId) : undefined,
+      ) as Promise<AsyncIterable<never>>,
     resolve: (_query, update: RunRecord) => asRow(update),
   }),
 );

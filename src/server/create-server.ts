@@ -3,21 +3,31 @@ import { type ExecutionArgs, GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import type { Authenticate } from '../auth/authenticate.js';
+import type { Identity } from '../auth/identity.js';
 import type { Limits } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Context } from '../schema/context.js';
+import type { AppContext, Context } from '../schema/context.js';
 import { createMaskError } from '../schema/errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { codeLimitErrors } from './limit-errors.js';
 import { createLimitPlugins } from './limits.js';
 import { corsFor, isAllowedUpgrade } from './origins.js';
 
+/** What Yoga's context factory receives: a socket's identity was checked at connection_init. */
+interface ServerContext {
+  identity?: Identity;
+}
+
 export interface HttpServer {
-  yoga: YogaServerInstance<Record<string, never>, Context>;
+  yoga: YogaServerInstance<ServerContext, Context>;
   http: Server;
   /** Closes subscriptions (graphql-ws with 1001 Going Away) and the listening socket. */
   close(): Promise<void>;
 }
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function';
 
 interface EnvelopedArgs extends ExecutionArgs {
   rootValue: {
@@ -32,15 +42,24 @@ interface EnvelopedArgs extends ExecutionArgs {
  */
 export function createHttpServer(opts: {
   schema: GraphQLSchema;
-  context: Context;
+  context: AppContext;
+  /** Checks the Authorization value of a request or a socket's connection_init. */
+  authenticate: Authenticate;
   logger: Logger;
   devErrors: boolean;
   limits: Limits;
 }): HttpServer {
   const maskError = codeLimitErrors(createMaskError(opts.logger));
-  const yoga = createYoga<Record<string, never>, Context>({
+  const yoga = createYoga<ServerContext, Context>({
     schema: opts.schema,
-    context: () => opts.context,
+    // One check for every transport: HTTP and SSE carry the header, a socket its connection_init
+    // (checked once in onConnect and handed down here).
+    context: async (initial) => ({
+      ...opts.context,
+      identity:
+        initial.identity ??
+        (await opts.authenticate(initial.request.headers.get('authorization') ?? undefined)),
+    }),
     graphqlEndpoint: '/graphql',
     // GraphiQL builds itself from introspection: without it there is nothing to show.
     graphiql: opts.limits.introspection && {
@@ -70,16 +89,38 @@ export function createHttpServer(opts: {
     verifyClient: ({ req }: { req: IncomingMessage }) =>
       isAllowedUpgrade(req, opts.limits.corsOrigins),
   });
-  const ws = useServer(
+  const ws = useServer<Record<string, unknown> | undefined, { identity?: Identity }>(
     {
+      // A refused socket is closed 4403 Forbidden before any subscription starts.
+      onConnect: async (ctx) => {
+        try {
+          const params = ctx.connectionParams ?? {};
+          const authorization = params.authorization ?? params.Authorization;
+          ctx.extra.identity = await opts.authenticate(authorization);
+          return true;
+        } catch {
+          return false;
+        }
+      },
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
-      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      // A subscription refused when it is made (NOT_FOUND, FORBIDDEN) answers with an `error`
+      // message, as bad operations do, never with `next` + `complete`: complete means the run
+      // ended, and clients would stop following it.
+      subscribe: async (args) => {
+        const result = await (args as EnvelopedArgs).rootValue.subscribe(args);
+        const errors = (result as { errors?: readonly GraphQLError[] }).errors;
+        if (isAsyncIterable(result) || !errors?.length) return result as never;
+        return (async function* refused() {
+          throw errors[0];
+        })() as never;
+      },
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
+          identity: ctx.extra.identity,
         });
         // A bad operation answers its own id with an error; it must not close the socket.
         let document: ReturnType<typeof parse>;

@@ -65,7 +65,12 @@ export function runStoreSpec(backend: Backend): void {
       graphs = createPrismaGraphStore(db);
       graphId = randomUUID();
       versionId = randomUUID();
-      await graphs.create(graphId, versionId, { name: 'spec', description: null, definition });
+      await graphs.create(graphId, versionId, {
+        tenantId: 'default',
+        name: 'spec',
+        description: null,
+        definition,
+      });
     });
     afterAll(async () => {
       await db?.close();
@@ -75,6 +80,7 @@ export function runStoreSpec(backend: Backend): void {
     const newRun = async (owner = 'p1') =>
       store.createRun({
         id: randomUUID(),
+        tenantId: 'default',
         graphId,
         graphVersionId: versionId,
         input: { x: 1 },

@@ -56,6 +56,7 @@ async function take<T>(it: AsyncIterator<T>, n: number, timeoutMs = 3_000): Prom
 function update(id: string, graphId: string, status: RunStatus): RunUpdate {
   return {
     id,
+    tenantId: 'default',
     graphId,
     graphVersionId: 'v1',
     status,
