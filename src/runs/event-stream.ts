@@ -78,13 +78,21 @@ export function createEventStream(deps: EventStreamDeps) {
           clearTimeout(timer);
           if (next === 'quiet') {
             yield* fromStore();
+            if (finished) return;
+            // A cursor at or past the end of a run that has ended meanwhile: nothing more comes.
+            const now = await store.getRun(runId);
+            if (!now || (!isActive(now.status) && last >= now.lastSeq)) return;
             continue;
           }
           pending = null;
           if (next.done) return;
           e = next.value;
         }
-        if (e.seq <= last) continue;
+        // Already seen; but a terminal event at or before the cursor still ends the stream.
+        if (e.seq <= last) {
+          if (TERMINAL_EVENT_TYPES.has(e.type)) return;
+          continue;
+        }
         if (e.seq > last + 1) {
           // A gap (this process missed a publish): the store has the events in between.
           yield* fromStore();

@@ -1,12 +1,11 @@
+import type { Feed } from './ports.js';
+
 /**
  * The items of a subscription that pass `keep`, as an async iterator whose `return()` ends the
  * subscription underneath (a client going away unsubscribes at once, even while waiting).
  */
-export function only<T>(
-  source: AsyncIterableIterator<T> & { return(): Promise<IteratorResult<T>> },
-  keep: (item: T) => boolean,
-): AsyncIterableIterator<T> {
-  const iterator: AsyncIterableIterator<T> = {
+export function only<T>(source: Feed<T>, keep: (item: T) => boolean): Feed<T> {
+  const iterator: Feed<T> = {
     async next() {
       for (;;) {
         const result = await source.next();

@@ -23,6 +23,9 @@ export class LocalRuns {
   apply(patch: RunPatch): RunRecord[] {
     const record = this.records.get(patch.id);
     if (!record) return [];
+    // The statuses a batch passed through (RUNNING, when a run starts and ends in one commit)
+    // are reported as the run was before the batch, with that status only.
+    const before = patch.transitions && patch.transitions.length > 1 ? { ...record } : record;
     record.lastSeq = patch.lastSeq;
     if (patch.state !== undefined) record.state = patch.state;
     if (patch.error !== undefined) record.error = patch.error;
@@ -32,7 +35,13 @@ export class LocalRuns {
     record.status = patch.status;
     // Every transition, so a dashboard sees RUNNING even when the run ended in the same batch.
     const statuses: readonly RunStatus[] = patch.transitions ?? [patch.status];
-    return statuses.map((status) => ({ ...record, status }));
+    const last = statuses.length - 1;
+    return statuses.map((status, i) => ({ ...(i === last ? record : before), status }));
+  }
+
+  /** Every run here, settled (shutdown handed them back for another process to resume). */
+  settleAll(): void {
+    for (const runId of [...this.records.keys()]) this.settle(runId);
   }
 
   /** The run's end is stored (or it left this process): forget it and wake its waiters. */

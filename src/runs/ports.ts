@@ -206,12 +206,15 @@ export interface RunTopics {
 }
 export type RunTopic = keyof RunTopics;
 
-/** A live subscription: buffered from creation, ended by `return()` (unsubscribe). */
-export interface BusSubscription<T> extends AsyncIterableIterator<T> {
+/** A live feed, ended by `return()` (unsubscribe; buffered items are dropped). */
+export interface Feed<T> extends AsyncIterableIterator<T> {
+  return(): Promise<IteratorResult<T>>;
+}
+
+/** A bus subscription: buffered from creation. */
+export interface BusSubscription<T> extends Feed<T> {
   /** The next buffered item, if one is waiting (no promise, no timer). */
   poll(): T | undefined;
-  /** Unsubscribes; buffered items are dropped. */
-  return(): Promise<IteratorResult<T>>;
 }
 
 /**

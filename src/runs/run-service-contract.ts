@@ -2,6 +2,7 @@ import type { RunEvent, State, ToolResolver } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type {
   EventPage,
+  Feed,
   GraphStore,
   RunEventBus,
   RunRecord,
@@ -56,7 +57,7 @@ export interface RunService {
    * Status changes of the tenant's runs (of one graph when graphId is given), each with the run
    * record. NOT_FOUND when the graph is not the tenant's.
    */
-  updates(tenantId: string, graphId?: string): Promise<AsyncIterableIterator<RunUpdate>>;
+  updates(tenantId: string, graphId?: string): Promise<Feed<RunUpdate>>;
   /** Resolves once the run's terminal event is stored (runs executing in this process). */
   waitFor(runId: string): Promise<void>;
   /** Takes over and resumes runs left by a crashed or stopped process; returns how many. */

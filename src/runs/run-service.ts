@@ -11,6 +11,7 @@ import { LocalRuns } from './local-runs.js';
 import {
   type CommitBatch,
   DEFAULT_TENANT,
+  type Feed,
   isActive,
   type RunRecord,
   type RunStatus,
@@ -20,10 +21,8 @@ import type { RunService, RunServiceOptions } from './run-service-contract.js';
 
 export type { RunService, RunServiceOptions, RunStateSource } from './run-service-contract.js';
 
-const onlyTenant = <T extends { tenantId: string }>(
-  sub: AsyncIterableIterator<T> & { return(): Promise<IteratorResult<T>> },
-  tenantId: string,
-) => only(sub, (item) => item.tenantId === tenantId);
+const onlyTenant = <T extends { tenantId: string }>(sub: Feed<T>, tenantId: string) =>
+  only(sub, (item) => item.tenantId === tenantId);
 
 /** How long cancelRun waits for another process to cancel a run it executes. */
 const CANCEL_WAIT_MS = 15_000;
@@ -212,6 +211,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
         pinnedVersion: version.version,
       };
       enqueue(record, { runId: id, graphId, graph, input: state, history: [] });
+      // Stored: dashboards see the run waiting (QUEUED is in no commit patch).
+      bus.publish('run:updated', graphId, [{ ...record }]);
       // A copy: the local record changes as the run goes on.
       return { ...record };
     },
@@ -307,6 +308,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
       // Whatever is still running stops here without recording an end: it resumes on next start.
       pool.abortAll('server shutting down');
       await store.release(owner);
+      local.settleAll();
       bus.closeAll();
     },
 

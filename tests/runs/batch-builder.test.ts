@@ -283,6 +283,7 @@ describe('BatchBuilder: node rows', () => {
 describe('BatchBuilder: batches', () => {
   const newRun = (id: string): NewRun => ({
     id,
+    tenantId: 'default',
     graphId: 'g',
     graphVersionId: 'v',
     input: {},

@@ -224,11 +224,14 @@ describe('createEventStream (in-memory store)', () => {
     expect(unsubscribed).toEqual(['r']);
   });
 
-  // BUG: a stream of an active run whose afterSeq is past the run's lastSeq (a stale or bogus
-  // cursor) skips every live event as already seen, the terminal one included (seq <= last),
-  // and never ends: the subscriber hangs until the bus closes. A finished run handles this
-  // (ends at once); an active one should end after the terminal event or reject the cursor.
-  it.todo('ends an active run subscribed with afterSeq past its last event at its terminal event');
+  it('ends an active run subscribed with afterSeq past its last event at its terminal event', async () => {
+    const { mem, events, emit } = setup();
+    mem.addRun('r', 'RUNNING');
+    const got = collect(events('r', 50));
+    await sleep(5);
+    emit(started('r'), log('r', 2), succeeded('r', 3));
+    expect(seqs(await got)).toEqual([]);
+  });
 });
 
 describe('createEventStream (SQLite store)', () => {
@@ -245,6 +248,7 @@ describe('createEventStream (SQLite store)', () => {
     store = createPrismaRunStore(db);
     bus = createRunBus();
     await createPrismaGraphStore(db).create(graphId, versionId, {
+      tenantId: 'default',
       name: 'stream',
       description: null,
       definition: {
@@ -262,7 +266,14 @@ describe('createEventStream (SQLite store)', () => {
 
   const newRun = async () => {
     const id = randomUUID();
-    await store.createRun({ id, graphId, graphVersionId: versionId, input: {}, owner: 'p1' });
+    await store.createRun({
+      id,
+      tenantId: 'default',
+      graphId,
+      graphVersionId: versionId,
+      input: {},
+      owner: 'p1',
+    });
     return id;
   };
   const commit = async (events: RunEvent[]) => {

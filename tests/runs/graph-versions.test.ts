@@ -18,6 +18,7 @@ const definition: GraphDef = {
 
 const version = (n: number, def: GraphDef = definition): GraphVersionRecord => ({
   id: `v${n}`,
+  tenantId: 'default',
   graphId: 'g',
   version: n,
   definition: def,

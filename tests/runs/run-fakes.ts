@@ -45,6 +45,7 @@ export const seqs = (events: readonly RunEvent[]) => events.map((e) => e.seq);
 export function record(id: string, status: RunStatus, lastSeq = 0): RunRecord {
   return {
     id,
+    tenantId: 'default',
     graphId: 'g',
     graphVersionId: 'v',
     status,

@@ -25,6 +25,7 @@ const blockingId = randomUUID();
 
 async function saveGraph(id: string, definition: GraphDef): Promise<void> {
   const saved = await graphs.create(id, randomUUID(), {
+    tenantId: 'default',
     name: `${definition.name}-${id}`,
     description: null,
     definition,
@@ -121,7 +122,7 @@ describe('createRunService', () => {
 
   it('publishes status updates with the run record, without reading the store', async () => {
     const { service, calls } = makeService();
-    const updates = service.updates(linearId);
+    const updates = await service.updates('default', linearId);
     const run = await service.start(linearId, {});
     const got = await collect<RunUpdate>(updates, {
       onEach: (u) => {
@@ -129,7 +130,7 @@ describe('createRunService', () => {
       },
     });
     const mine = got.filter((u) => u.id === run.id);
-    expect(mine.map((u) => u.status)).toEqual(['RUNNING', 'SUCCEEDED']);
+    expect(mine.map((u) => u.status)).toEqual(['QUEUED', 'RUNNING', 'SUCCEEDED']);
     for (const u of mine) expect(u.graphId).toBe(linearId);
     expect(mine.at(-1)).toMatchObject({ state: { a: 1, b: 2, c: 3 } });
     expect(mine.at(-1)!.lastSeq).toBeGreaterThan(1);
@@ -138,17 +139,38 @@ describe('createRunService', () => {
     expect(calls.getRun).toBe(1); // the events() call above, not the updates
   });
 
-  // BUG (or a gap in the contract): run:updated never carries QUEUED. The run service publishes
-  // only the statuses in commit patches, and a created run has no patch, so a dashboard does not
-  // see a run until it starts RUNNING (with maxConcurrentRuns reached, a waiting run is invisible).
-  it.todo('publishes QUEUED on run:updated when a run is created');
+  it('publishes QUEUED on run:updated once the run is stored, before it starts', async () => {
+    const { service } = makeService({ maxConcurrentRuns: 1 });
+    const updates = await service.updates('default', blockingId);
+    const first = await service.start(blockingId, {});
+    const waiting = await service.start(blockingId, {});
+    const seen: RunUpdate[] = [];
+    for (;;) {
+      const next = await updates.next();
+      seen.push(next.value as RunUpdate);
+      if (seen.some((u) => u.id === waiting.id)) break;
+    }
+    // The second run cannot start (one at a time): a dashboard still sees it, waiting.
+    expect(seen.find((u) => u.id === waiting.id)).toMatchObject({ status: 'QUEUED', lastSeq: 0 });
+    await updates.return();
+    await service.cancel(waiting.id);
+    await service.cancel(first.id);
+  });
 
-  // BUG (minor): when a run starts and ends in one commit (synchronous tools), LocalRuns.apply
-  // fills the record from the whole patch before copying it per transition, so the RUNNING
-  // update already carries finishedAt, the final state and the final lastSeq (seen: RUNNING with
-  // finishedAt set, state {a,b,c}, lastSeq 8). LocalRuns documents "the run as it was after each
-  // status".
-  it.todo('publishes a RUNNING update without the finishedAt and final state of a later status');
+  it('reports a status a batch passed through as the run was then, not with its end', async () => {
+    const { service } = makeService();
+    const updates = await service.updates('default', linearId);
+    const run = await service.start(linearId, {});
+    const got = await collect<RunUpdate>(updates, {
+      onEach: (u) => {
+        if (u.status === 'SUCCEEDED') void updates.return();
+      },
+    });
+    const running = got.find((u) => u.id === run.id && u.status === 'RUNNING');
+    expect(running).toBeDefined();
+    expect(running!.finishedAt).toBeNull();
+    expect(running!.state).toBeNull();
+  });
 
   it('streams the whole event log of a finished run, in seq order', async () => {
     const { service } = makeService();
@@ -229,17 +251,27 @@ describe('createRunService', () => {
     expect(await service.resumeOrphans(true)).toBe(0);
   });
 
-  // BUG: shutdown hands unfinished runs back (release) but never settles them in LocalRuns:
-  // afterwards isLocal(runId) stays true and waitFor(runId) never resolves (a blocking run,
-  // shutdown(20): the RUN_CANCELLED of abortAll is not stored, so nothing ever settles it).
-  // Anything awaiting waitFor across a shutdown (cancel() does) hangs.
-  it.todo('settles the runs it hands back at shutdown: waitFor resolves, isLocal is false');
+  it('settles the runs it hands back at shutdown: waitFor resolves, isLocal is false', async () => {
+    const { service } = makeService();
+    const run = await service.start(blockingId, {});
+    const waited = service.waitFor(run.id);
+    await service.shutdown(20);
+    await waited;
+    expect(service.isLocal(run.id)).toBe(false);
+    // Handed back unfinished: another process resumes it.
+    expect((await store.getRun(run.id))?.status).not.toBe('SUCCEEDED');
+    // Another process takes it over (it is nobody's now) and ends it, for the tests after this.
+    const next = makeService();
+    expect(await next.service.resumeOrphans(true)).toBe(1);
+    expect((await next.service.cancel(run.id)).status).toBe('CANCELLED');
+  });
 
   it('resumes a run another owner left, from its stored events, to SUCCEEDED', async () => {
     const runId = randomUUID();
     const version = await graphs.latestVersion(linearId);
     await store.createRun({
       id: runId,
+      tenantId: 'default',
       graphId: linearId,
       graphVersionId: version!.id,
       input: { input: true },
