@@ -2,7 +2,9 @@
 
 export * from './errors.js';
 export * from './events.js';
-export { RunCheckpoint, type RunStatus } from './fold/checkpoint.js';
+/** @deprecated The engine's name is CheckpointStatus; RunStatus is the application's (src/runs). */
+export type { CheckpointStatus as RunStatus } from './fold/checkpoint.js';
+export { type CheckpointStatus, RunCheckpoint } from './fold/checkpoint.js';
 export { applyEvent, replayEvents } from './fold/fold.js';
 export { reduce, reduceAll } from './fold/reducers.js';
 export { type CompileGraphResult, compileGraph, compileGraphOrThrow } from './graph/compile.js';

@@ -14,17 +14,25 @@ import type { State } from '../graph.js';
 import { type AgendaItem, AgendaSkip, Execution, ExecutionList } from './execution.js';
 import { StateStore } from './state.js';
 
-export type RunStatus = 'NEW' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+/**
+ * Where the fold is in a run's log. Not the application's RunStatus (QUEUED, WAITING...): this
+ * one only says which events may come next (NEW: only RUN_STARTED; terminal: none).
+ */
+export type CheckpointStatus = 'NEW' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
-/** Forward edge status, per edge, since its target last fired. */
-export const NONE = 0;
-export const TAKEN = 1;
-export const DEAD = 2;
-/** A dead exit edge whose source can still run again (see EXECUTOR.md, loops). */
-export const DEAD_PENDING = 3;
+/** A forward edge's status since its target last fired (small integers, one per edge). */
+export const EdgeStatus = {
+  /** Not settled yet. */
+  PENDING: 0,
+  TAKEN: 1,
+  DEAD: 2,
+  /** Found false, but it leaves a loop whose source can still run again (EXECUTOR.md, loops). */
+  EXIT_PENDING: 3,
+} as const;
+export type EdgeStatus = (typeof EdgeStatus)[keyof typeof EdgeStatus];
 
 export class RunCheckpoint {
-  status: RunStatus = 'NEW';
+  status: CheckpointStatus = 'NEW';
   lastSeq = 0;
   /** `at` of RUN_STARTED: the origin of maxDurationMs. */
   startedAt = 0;
@@ -41,14 +49,14 @@ export class RunCheckpoint {
   readonly info: GraphInfo;
   /** Per node: activations so far (iteration of the latest). */
   readonly iterations: number[];
-  readonly edgeStatus: number[];
+  readonly edgeStatus: EdgeStatus[];
   /** Per node: forward inputs settled (taken or dead) / taken since it last fired. */
   readonly arrived: number[];
   readonly taken: number[];
   readonly joinParents: (Execution[] | undefined)[];
   /** Per node: the largest step among joinParents. */
   readonly joinStep: number[];
-  /** Joins with some inputs settled and others not (flagged in pendingFlag). */
+  /** Joins with some inputs settled and others not (pendingFlag[node] is 1 while listed). */
   pending: CompiledNode[] = [];
   readonly pendingFlag: number[];
   /** What to do next, in order: executions to start, skips to record. */
@@ -71,7 +79,7 @@ export class RunCheckpoint {
     // Plain arrays of small integers: far smaller per run than typed arrays (~240 bytes each),
     // which matters with thousands of runs in flight.
     this.iterations = zeros(n);
-    this.edgeStatus = zeros(graph.edges.length);
+    this.edgeStatus = zeros(graph.edges.length) as EdgeStatus[];
     this.arrived = zeros(n);
     this.taken = zeros(n);
     this.joinParents = [];

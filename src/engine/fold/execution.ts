@@ -7,16 +7,30 @@
 import type { SkipReason } from '../events.js';
 import type { CompiledNode } from '../graph/compiled.js';
 
-/** Activated, waiting in the agenda to start. */
-export const READY = 0;
-/** NODE_STARTED emitted, no outcome yet. */
-export const RUNNING = 1;
-/** NODE_RETRYING emitted: waits for its next attempt. */
-export const WAITING = 2;
-export const SUCCEEDED = 3;
-export const FAILED = 4;
-export const SKIPPED = 5;
-export type ExecutionStatus = 0 | 1 | 2 | 3 | 4 | 5;
+/** Where an execution is in its life (small integers: compared on every hot path). */
+export const ExecutionStatus = {
+  /** Activated, waiting in the agenda to start. */
+  READY: 0,
+  /** NODE_STARTED emitted, no outcome yet. */
+  RUNNING: 1,
+  /** NODE_RETRYING emitted: waits for its next attempt. */
+  WAITING: 2,
+  SUCCEEDED: 3,
+  FAILED: 4,
+  SKIPPED: 5,
+} as const;
+export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
+
+/** Live only: the settled result of an attempt, waiting in the live loop's queue. */
+export const Outcome = {
+  /** Nothing queued. */
+  NONE: 0,
+  /** The tool returned (or resolved) a value: `Execution.value` is the patch. */
+  VALUE: 1,
+  /** The tool threw (or rejected, or timed out): `Execution.value` is the error. */
+  ERROR: 2,
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 /** Live-only handle on a running attempt (the tool context); see tool-context.ts. */
 export interface AttemptHandle {
@@ -24,7 +38,7 @@ export interface AttemptHandle {
 }
 
 export class Execution {
-  status: ExecutionStatus = READY;
+  status: ExecutionStatus = ExecutionStatus.READY;
   attempt = 1;
   /** In the checkpoint's agenda (to start or to restart). */
   queued = true;
@@ -35,13 +49,13 @@ export class Execution {
   prev: Execution | undefined = undefined;
   next: Execution | undefined = undefined;
   listed = false;
-  // Live-only fields, never read by the fold.
+  // Live-only fields, never read by the fold (a replayed execution leaves them at their defaults).
   /** Incremented per start; late results of an older attempt carry an older token. */
   token = 0;
   handle: AttemptHandle | undefined = undefined;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** Sync outcome waiting in the executor's queue: 1 value, 2 error. */
-  outcome = 0;
+  /** The settled result waiting in the live loop's queue (Outcome.NONE when none). */
+  outcome: Outcome = Outcome.NONE;
   value: unknown = undefined;
 
   constructor(

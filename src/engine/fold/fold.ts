@@ -9,7 +9,7 @@ import { assertNever } from '../errors.js';
 import type { NodeSkippedEvent, RunEvent } from '../events.js';
 import type { CompiledGraph } from '../graph/compiled.js';
 import { RunCheckpoint, resumeMismatch } from './checkpoint.js';
-import { type Execution, FAILED, RUNNING, SKIPPED, SUCCEEDED, WAITING } from './execution.js';
+import { type Execution, ExecutionStatus } from './execution.js';
 import {
   activateEntry,
   killOutEdges,
@@ -17,6 +17,8 @@ import {
   settleOutEdges,
   settlePending,
 } from './scheduling.js';
+
+const { RUNNING, WAITING, SUCCEEDED, FAILED, SKIPPED } = ExecutionStatus;
 
 /**
  * Applies one event to `cp` (in place) and returns it. `exec` is the execution the event is

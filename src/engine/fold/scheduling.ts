@@ -7,17 +7,11 @@
 
 import type { CompiledEdge, CompiledNode } from '../graph/compiled.js';
 import { intersects } from '../graph/info.js';
-import {
-  DEAD,
-  DEAD_PENDING,
-  NONE,
-  type RunCheckpoint,
-  resumeMismatch,
-  TAKEN,
-} from './checkpoint.js';
+import { EdgeStatus, type RunCheckpoint, resumeMismatch } from './checkpoint.js';
 import { AgendaSkip, Execution } from './execution.js';
 
 const NO_PARENTS: readonly Execution[] = Object.freeze([]);
+const { PENDING, TAKEN, DEAD, EXIT_PENDING } = EdgeStatus;
 
 /** Activates `node` (a new iteration), or queues its loop-limit skip / failure. */
 export function activate(
@@ -42,11 +36,16 @@ export function activateEntry(cp: RunCheckpoint): void {
 }
 
 /** Settles a forward edge at its target, firing the target once all its inputs are settled. */
-function arrive(cp: RunCheckpoint, edge: CompiledEdge, status: number, parent?: Execution): void {
+function arrive(
+  cp: RunCheckpoint,
+  edge: CompiledEdge,
+  status: EdgeStatus,
+  parent?: Execution,
+): void {
   const to = edge.to;
   const t = to.index;
   const old = cp.edgeStatus[edge.index]!;
-  if (to.inForward.length === 1 && old === NONE && status !== DEAD_PENDING) {
+  if (to.inForward.length === 1 && old === PENDING && status !== EXIT_PENDING) {
     // A single input settles its target at once (pipelines): no join bookkeeping.
     if (status === TAKEN) activate(cp, to, [parent!], parent!.step + 1);
     else cp.push(new AgendaSkip(to, 'dead_path', 0));
@@ -62,7 +61,7 @@ function arrive(cp: RunCheckpoint, edge: CompiledEdge, status: number, parent?: 
     if (list === undefined) cp.joinParents[t] = [parent!];
     else list.push(parent!);
     if (parent!.step > cp.joinStep[t]!) cp.joinStep[t] = parent!.step;
-  } else if (old === NONE || old === DEAD_PENDING) {
+  } else if (old === PENDING || old === EXIT_PENDING) {
     if (status === DEAD) cp.arrived[t]!++;
     cp.edgeStatus[edge.index] = status;
   } else return;
@@ -79,7 +78,7 @@ function fire(cp: RunCheckpoint, node: CompiledNode): void {
   const parents = cp.joinParents[t];
   if (cp.taken[t]! > 0) activate(cp, node, parents ?? NO_PARENTS, cp.joinStep[t]! + 1);
   else cp.push(new AgendaSkip(node, 'dead_path', 0));
-  for (const e of node.inForward) cp.edgeStatus[e.index] = NONE;
+  for (const e of node.inForward) cp.edgeStatus[e.index] = PENDING;
   cp.arrived[t] = 0;
   cp.taken[t] = 0;
   cp.joinParents[t] = undefined;
@@ -94,8 +93,8 @@ function quiet(cp: RunCheckpoint, node: CompiledNode, viaBackEdges: boolean): bo
 }
 
 /** How a dead edge settles: dead, or pending while its source can still run (exit edges). */
-function deadStatus(cp: RunCheckpoint, edge: CompiledEdge): number {
-  return cp.info.exit[edge.index] === 1 && !quiet(cp, edge.from, true) ? DEAD_PENDING : DEAD;
+function deadStatus(cp: RunCheckpoint, edge: CompiledEdge): EdgeStatus {
+  return cp.info.exit[edge.index] === 1 && !quiet(cp, edge.from, true) ? EXIT_PENDING : DEAD;
 }
 
 /** After NODE_SUCCEEDED: taken edges activate / settle their targets, the others die. */

@@ -2,16 +2,16 @@
  * What the live run does with an agenda item: record a skip (dead_path, loop_limit), or start
  * one attempt of a node: NODE_STARTED, the tool call with its context, its result (a plain value
  * is queued at once, a promise is awaited) and its optional timeoutMs. Outcomes go to the run's
- * queue; late outcomes of an attempt that was aborted or timed out are dropped (token check).
+ * queue (queueSuccess / queueFailure); late outcomes of an attempt that was aborted or timed out are dropped (token check).
  */
 import { EngineError } from '../errors.js';
 import type { AgendaSkip, Execution } from '../fold/execution.js';
-import type { LiveRun } from './live-run.js';
+import type { RunLoop } from './run-loop.js';
 import { AttemptContext, asToolContext } from './tool-context.js';
 
 type Thenable = PromiseLike<unknown>;
 
-export function recordSkip(run: LiveRun, item: AgendaSkip): void {
+export function recordSkip(run: RunLoop, item: AgendaSkip): void {
   if (item.reason === 'limit') return;
   run.emit({
     runId: run.runId,
@@ -24,7 +24,7 @@ export function recordSkip(run: LiveRun, item: AgendaSkip): void {
   });
 }
 
-export function startAttempt(run: LiveRun, exec: Execution, at: number): void {
+export function startAttempt(run: RunLoop, exec: Execution, at: number): void {
   const cp = run.cp;
   const node = exec.node;
   run.emit(
@@ -48,7 +48,7 @@ export function startAttempt(run: LiveRun, exec: Execution, at: number): void {
   try {
     result = node.tool.run(asToolContext(ctx));
   } catch (err) {
-    run.queue(exec, 2, err);
+    run.queueFailure(exec, err);
     return;
   }
   if (
@@ -57,26 +57,27 @@ export function startAttempt(run: LiveRun, exec: Execution, at: number): void {
     typeof (result as Thenable).then === 'function'
   ) {
     void awaitResult(run, exec, token, result as Thenable);
-  } else run.queue(exec, 1, result);
+  } else run.queueSuccess(exec, result);
 }
 
 /** Awaits a tool's promise (no callbacks allocated per attempt), then lets the run settle it. */
-async function awaitResult(run: LiveRun, exec: Execution, token: number, result: Thenable) {
-  let outcome = 1;
+async function awaitResult(run: RunLoop, exec: Execution, token: number, result: Thenable) {
+  let failed = false;
   let value: unknown;
   try {
     value = await result;
   } catch (err) {
-    outcome = 2;
+    failed = true;
     value = err;
   }
   if (!run.isCurrent(exec, token)) return;
-  run.queue(exec, outcome, value);
+  if (failed) run.queueFailure(exec, value);
+  else run.queueSuccess(exec, value);
   run.pump();
 }
 
 /** The attempt's timeoutMs passed: abort its signal and fail it with TOOL_TIMEOUT (retryable). */
-function timedOut(run: LiveRun, exec: Execution, token: number): void {
+function timedOut(run: RunLoop, exec: Execution, token: number): void {
   exec.timer = undefined;
   if (!run.isCurrent(exec, token)) return;
   const err = new EngineError(
@@ -86,6 +87,6 @@ function timedOut(run: LiveRun, exec: Execution, token: number): void {
   );
   exec.handle?.abort(err);
   exec.token++;
-  run.queue(exec, 2, err);
+  run.queueFailure(exec, err);
   run.pump();
 }

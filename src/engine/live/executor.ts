@@ -9,10 +9,10 @@ import { replayEvents } from '../fold/fold.js';
 import type { CompiledGraph } from '../graph/compiled.js';
 import type { State } from '../graph.js';
 import { LiveRun } from './live-run.js';
-import type { RunResult } from './run-end.js';
-import { describeStop } from './run-errors.js';
+import { describeStop, type Stop } from './run-errors.js';
+import type { RunResult } from './run-loop.js';
 
-export type { RunResult } from './run-end.js';
+export type { RunResult } from './run-loop.js';
 
 export interface ExecuteOptions {
   runId: string;
@@ -50,13 +50,14 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
     signal: opts.signal,
   };
   let run: LiveRun;
+  let resumeStop: Stop | undefined;
   try {
     if (history.length > 0) {
       if (history[0]!.runId !== opts.runId) {
         throw resumeMismatch(`history is of run "${history[0]!.runId}", not "${opts.runId}"`);
       }
       run = new LiveRun(replayEvents(opts.graph, history), ports);
-      prepareResume(run);
+      resumeStop = prepareResume(run.cp);
     } else {
       run = new LiveRun(new RunCheckpoint(opts.graph, opts.runId), ports);
       const input = opts.input ?? {};
@@ -72,7 +73,7 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
   } catch (err) {
     return Promise.reject(err);
   }
-  run.begin();
+  run.begin(resumeStop);
   return run.promise;
 }
 
@@ -92,15 +93,15 @@ function terminalResult(event: RunEvent): RunResult | undefined {
 
 /**
  * After replay: interrupted attempts (NODE_STARTED without outcome) and due retries go back to
- * the front of the agenda, in the order they started; a stop that was being recorded resumes.
+ * the front of the agenda, in the order they started. Returns the stop the log was recording.
  */
-function prepareResume(run: LiveRun): void {
-  const cp = run.cp;
+function prepareResume(cp: RunCheckpoint): Stop | undefined {
   const interrupted = [...cp.inflight].filter((e) => !e.queued);
   for (let i = interrupted.length - 1; i >= 0; i--) cp.requeue(interrupted[i]!, true);
-  if (cp.failure !== undefined) run.stop = { kind: 'fail', error: cp.failure };
-  else if (cp.ending === 'cancelled') run.stop = { kind: 'cancel', reason: undefined };
-  else if (cp.ending === 'run_failed') run.stop = { kind: 'fail', error: failureCause(cp) };
+  if (cp.failure !== undefined) return { kind: 'fail', error: cp.failure };
+  if (cp.ending === 'cancelled') return { kind: 'cancel', reason: undefined };
+  if (cp.ending === 'run_failed') return { kind: 'fail', error: failureCause(cp) };
+  return undefined;
 }
 
 /** A run stopped mid-way through recording a run-level failure: find which one again. */

@@ -2,39 +2,46 @@
  * The live loop of one run: decide -> emit -> apply. `pump` drains the checkpoint's agenda
  * (starting every ready node before settling any synchronous result, so fan-out branches start
  * together), settles results, and ends the run when nothing is active. Async tools re-enter it
- * when they settle; nothing awaits a tool that returned a plain value.
+ * when they settle; nothing awaits a tool that returned a plain value. Helpers see the run only
+ * through RunLoop (run-loop.ts).
  */
-
-import type { EventSink, RunEvent } from '../events.js';
+import type { ErrorInfo } from '../errors.js';
+import type { RunEvent } from '../events.js';
 import type { RunCheckpoint } from '../fold/checkpoint.js';
-import { AgendaSkip, type Execution, RUNNING, WAITING } from '../fold/execution.js';
+import { AgendaSkip, type Execution, ExecutionStatus, Outcome } from '../fold/execution.js';
 import { applyEvent } from '../fold/fold.js';
 import { recordSkip, startAttempt } from './attempt.js';
+import { sliceSpent } from './fairness.js';
 import { failAttempt, succeedNode } from './outcomes.js';
-import { finishRun, type RunResult, succeedRun } from './run-end.js';
+import { finishRun, succeedRun } from './run-end.js';
 import { describeStop, type Stop } from './run-errors.js';
-import type { ToolEventData, ToolHost } from './tool-context.js';
+import type { LivePorts, RunLoop, RunResult } from './run-loop.js';
+import type { ToolEventData } from './tool-context.js';
 
-/** Settled results processed in one go before yielding to the event loop (fairness, cancel). */
-const SYNC_BUDGET = 4096;
+export type { LivePorts } from './run-loop.js';
 
-export interface LivePorts {
-  sink: EventSink;
-  now: () => number;
-  random: () => number;
-  signal: AbortSignal | undefined;
-}
+const { RUNNING, WAITING } = ExecutionStatus;
 
-export class LiveRun implements ToolHost {
+/**
+ * Settlements a run may make before it looks at the slice clock: every run progresses between
+ * two yields, a small graph of synchronous tools still completes before executeRun returns,
+ * and short runs never read the clock.
+ */
+const MIN_SETTLEMENTS = 32;
+
+export class LiveRun implements RunLoop {
   readonly runId: string;
   readonly promise: Promise<RunResult>;
-  /** Set once: the run stops (cancel or failure) at the top of the next pump iteration. */
-  stop: Stop | undefined = undefined;
+  /** Set once the run must stop (cancel or failure); `pump` ends the run at its next turn. */
+  private stop: Stop | undefined = undefined;
   private resolve!: (result: RunResult) => void;
   private reject!: (err: unknown) => void;
   private busy = false;
   private done = false;
   private yielded = false;
+  /** Settlements since the run started or last yielded (see MIN_SETTLEMENTS). */
+  private sinceYield = 0;
+  /** Attempts with a queued outcome, settled in order by `pump` (head index, no shift()). */
   private settled: Execution[] = [];
   private settledHead = 0;
   private deadline = 0;
@@ -52,14 +59,17 @@ export class LiveRun implements ToolHost {
     });
   }
 
-  /** Emits `event` to the sink, then folds it (decide -> emit -> apply). */
   emit(event: RunEvent, exec?: Execution, planned?: boolean): void {
     this.ports.sink.emit(event);
     applyEvent(this.cp, event, exec, planned);
   }
 
-  /** Arms cancellation and the run deadline, then runs until the first await. */
-  begin(): void {
+  /**
+   * Arms cancellation and the run deadline, then runs until the first await. `resumeStop`: a
+   * stop a resumed log was recording (replay found it), finished before anything starts.
+   */
+  begin(resumeStop?: Stop): void {
+    this.stop = resumeStop;
     const { signal } = this.ports;
     const maxMs = this.cp.info.maxDurationMs;
     if (maxMs > 0) {
@@ -90,11 +100,15 @@ export class LiveRun implements ToolHost {
     this.pump();
   }
 
+  /** A failure is final (NODE_FAILED is in the log), so it replaces a cancel not yet recorded. */
+  failRun(error: ErrorInfo): void {
+    this.stop = { kind: 'fail', error };
+  }
+
   pump(): void {
     if (this.busy || this.done) return;
     this.busy = true;
     try {
-      let budget = SYNC_BUDGET;
       for (;;) {
         if (this.stop !== undefined) {
           finishRun(this, this.stop);
@@ -107,7 +121,7 @@ export class LiveRun implements ToolHost {
           continue;
         }
         if (this.settledHead === this.settled.length) break;
-        if (--budget === 0) {
+        if (++this.sinceYield > MIN_SETTLEMENTS && sliceSpent()) {
           this.yieldLater();
           return;
         }
@@ -127,6 +141,7 @@ export class LiveRun implements ToolHost {
     }
   }
 
+  /** Lets timers, I/O and other runs in before the next settlement (fairness.ts). */
   private yieldLater(): void {
     if (this.yielded) return;
     this.yielded = true;
@@ -135,56 +150,62 @@ export class LiveRun implements ToolHost {
 
   resumeAfterYield(): void {
     this.yielded = false;
+    this.sinceYield = 0;
     this.pump();
   }
 
   private skip(item: AgendaSkip): void {
     if (item.reason === 'limit') {
-      this.stop = { kind: 'fail', error: describeStop(this.cp, 'LOOP_LIMIT_EXCEEDED', item.node) };
+      this.failRun(describeStop(this.cp, 'LOOP_LIMIT_EXCEEDED', item.node));
     } else recordSkip(this, item);
   }
 
   private start(exec: Execution): void {
     const cp = this.cp;
     if (cp.steps >= cp.info.maxSteps && exec.status !== RUNNING) {
-      this.stop = { kind: 'fail', error: describeStop(cp, 'MAX_STEPS_EXCEEDED', exec.node) };
+      this.failRun(describeStop(cp, 'MAX_STEPS_EXCEEDED', exec.node));
       return;
     }
     const at = this.ports.now();
     if (this.deadline !== 0 && at >= this.deadline) {
-      this.stop = { kind: 'fail', error: describeStop(cp, 'RUN_TIMEOUT') };
+      this.failRun(describeStop(cp, 'RUN_TIMEOUT'));
       return;
     }
     startAttempt(this, exec, at);
   }
 
-  /** True while `token` is the attempt `exec` is running and its outcome is still unknown. */
   isCurrent(exec: Execution, token: number): boolean {
-    return !this.done && exec.token === token && exec.status === RUNNING && exec.outcome === 0;
+    return (
+      !this.done && exec.token === token && exec.status === RUNNING && exec.outcome === Outcome.NONE
+    );
   }
 
-  /** Queues an attempt's outcome (1 value, 2 error); `pump` settles it in order. */
-  queue(exec: Execution, outcome: number, value: unknown): void {
-    exec.outcome = outcome;
+  queueSuccess(exec: Execution, value: unknown): void {
+    exec.outcome = Outcome.VALUE;
     exec.value = value;
+    this.settled.push(exec);
+  }
+
+  queueFailure(exec: Execution, err: unknown): void {
+    exec.outcome = Outcome.ERROR;
+    exec.value = err;
     this.settled.push(exec);
   }
 
   private settle(exec: Execution): void {
     const outcome = exec.outcome;
     const value = exec.value;
-    exec.outcome = 0;
+    exec.outcome = Outcome.NONE;
     exec.value = undefined;
     exec.handle = undefined;
     if (exec.timer !== undefined) {
       clearTimeout(exec.timer);
       exec.timer = undefined;
     }
-    if (outcome === 1) succeedNode(this, exec, value);
+    if (outcome === Outcome.VALUE) succeedNode(this, exec, value);
     else failAttempt(this, exec, value);
   }
 
-  /** A retry's delay passed: queue its next attempt. */
   retryDue(exec: Execution): void {
     exec.timer = undefined;
     if (this.done || exec.status !== WAITING) return;
@@ -192,7 +213,6 @@ export class LiveRun implements ToolHost {
     this.pump();
   }
 
-  /** Aborts the attempt's signal and forgets it: its late result or logs are ignored. */
   abortAttempt(exec: Execution, reason: unknown): void {
     exec.handle?.abort(reason);
     exec.handle = undefined;
@@ -207,7 +227,6 @@ export class LiveRun implements ToolHost {
     if (this.onAbort !== undefined) this.ports.signal?.removeEventListener('abort', this.onAbort);
   }
 
-  /** Resolves executeRun's promise (after the terminal event). */
   end(result: RunResult): void {
     this.cleanup();
     this.resolve(result);

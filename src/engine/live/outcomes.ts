@@ -5,13 +5,13 @@
  */
 import { EngineError } from '../errors.js';
 import type { Execution } from '../fold/execution.js';
-import type { LiveRun } from './live-run.js';
 import { isRetryable, maxAttempts, retryDelayMs } from './retry.js';
 import { conditionError, toErrorInfo } from './run-errors.js';
+import type { RunLoop } from './run-loop.js';
 
 const EMPTY_PATCH = Object.freeze({}) as Record<string, unknown>;
 
-export function succeedNode(run: LiveRun, exec: Execution, value: unknown): void {
+export function succeedNode(run: RunLoop, exec: Execution, value: unknown): void {
   const cp = run.cp;
   const node = exec.node;
   let patch = value as Record<string, unknown>;
@@ -56,7 +56,7 @@ export function succeedNode(run: LiveRun, exec: Execution, value: unknown): void
   );
 }
 
-export function failAttempt(run: LiveRun, exec: Execution, err: unknown): void {
+export function failAttempt(run: RunLoop, exec: Execution, err: unknown): void {
   const node = exec.node;
   const error = toErrorInfo(err, node.id);
   const policy = node.def.retry;
@@ -75,9 +75,9 @@ export function failAttempt(run: LiveRun, exec: Execution, err: unknown): void {
   }
   const data = { iteration: exec.iteration, error, durationMs: at - exec.startedAt };
   run.emit({ runId, seq, at, type: 'NODE_FAILED', nodeId, attempt, data }, exec);
-  run.stop = { kind: 'fail', error };
+  run.failRun(error);
 }
 
-function retryDue(run: LiveRun, exec: Execution): void {
+function retryDue(run: RunLoop, exec: Execution): void {
   run.retryDue(exec);
 }

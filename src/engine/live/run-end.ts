@@ -3,20 +3,10 @@
  * node aborted and recorded NODE_SKIPPED (`cancelled` / `run_failed`) before RUN_CANCELLED /
  * RUN_FAILED. Terminal events carry the final state.
  */
-import type { ErrorInfo } from '../errors.js';
-import type { State } from '../graph.js';
-import type { LiveRun } from './live-run.js';
 import { asCancelled, type Stop } from './run-errors.js';
+import type { RunLoop } from './run-loop.js';
 
-/** The outcome of executeRun. */
-export interface RunResult {
-  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-  state: State;
-  error?: ErrorInfo;
-  lastSeq: number;
-}
-
-export function finishRun(run: LiveRun, stop: Stop): void {
+export function finishRun(run: RunLoop, stop: Stop): void {
   const cp = run.cp;
   const reason = stop.kind === 'cancel' ? 'cancelled' : 'run_failed';
   const abortReason = stop.kind === 'cancel' ? asCancelled(stop.reason) : stop.error;
@@ -45,7 +35,7 @@ export function finishRun(run: LiveRun, stop: Stop): void {
   }
 }
 
-export function succeedRun(run: LiveRun): void {
+export function succeedRun(run: RunLoop): void {
   const cp = run.cp;
   const state = cp.store.state;
   run.emit({
