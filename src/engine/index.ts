@@ -9,6 +9,8 @@ export { applyEvent, replayEvents } from './fold/fold.js';
 export { reduce, reduceAll } from './fold/reducers.js';
 export { type CompileGraphResult, compileGraph, compileGraphOrThrow } from './graph/compile.js';
 export type { CompiledEdge, CompiledGraph, CompiledNode, Condition } from './graph/compiled.js';
+export { DEFAULT_CONDITION_BUDGET } from './graph/condition-budget.js';
+export { RESERVED_STATE_KEYS } from './graph/reserved-keys.js';
 export { validateGraph } from './graph/validate.js';
 export * from './graph.js';
 export { type ExecuteOptions, executeRun, type RunResult } from './live/executor.js';

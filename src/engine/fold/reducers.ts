@@ -54,6 +54,25 @@ export function checkValue(
   }
 }
 
+/**
+ * Object.assign for a shallow merge, except that an own `__proto__` key (JSON.parse makes them)
+ * is copied as a plain own key instead of changing `target`'s prototype.
+ */
+function assignOwn(target: Record<string, unknown>, source: unknown): Record<string, unknown> {
+  if (source === undefined || source === null) return target;
+  if (!Object.hasOwn(source, '__proto__')) return Object.assign(target, source);
+  for (const key of Object.keys(source)) {
+    const value = (source as Record<string, unknown>)[key];
+    Object.defineProperty(target, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return target;
+}
+
 function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -67,7 +86,7 @@ export function reduce(reducer: ReducerName, current: unknown, value: unknown): 
     case 'append':
       return asArray(current).concat(Array.isArray(value) ? value : [value]);
     case 'merge':
-      return Object.assign({}, current, value);
+      return assignOwn(assignOwn({}, current), value);
     case 'sum':
       return ((current as number | undefined) ?? 0) + (value as number);
     case 'max':
@@ -92,8 +111,8 @@ export function reduceAll(
     return out;
   }
   if (reducer === 'merge') {
-    const out: Record<string, unknown> = Object.assign({}, base);
-    for (const v of values) Object.assign(out, v);
+    const out = assignOwn({}, base);
+    for (const v of values) assignOwn(out, v);
     return out;
   }
   let acc = base;

@@ -10,6 +10,7 @@
  * the state untouched: `plan` computes the next state, `commit` makes it current.
  */
 import { EngineError } from '../errors.js';
+import { isReservedKey, reservedKeyMessage } from '../graph/reserved-keys.js';
 import type { Patch, ReducerName, State } from '../graph.js';
 import { type Execution, isAncestor } from './execution.js';
 import { checkValue, reduce, reduceAll } from './reducers.js';
@@ -92,6 +93,7 @@ export class StateStore {
     for (const key of Object.keys(patch)) {
       const v = patch[key];
       if (v === undefined) continue;
+      if (isReservedKey(key)) return reserved(key, exec);
       const slot = this.slot(key);
       let value: unknown;
       let pos = -1;
@@ -176,7 +178,10 @@ export class StateStore {
   private slot(key: string): KeySlot {
     let slot = this.slots.get(key);
     if (slot === undefined) {
-      slot = new KeySlot(key, this.reducers[key] ?? 'replace', this.state[key]);
+      // Own keys only: `constructor` must not find Object.prototype.constructor.
+      const reducer = Object.hasOwn(this.reducers, key) ? this.reducers[key]! : 'replace';
+      const initial = Object.hasOwn(this.state, key) ? this.state[key] : undefined;
+      slot = new KeySlot(key, reducer, initial);
       this.slots.set(key, slot);
     }
     return slot;
@@ -188,6 +193,12 @@ function refold(slot: KeySlot, pos: number, v: unknown): unknown {
   const values = slot.contribs.map((c) => c.value);
   values.splice(pos, 0, v);
   return reduceAll(slot.reducer, slot.base, values);
+}
+
+function reserved(key: string, exec: Execution): EngineError {
+  const nodeId = exec.node.id;
+  const message = `Node "${nodeId}" returned a patch with key "${key}": ${reservedKeyMessage(key)}`;
+  return new EngineError('INVALID_PATCH', message, nodeId, { key });
 }
 
 function conflict(key: string, a: Execution, b: Execution): EngineError {

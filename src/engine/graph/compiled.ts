@@ -4,8 +4,12 @@ import type { Tool } from '../tool.js';
 /** A `when` expression compiled once per graph. */
 export interface Condition {
   readonly source: string;
-  /** True when the edge is taken. Throws EngineError('CONDITION_FAILED') on a runtime error or a non-boolean. */
-  evaluate(state: Readonly<State>): boolean;
+  /**
+   * True when the edge is taken. Throws EngineError('CONDITION_FAILED') on a runtime error or a
+   * non-boolean, and EngineError('CONDITION_BUDGET_EXCEEDED') when evaluating it on this state
+   * could take more than `budget` iterations (default DEFAULT_CONDITION_BUDGET).
+   */
+  evaluate(state: Readonly<State>, budget?: number): boolean;
 }
 
 export interface CompiledEdge {

@@ -8,8 +8,10 @@
  * double. So `state.n < 70`, `state.n < 70.0`, `state.n + 1 > 3` and `state.n * 1.5 > 3` all
  * work whether `n` is 65 or 65.5. Integer division stays CEL's (`7 / 2 == 3`).
  *
- * Cost bounds: source length, parse depth and AST size are capped, and comprehension macros may
- * nest only MAX_COMPREHENSION_NESTING deep (three nested `all` over a 10k list never finishes).
+ * Cost bounds: source length, parse depth and AST size are capped, comprehension macros may
+ * nest only MAX_COMPREHENSION_NESTING deep (three nested `all` over a 10k list never finishes),
+ * and each evaluation has a work budget over the run's data (condition-budget.ts):
+ * CONDITION_BUDGET_EXCEEDED instead of an event loop frozen for seconds.
  *
  * `matches()` is rejected at compile time: CEL regexes run on the JS backtracking engine, and a
  * 28-character pattern can take seconds (ReDoS). Use contains / startsWith / endsWith instead.
@@ -18,13 +20,15 @@ import { Environment } from '@marcbachmann/cel-js';
 import { EngineError } from '../errors.js';
 import type { State } from '../graph.js';
 import type { Condition } from './compiled.js';
+import { findMatches, loopShape, stateReads } from './condition-ast.js';
+import { budgetExceeded, DEFAULT_CONDITION_BUDGET, estimatedWork } from './condition-budget.js';
+import { isReservedKey, reservedKeyMessage } from './reserved-keys.js';
 
 export const MAX_CONDITION_LENGTH = 1_000;
 export const MAX_CONDITION_DEPTH = 32;
 const MAX_AST_NODES = 500;
 /** Comprehensions (all, exists, map...) nested deeper than this cost O(n^depth) on big lists. */
 export const MAX_COMPREHENSION_NESTING = 2;
-const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
 /** Values nested deeper than this are passed to CEL unconverted (JSON state is never this deep). */
 const MAX_CONVERT_DEPTH = 64;
 
@@ -65,95 +69,39 @@ function environment(): Environment {
   return sharedEnv;
 }
 
-interface AstLike {
-  op: string;
-  args: unknown;
-  start?: number;
-}
-
-function isAst(value: unknown): value is AstLike {
-  return typeof value === 'object' && value !== null && 'op' in value && 'args' in value;
-}
-
-/** Visits every AST node (args may nest nodes in arrays, e.g. call arguments). */
-function walk(node: unknown, visit: (n: AstLike, parent: AstLike | undefined) => void): void {
-  const stack: Array<[unknown, AstLike | undefined]> = [[node, undefined]];
-  while (stack.length > 0) {
-    const [current, parent] = stack.pop()!;
-    if (Array.isArray(current)) {
-      for (const item of current) stack.push([item, parent]);
-    } else if (isAst(current)) {
-      visit(current, parent);
-      stack.push([current.args, current]);
-    }
-  }
-}
-
-/** Top-level state keys the expression reads, or undefined when it uses `state` as a whole. */
-function referencedKeys(ast: unknown): string[] | undefined {
-  const keys = new Set<string>();
-  let whole = false;
-  walk(ast, (n, parent) => {
-    if (n.op !== 'id' || n.args !== 'state') return;
-    const access = parent !== undefined && (parent.op === '.' || parent.op === '.?');
-    const args = parent?.args;
-    if (access && Array.isArray(args) && args[0] === n && typeof args[1] === 'string') {
-      keys.add(args[1]);
-    } else {
-      whole = true;
-    }
-  });
-  return whole ? undefined : [...keys];
-}
-
-function findMatches(ast: unknown): AstLike | undefined {
-  let found: AstLike | undefined;
-  walk(ast, (n) => {
-    if ((n.op === 'call' || n.op === 'rcall') && Array.isArray(n.args) && n.args[0] === 'matches') {
-      found ??= n;
-    }
-  });
-  return found;
-}
-
-/** The first comprehension nested deeper than allowed, if any. */
-function findDeepComprehension(ast: unknown): AstLike | undefined {
-  const isComprehension = (n: AstLike) =>
-    n.op === 'rcall' && Array.isArray(n.args) && COMPREHENSIONS.has(n.args[0] as string);
-  const stack: Array<[unknown, number]> = [[ast, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (Array.isArray(current)) {
-      for (const item of current) stack.push([item, depth]);
-    } else if (isAst(current)) {
-      const next = isComprehension(current) ? depth + 1 : depth;
-      if (next > MAX_COMPREHENSION_NESTING) return current;
-      stack.push([current.args, next]);
-    }
-  }
-  return undefined;
-}
-
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * The largest list or map converted by the current evaluation. Shared scratch: an evaluation is
+ * synchronous and never re-entered, and `evaluate` resets it before converting.
+ */
+let largest = 0;
+
 /** JSON value -> CEL value: safe integers become ints (BigInt); arrays and objects are copied. */
 function toCel(value: unknown, depth: number): unknown {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
   if (typeof value !== 'object' || value === null || depth >= MAX_CONVERT_DEPTH) return value;
-  if (Array.isArray(value)) return value.map((v) => toCel(v, depth + 1));
+  if (Array.isArray(value)) {
+    if (value.length > largest) largest = value.length;
+    return value.map((v) => toCel(v, depth + 1));
+  }
   if (!isPlainObject(value)) return value;
   // Null prototype: a JSON key named __proto__ stays a plain key.
   const out: Record<string, unknown> = Object.create(null);
-  for (const [k, v] of Object.entries(value)) out[k] = toCel(v, depth + 1);
+  const entries = Object.entries(value);
+  if (entries.length > largest) largest = entries.length;
+  for (const [k, v] of entries) out[k] = toCel(v, depth + 1);
   return out;
 }
 
 function celState(state: Readonly<State>, keys: string[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
-  for (const key of keys ?? Object.keys(state)) {
+  const list = keys ?? Object.keys(state);
+  if (keys === undefined && list.length > largest) largest = list.length;
+  for (const key of list) {
     if (Object.hasOwn(state, key) && state[key] !== undefined) out[key] = toCel(state[key], 1);
   }
   return out;
@@ -197,7 +145,11 @@ export function compileCondition(source: string): CompileConditionResult {
       regex.start,
     );
   }
-  const deep = findDeepComprehension(program.ast);
+  const reads = stateReads(program.ast);
+  const reserved = reads.named.find((r) => isReservedKey(r.key));
+  if (reserved !== undefined) return failure(reservedKeyMessage(reserved.key), reserved.start);
+  const loops = loopShape(program.ast, MAX_COMPREHENSION_NESTING);
+  const deep = loops.tooDeep;
   if (deep !== undefined) {
     return failure(
       `Comprehensions (all, exists, exists_one, map, filter) may nest at most ${MAX_COMPREHENSION_NESTING} deep`,
@@ -212,13 +164,18 @@ export function compileCondition(source: string): CompileConditionResult {
   if (type !== 'bool' && type !== 'dyn') {
     return failure(`Condition must be a boolean expression, but it returns ${type}`);
   }
-  const keys = referencedKeys(program.ast);
+  const { keys } = reads;
+  const { count, depth } = loops;
   const condition: Condition = {
     source,
-    evaluate(state: Readonly<State>): boolean {
+    evaluate(state: Readonly<State>, budget = DEFAULT_CONDITION_BUDGET): boolean {
+      largest = 0;
+      const vars = { state: celState(state, keys) };
+      const work = estimatedWork(count, depth, largest);
+      if (work > budget) throw budgetExceeded(source, work, largest, budget);
       let result: unknown;
       try {
-        result = program({ state: celState(state, keys) });
+        result = program(vars);
       } catch (err) {
         throw new EngineError(
           'CONDITION_FAILED',

@@ -11,6 +11,7 @@ import type { Condition } from './compiled.js';
 import { compileCondition } from './condition.js';
 import { cycleIssues, type StructEdge } from './cycles.js';
 import { formatPath, isRecord, joinPath, listNames, ROOT_PATH, shapeIssues } from './paths.js';
+import { isReservedKey, reservedKeyMessage } from './reserved-keys.js';
 import { graphDefSchema, MAX_EDGES, MAX_NODES } from './schema.js';
 
 /** What validation learned, reused by compileGraph so conditions and configs are built once. */
@@ -75,7 +76,7 @@ function analyze(def: unknown, resolver: ToolResolver, out: GraphAnalysis): void
   if (nodes.length <= MAX_NODES && edges.length <= MAX_EDGES) {
     checkSemantics(def, nodes, edges, resolver, out, semantic);
   }
-  checkReducers(def.state, semantic);
+  checkStateKeys(def.state, semantic);
   // One issue per path: a shape problem explains the field better than a follow-up one.
   const shapePaths = new Set(kept.map((i) => i.path));
   out.issues.push(...kept, ...semantic.filter((i) => !shapePaths.has(i.path)));
@@ -222,9 +223,18 @@ function checkEntry(
   return index;
 }
 
-function checkReducers(state: unknown, issues: GraphIssue[]): void {
+function checkStateKeys(state: unknown, issues: GraphIssue[]): void {
   if (!isRecord(state)) return;
+  // Own keys of the raw input: a JSON `"__proto__"` key is an own key here, never a prototype.
   for (const [key, value] of Object.entries(state)) {
+    if (isReservedKey(key)) {
+      issues.push({
+        path: formatPath(['state', key]),
+        code: 'RESERVED_STATE_KEY',
+        message: reservedKeyMessage(key),
+      });
+      continue;
+    }
     if (!isRecord(value) || typeof value.reducer !== 'string') continue;
     if ((REDUCER_NAMES as readonly string[]).includes(value.reducer)) continue;
     issues.push({

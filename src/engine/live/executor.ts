@@ -2,11 +2,14 @@
  * executeRun: runs (or resumes) one run of a compiled graph. See EXECUTOR.md for the semantics.
  */
 
+import { EngineError } from '../errors.js';
 import type { EventSink, RunEvent } from '../events.js';
 import { RunCheckpoint, resumeMismatch } from '../fold/checkpoint.js';
 import { AgendaSkip } from '../fold/execution.js';
 import { replayEvents } from '../fold/fold.js';
 import type { CompiledGraph } from '../graph/compiled.js';
+import { DEFAULT_CONDITION_BUDGET } from '../graph/condition-budget.js';
+import { isReservedKey, reservedKeyMessage } from '../graph/reserved-keys.js';
 import type { State } from '../graph.js';
 import { LiveRun } from './live-run.js';
 import { describeStop, type Stop } from './run-errors.js';
@@ -29,6 +32,12 @@ export interface ExecuteOptions {
   now?: () => number;
   /** Jitter source in [0, 1). Default Math.random. */
   random?: () => number;
+  /**
+   * Most iterations one `when` evaluation may cost over the run's data (lists it scans, to the
+   * power of its loop nesting); past it the node fails with CONDITION_BUDGET_EXCEEDED.
+   * Default DEFAULT_CONDITION_BUDGET (100,000).
+   */
+  conditionBudget?: number;
 }
 
 /**
@@ -48,6 +57,7 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
     now: opts.now ?? Date.now,
     random: opts.random ?? Math.random,
     signal: opts.signal,
+    conditionBudget: opts.conditionBudget ?? DEFAULT_CONDITION_BUDGET,
   };
   let run: LiveRun;
   let resumeStop: Stop | undefined;
@@ -59,8 +69,12 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
       run = new LiveRun(replayEvents(opts.graph, history), ports);
       resumeStop = prepareResume(run.cp);
     } else {
-      run = new LiveRun(new RunCheckpoint(opts.graph, opts.runId), ports);
       const input = opts.input ?? {};
+      const reserved = Object.keys(input).find(isReservedKey);
+      if (reserved !== undefined) {
+        throw new EngineError('INVALID_PATCH', `Run input: ${reservedKeyMessage(reserved)}`);
+      }
+      run = new LiveRun(new RunCheckpoint(opts.graph, opts.runId), ports);
       const state = Object.assign({}, opts.graph.defaults, input);
       run.emit({
         runId: opts.runId,

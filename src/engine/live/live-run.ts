@@ -23,9 +23,9 @@ export type { LivePorts } from './run-loop.js';
 const { RUNNING, WAITING } = ExecutionStatus;
 
 /**
- * Settlements a run may make before it looks at the slice clock: every run progresses between
- * two yields, a small graph of synchronous tools still completes before executeRun returns,
- * and short runs never read the clock.
+ * Settlements a run may make before it looks at the slice clock (then every 16th): every run
+ * progresses between two yields, a small graph of synchronous tools still completes before
+ * executeRun returns, and short runs never read the clock.
  */
 const MIN_SETTLEMENTS = 32;
 
@@ -121,7 +121,7 @@ export class LiveRun implements RunLoop {
           continue;
         }
         if (this.settledHead === this.settled.length) break;
-        if (++this.sinceYield > MIN_SETTLEMENTS && sliceSpent()) {
+        if (++this.sinceYield >= MIN_SETTLEMENTS && (this.sinceYield & 15) === 0 && sliceSpent()) {
           this.yieldLater();
           return;
         }

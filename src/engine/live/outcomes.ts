@@ -30,10 +30,11 @@ export function succeedNode(run: RunLoop, exec: Execution, value: unknown): void
   let taken = cp.info.allOut[node.index] as number[];
   if (cp.info.conditional[node.index] === 1) {
     const state = cp.store.plannedState;
+    const budget = run.ports.conditionBudget;
     taken = [];
     for (const e of node.out) {
       try {
-        if (e.condition === undefined || e.condition.evaluate(state)) taken.push(e.index);
+        if (e.condition === undefined || e.condition.evaluate(state, budget)) taken.push(e.index);
       } catch (err) {
         failAttempt(run, exec, conditionError(err, e));
         return;

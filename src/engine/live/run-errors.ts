@@ -33,13 +33,15 @@ export function toErrorInfo(err: unknown, nodeId: string): ErrorInfo {
   return { code: 'TOOL_FAILED', message: `Tool threw a non-Error value: ${message}`, nodeId };
 }
 
-/** A `when` that threw: CONDITION_FAILED naming the edge (never read as false). */
+/** A `when` that threw: its error (CONDITION_FAILED...) naming the edge (never read as false). */
 export function conditionError(err: unknown, edge: CompiledEdge): EngineError {
   const where = `edge ${edge.from.id} -> ${edge.to.id} (edges[${edge.index}])`;
-  if (err instanceof EngineError && err.code === 'CONDITION_FAILED') {
-    return new EngineError(err.code, `${err.message} [${where}]`, edge.from.id, {
-      edge: edge.index,
-    });
+  if (
+    err instanceof EngineError &&
+    (err.code === 'CONDITION_FAILED' || err.code === 'CONDITION_BUDGET_EXCEEDED')
+  ) {
+    const details = { ...(err.details as object | undefined), edge: edge.index };
+    return new EngineError(err.code, `${err.message} [${where}]`, edge.from.id, details);
   }
   const text = err instanceof Error ? err.message : String(err);
   return new EngineError(

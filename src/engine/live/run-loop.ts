@@ -24,6 +24,8 @@ export interface LivePorts {
   now: () => number;
   random: () => number;
   signal: AbortSignal | undefined;
+  /** Most iterations one `when` evaluation may cost (condition-budget.ts). */
+  conditionBudget: number;
 }
 
 /** Also the host of its tools' contexts (ToolHost: LOG and CUSTOM events). */

@@ -20,6 +20,7 @@ const CODES: readonly GraphIssueCode[] = [
   'INVALID_CONFIG',
   'INVALID_CONDITION',
   'UNKNOWN_REDUCER',
+  'RESERVED_STATE_KEY',
 ];
 
 function expectOnlyIssues(def: unknown): void {
