@@ -171,8 +171,10 @@ export function compileCondition(source: string): CompileConditionResult {
     evaluate(state: Readonly<State>, budget = DEFAULT_CONDITION_BUDGET): boolean {
       largest = 0;
       const vars = { state: celState(state, keys) };
-      const work = estimatedWork(count, depth, largest);
-      if (work > budget) throw budgetExceeded(source, work, largest, budget);
+      if (depth !== 0) {
+        const work = estimatedWork(count, depth, largest);
+        if (work > budget) throw budgetExceeded(source, work, largest, budget);
+      }
       let result: unknown;
       try {
         result = program(vars);
