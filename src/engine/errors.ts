@@ -6,6 +6,8 @@ export type EngineErrorCode =
   | 'TOOL_TIMEOUT'
   | 'INVALID_PATCH'
   | 'CONDITION_FAILED'
+  /** A `when` would iterate more than the executor's conditionBudget over the run's data. */
+  | 'CONDITION_BUDGET_EXCEEDED'
   | 'LOOP_LIMIT_EXCEEDED'
   | 'MAX_STEPS_EXCEEDED'
   | 'RUN_TIMEOUT'
@@ -32,7 +34,9 @@ export type GraphIssueCode =
   | 'UNBOUNDED_CYCLE'
   | 'INVALID_CONFIG'
   | 'INVALID_CONDITION'
-  | 'UNKNOWN_REDUCER';
+  | 'UNKNOWN_REDUCER'
+  /** A state key named __proto__, constructor or prototype. */
+  | 'RESERVED_STATE_KEY';
 
 /** Serializable error as stored in events and shown to clients. */
 export interface ErrorInfo {
@@ -62,15 +66,19 @@ export class EngineError extends Error {
   }
 }
 
-/** Thrown by validateGraph's callers (compileGraph) when a graph has issues. */
+/** The one message shape of GRAPH_INVALID: every issue, with its path. */
+export function describeIssues(issues: readonly GraphIssue[]): string {
+  const list = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return `The graph has ${issues.length} problem(s): ${list}`;
+}
+
+/**
+ * The engine's only GRAPH_INVALID error (compileGraphOrThrow throws it): `details` and `issues`
+ * hold every issue.
+ */
 export class GraphInvalidError extends EngineError {
   constructor(readonly issues: GraphIssue[]) {
-    super(
-      'GRAPH_INVALID',
-      `Graph is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      undefined,
-      issues,
-    );
+    super('GRAPH_INVALID', describeIssues(issues), undefined, issues);
   }
 }
 

@@ -1,13 +1,19 @@
 /** Public API of the engine: graph model, compilation, execution, events and errors. */
-export { RunCheckpoint, type RunStatus } from './checkpoint.js';
-export { type CompileGraphResult, compileGraph, compileGraphOrThrow } from './compile.js';
-export type { CompiledEdge, CompiledGraph, CompiledNode, Condition } from './compiled.js';
+
 export * from './errors.js';
 export * from './events.js';
-export { type ExecuteOptions, executeRun, type RunResult } from './executor.js';
-export { applyEvent, replayEvents } from './fold.js';
+/** @deprecated The engine's name is CheckpointStatus; RunStatus is the application's (src/runs). */
+export type { CheckpointStatus as RunStatus } from './fold/checkpoint.js';
+export { type CheckpointStatus, RunCheckpoint } from './fold/checkpoint.js';
+export { applyEvent, replayEvents } from './fold/fold.js';
+export { reduce, reduceAll } from './fold/reducers.js';
+export { type CompileGraphResult, compileGraph, compileGraphOrThrow } from './graph/compile.js';
+export type { CompiledEdge, CompiledGraph, CompiledNode, Condition } from './graph/compiled.js';
+export { DEFAULT_CONDITION_BUDGET } from './graph/condition-budget.js';
+export { RESERVED_STATE_KEYS } from './graph/reserved-keys.js';
+export { validateGraph } from './graph/validate.js';
 export * from './graph.js';
-export { reduce, reduceAll } from './reducers.js';
+export { type ExecuteOptions, executeRun, type RunResult } from './live/executor.js';
 export {
   DEFAULT_BACKOFF,
   DEFAULT_INITIAL_DELAY_MS,
@@ -15,6 +21,5 @@ export {
   isRetryable,
   maxAttempts,
   retryDelayMs,
-} from './retry.js';
+} from './live/retry.js';
 export type { ConfigSchema, Tool, ToolContext, ToolResolver } from './tool.js';
-export { validateGraph } from './validate.js';

@@ -1,0 +1,50 @@
+import type { EdgeDef, GraphDef, NodeDef, ReducerName, State } from '../graph.js';
+import type { Tool } from '../tool.js';
+
+/** A `when` expression compiled once per graph. */
+export interface Condition {
+  readonly source: string;
+  /**
+   * True when the edge is taken. Throws EngineError('CONDITION_FAILED') on a runtime error or a
+   * non-boolean, and EngineError('CONDITION_BUDGET_EXCEEDED') when evaluating it on this state
+   * could take more than `budget` iterations (default DEFAULT_CONDITION_BUDGET).
+   */
+  evaluate(state: Readonly<State>, budget?: number): boolean;
+}
+
+export interface CompiledEdge {
+  readonly index: number;
+  readonly def: EdgeDef;
+  readonly from: CompiledNode;
+  readonly to: CompiledNode;
+  readonly condition: Condition | undefined;
+  /** A back edge (found by DFS from the entry) closes a cycle; joins do not wait for it. */
+  readonly isBack: boolean;
+}
+
+export interface CompiledNode {
+  /** Position in graph.nodes: the tie-breaker that makes merges deterministic. */
+  readonly index: number;
+  readonly id: string;
+  readonly def: NodeDef;
+  readonly tool: Tool<unknown>;
+  /** Config parsed by the tool's schema, defaults applied. */
+  readonly config: unknown;
+  readonly out: CompiledEdge[];
+  /** Incoming edges that are not back edges: what a join waits for. */
+  readonly inForward: CompiledEdge[];
+  readonly inBack: CompiledEdge[];
+}
+
+/** A validated graph, ready to execute many times. Immutable. */
+export interface CompiledGraph {
+  readonly def: GraphDef;
+  readonly nodes: readonly CompiledNode[];
+  readonly byId: ReadonlyMap<string, CompiledNode>;
+  readonly edges: readonly CompiledEdge[];
+  readonly entry: CompiledNode;
+  /** Reducer per declared key; undeclared keys use 'replace'. */
+  readonly reducers: Readonly<Record<string, ReducerName>>;
+  /** Declared defaults, applied under the run input. */
+  readonly defaults: Readonly<State>;
+}

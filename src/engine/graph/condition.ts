@@ -1,0 +1,197 @@
+/**
+ * Edge conditions: CEL expressions over the run state (`state.quality_score < 70.0`), compiled
+ * once per graph with @marcbachmann/cel-js. No eval, no `new Function`, no vm.
+ *
+ * Numbers: run state is JSON, which has one number type, but CEL tells `int` from `double`.
+ * Before evaluation, safe-integer JS numbers in the state become CEL ints (BigInt) and other
+ * numbers stay doubles; mixed `int`/`double` arithmetic (+ - * /) is registered and yields a
+ * double. So `state.n < 70`, `state.n < 70.0`, `state.n + 1 > 3` and `state.n * 1.5 > 3` all
+ * work whether `n` is 65 or 65.5. Integer division stays CEL's (`7 / 2 == 3`).
+ *
+ * Cost bounds: source length, parse depth and AST size are capped, comprehension macros may
+ * nest only MAX_COMPREHENSION_NESTING deep (three nested `all` over a 10k list never finishes),
+ * and each evaluation has a work budget over the run's data (condition-budget.ts):
+ * CONDITION_BUDGET_EXCEEDED instead of an event loop frozen for seconds.
+ *
+ * `matches()` is rejected at compile time: CEL regexes run on the JS backtracking engine, and a
+ * 28-character pattern can take seconds (ReDoS). Use contains / startsWith / endsWith instead.
+ */
+import { Environment } from '@marcbachmann/cel-js';
+import { EngineError } from '../errors.js';
+import type { State } from '../graph.js';
+import type { Condition } from './compiled.js';
+import { findMatches, loopShape, stateReads } from './condition-ast.js';
+import { budgetExceeded, DEFAULT_CONDITION_BUDGET, estimatedWork } from './condition-budget.js';
+import { isReservedKey, reservedKeyMessage } from './reserved-keys.js';
+
+export const MAX_CONDITION_LENGTH = 1_000;
+export const MAX_CONDITION_DEPTH = 32;
+const MAX_AST_NODES = 500;
+/** Comprehensions (all, exists, map...) nested deeper than this cost O(n^depth) on big lists. */
+export const MAX_COMPREHENSION_NESTING = 2;
+/** Values nested deeper than this are passed to CEL unconverted (JSON state is never this deep). */
+const MAX_CONVERT_DEPTH = 64;
+
+export type CompileConditionResult =
+  | { ok: true; condition: Condition }
+  | { ok: false; message: string; position?: number };
+
+type Num = number | bigint;
+const mixed = (f: (a: number, b: number) => number) => (a: Num, b: Num) => f(Number(a), Number(b));
+
+function createEnvironment(): Environment {
+  let env = new Environment({
+    limits: {
+      maxDepth: MAX_CONDITION_DEPTH,
+      maxAstNodes: MAX_AST_NODES,
+      maxListElements: 100,
+      maxMapEntries: 100,
+      maxCallArguments: 8,
+    },
+  }).registerVariable('state', 'map');
+  const ops: Array<[string, (a: number, b: number) => number]> = [
+    ['+', (a, b) => a + b],
+    ['-', (a, b) => a - b],
+    ['*', (a, b) => a * b],
+    ['/', (a, b) => a / b],
+  ];
+  for (const [op, f] of ops) {
+    env = env
+      .registerOperator(`int ${op} double`, mixed(f))
+      .registerOperator(`double ${op} int`, mixed(f));
+  }
+  return env;
+}
+
+let sharedEnv: Environment | undefined;
+function environment(): Environment {
+  sharedEnv ??= createEnvironment();
+  return sharedEnv;
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The largest list or map converted by the current evaluation. Shared scratch: an evaluation is
+ * synchronous and never re-entered, and `evaluate` resets it before converting.
+ */
+let largest = 0;
+
+/** JSON value -> CEL value: safe integers become ints (BigInt); arrays and objects are copied. */
+function toCel(value: unknown, depth: number): unknown {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
+  if (typeof value !== 'object' || value === null || depth >= MAX_CONVERT_DEPTH) return value;
+  if (Array.isArray(value)) {
+    if (value.length > largest) largest = value.length;
+    return value.map((v) => toCel(v, depth + 1));
+  }
+  if (!isPlainObject(value)) return value;
+  // Null prototype: a JSON key named __proto__ stays a plain key.
+  const out: Record<string, unknown> = Object.create(null);
+  const entries = Object.entries(value);
+  if (entries.length > largest) largest = entries.length;
+  for (const [k, v] of entries) out[k] = toCel(v, depth + 1);
+  return out;
+}
+
+function celState(state: Readonly<State>, keys: string[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  const list = keys ?? Object.keys(state);
+  if (keys === undefined && list.length > largest) largest = list.length;
+  for (const key of list) {
+    if (Object.hasOwn(state, key) && state[key] !== undefined) out[key] = toCel(state[key], 1);
+  }
+  return out;
+}
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0] ?? message;
+}
+
+function rangeStart(err: unknown): number | undefined {
+  const range = (err as { range?: { start?: unknown } } | null)?.range;
+  return typeof range?.start === 'number' ? range.start : undefined;
+}
+
+function failure(message: string, position?: number): CompileConditionResult {
+  return position === undefined
+    ? { ok: false, message }
+    : { ok: false, message: `${message} (at position ${position})`, position };
+}
+
+/** Compiles a `when` expression once; the returned condition is evaluated on each edge check. */
+export function compileCondition(source: string): CompileConditionResult {
+  if (typeof source !== 'string') return failure('Condition must be a string');
+  if (source.length > MAX_CONDITION_LENGTH) {
+    return failure(
+      `Condition is ${source.length} characters; the limit is ${MAX_CONDITION_LENGTH}`,
+    );
+  }
+  if (source.trim() === '') return failure('Condition is empty; remove `when` or write a test');
+  let program: ReturnType<Environment['parse']>;
+  try {
+    program = environment().parse(source);
+  } catch (err) {
+    return failure(`Syntax error: ${firstLine(err)}`, rangeStart(err));
+  }
+  const regex = findMatches(program.ast);
+  if (regex !== undefined) {
+    return failure(
+      'matches() is not allowed (regular expressions can run for seconds); use contains(), startsWith() or endsWith()',
+      regex.start,
+    );
+  }
+  const reads = stateReads(program.ast);
+  const reserved = reads.named.find((r) => isReservedKey(r.key));
+  if (reserved !== undefined) return failure(reservedKeyMessage(reserved.key), reserved.start);
+  const loops = loopShape(program.ast, MAX_COMPREHENSION_NESTING);
+  const deep = loops.tooDeep;
+  if (deep !== undefined) {
+    return failure(
+      `Comprehensions (all, exists, exists_one, map, filter) may nest at most ${MAX_COMPREHENSION_NESTING} deep`,
+      deep.start,
+    );
+  }
+  const checked = program.check();
+  if (!checked.valid) {
+    return failure(`Type error: ${firstLine(checked.error)}`, rangeStart(checked.error));
+  }
+  const type = String(checked.type);
+  if (type !== 'bool' && type !== 'dyn') {
+    return failure(`Condition must be a boolean expression, but it returns ${type}`);
+  }
+  const { keys } = reads;
+  const { count, depth } = loops;
+  const condition: Condition = {
+    source,
+    evaluate(state: Readonly<State>, budget = DEFAULT_CONDITION_BUDGET): boolean {
+      largest = 0;
+      const vars = { state: celState(state, keys) };
+      if (depth !== 0) {
+        const work = estimatedWork(count, depth, largest);
+        if (work > budget) throw budgetExceeded(source, work, largest, budget);
+      }
+      let result: unknown;
+      try {
+        result = program(vars);
+      } catch (err) {
+        throw new EngineError(
+          'CONDITION_FAILED',
+          `Condition \`${source}\` failed: ${firstLine(err)}. Guard optional keys with has(state.key).`,
+        );
+      }
+      if (typeof result !== 'boolean') {
+        throw new EngineError(
+          'CONDITION_FAILED',
+          `Condition \`${source}\` returned ${typeof result === 'bigint' ? 'int' : typeof result}, not a boolean`,
+        );
+      }
+      return result;
+    },
+  };
+  return { ok: true, condition: Object.freeze(condition) };
+}

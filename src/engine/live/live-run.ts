@@ -1,0 +1,277 @@
+/**
+ * The live loop of one run: decide -> emit -> apply. `pump` drains the checkpoint's agenda
+ * (starting every ready node before settling any synchronous result, so fan-out branches start
+ * together), settles results, and ends the run when nothing is active. Async tools re-enter it
+ * when they settle; nothing awaits a tool that returned a plain value. Helpers see the run only
+ * through RunLoop (run-loop.ts).
+ */
+import type { ErrorInfo } from '../errors.js';
+import type { RunEvent } from '../events.js';
+import type { RunCheckpoint } from '../fold/checkpoint.js';
+import { AgendaSkip, type Execution, ExecutionStatus, Outcome } from '../fold/execution.js';
+import { applyEvent } from '../fold/fold.js';
+import { recordSkip, startAttempt } from './attempt.js';
+import { sliceSpent } from './fairness.js';
+import { failAttempt, succeedNode } from './outcomes.js';
+import { finishRun, succeedRun } from './run-end.js';
+import { describeStop, type Stop } from './run-errors.js';
+import type { LivePorts, RunLoop, RunResult } from './run-loop.js';
+import type { ToolEventData } from './tool-context.js';
+
+export type { LivePorts } from './run-loop.js';
+
+const { RUNNING, WAITING } = ExecutionStatus;
+
+/**
+ * Settlements a run may make before it looks at the slice clock (then every 16th): every run
+ * progresses between two yields, a small graph of synchronous tools still completes before
+ * executeRun returns, and short runs never read the clock.
+ */
+const MIN_SETTLEMENTS = 32;
+
+export class LiveRun implements RunLoop {
+  readonly runId: string;
+  readonly promise: Promise<RunResult>;
+  /** Set once the run must stop (cancel or failure); `pump` ends the run at its next turn. */
+  private stop: Stop | undefined = undefined;
+  private resolve!: (result: RunResult) => void;
+  private reject!: (err: unknown) => void;
+  private busy = false;
+  private done = false;
+  private yielded = false;
+  /** Settlements since the run started or last yielded (see MIN_SETTLEMENTS). */
+  private sinceYield = 0;
+  /** Attempts with a queued outcome, settled in order by `pump` (head index, no shift()). */
+  private settled: Execution[] = [];
+  private settledHead = 0;
+  private deadline = 0;
+  private runTimer: ReturnType<typeof setTimeout> | undefined;
+  private onAbort: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly cp: RunCheckpoint,
+    readonly ports: LivePorts,
+  ) {
+    this.runId = cp.runId;
+    this.promise = new Promise<RunResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  emit(event: RunEvent, exec?: Execution, planned?: boolean): void {
+    this.ports.sink.emit(event);
+    applyEvent(this.cp, event, exec, planned);
+  }
+
+  /**
+   * Arms cancellation and the run deadline, then runs until the first await. `resumeStop`: a
+   * stop a resumed log was recording (replay found it), finished before anything starts.
+   */
+  begin(resumeStop?: Stop): void {
+    this.stop = resumeStop;
+    const { signal } = this.ports;
+    const maxMs = this.cp.info.maxDurationMs;
+    if (maxMs > 0) {
+      this.deadline = this.cp.startedAt + maxMs;
+      const wait = Math.max(0, this.deadline - this.ports.now());
+      this.runTimer = setTimeout(runTimedOut, wait, this);
+    }
+    if (signal !== undefined) {
+      if (signal.aborted) this.cancel();
+      else {
+        this.onAbort = () => this.cancel();
+        signal.addEventListener('abort', this.onAbort, { once: true });
+      }
+    }
+    this.pump();
+  }
+
+  cancel(): void {
+    if (this.done) return;
+    const reason = this.ports.signal?.reason;
+    this.stop ??= { kind: 'cancel', reason: typeof reason === 'string' ? reason : undefined };
+    this.pump();
+  }
+
+  timedOut(): void {
+    if (this.done) return;
+    this.stop ??= { kind: 'fail', error: describeStop(this.cp, 'RUN_TIMEOUT') };
+    this.pump();
+  }
+
+  /** A failure is final (NODE_FAILED is in the log), so it replaces a cancel not yet recorded. */
+  failRun(error: ErrorInfo): void {
+    this.stop = { kind: 'fail', error };
+  }
+
+  pump(): void {
+    if (this.busy || this.done) return;
+    this.busy = true;
+    try {
+      for (;;) {
+        if (this.stop !== undefined) {
+          finishRun(this, this.stop);
+          return;
+        }
+        const item = this.cp.peek();
+        if (item !== undefined) {
+          if (item instanceof AgendaSkip) this.skip(item);
+          else this.start(item);
+          continue;
+        }
+        if (this.settledHead === this.settled.length) break;
+        if (++this.sinceYield >= MIN_SETTLEMENTS && (this.sinceYield & 15) === 0 && sliceSpent()) {
+          this.yieldLater();
+          return;
+        }
+        const exec = this.settled[this.settledHead]!;
+        this.settled[this.settledHead++] = undefined as unknown as Execution;
+        if (this.settledHead === this.settled.length && this.settledHead >= 16) {
+          this.settled = [];
+          this.settledHead = 0;
+        }
+        this.settle(exec);
+      }
+      if (this.cp.activeTotal === 0) succeedRun(this);
+    } catch (err) {
+      this.crash(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Lets timers, I/O and other runs in before the next settlement (fairness.ts). */
+  private yieldLater(): void {
+    if (this.yielded) return;
+    this.yielded = true;
+    setImmediate(resumePump, this);
+  }
+
+  resumeAfterYield(): void {
+    this.yielded = false;
+    this.sinceYield = 0;
+    this.pump();
+  }
+
+  private skip(item: AgendaSkip): void {
+    if (item.reason === 'limit') {
+      this.failRun(describeStop(this.cp, 'LOOP_LIMIT_EXCEEDED', item.node));
+    } else recordSkip(this, item);
+  }
+
+  private start(exec: Execution): void {
+    const cp = this.cp;
+    if (cp.steps >= cp.info.maxSteps && exec.status !== RUNNING) {
+      this.failRun(describeStop(cp, 'MAX_STEPS_EXCEEDED', exec.node));
+      return;
+    }
+    const at = this.ports.now();
+    if (this.deadline !== 0 && at >= this.deadline) {
+      this.failRun(describeStop(cp, 'RUN_TIMEOUT'));
+      return;
+    }
+    startAttempt(this, exec, at);
+  }
+
+  isCurrent(exec: Execution, token: number): boolean {
+    return (
+      !this.done && exec.token === token && exec.status === RUNNING && exec.outcome === Outcome.NONE
+    );
+  }
+
+  queueSuccess(exec: Execution, value: unknown): void {
+    exec.outcome = Outcome.VALUE;
+    exec.value = value;
+    this.settled.push(exec);
+  }
+
+  queueFailure(exec: Execution, err: unknown): void {
+    exec.outcome = Outcome.ERROR;
+    exec.value = err;
+    this.settled.push(exec);
+  }
+
+  private settle(exec: Execution): void {
+    const outcome = exec.outcome;
+    const value = exec.value;
+    exec.outcome = Outcome.NONE;
+    exec.value = undefined;
+    exec.handle = undefined;
+    if (exec.timer !== undefined) {
+      clearTimeout(exec.timer);
+      exec.timer = undefined;
+    }
+    if (outcome === Outcome.VALUE) succeedNode(this, exec, value);
+    else failAttempt(this, exec, value);
+  }
+
+  retryDue(exec: Execution): void {
+    exec.timer = undefined;
+    if (this.done || exec.status !== WAITING) return;
+    this.cp.requeue(exec);
+    this.pump();
+  }
+
+  abortAttempt(exec: Execution, reason: unknown): void {
+    exec.handle?.abort(reason);
+    exec.handle = undefined;
+    exec.token++;
+    if (exec.timer !== undefined) clearTimeout(exec.timer);
+    exec.timer = undefined;
+  }
+
+  private cleanup(): void {
+    this.done = true;
+    if (this.runTimer !== undefined) clearTimeout(this.runTimer);
+    if (this.onAbort !== undefined) this.ports.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  end(result: RunResult): void {
+    this.cleanup();
+    this.resolve(result);
+  }
+
+  /** A bug or a throwing sink: stop everything and reject executeRun's promise. */
+  private crash(err: unknown): void {
+    for (const exec of this.cp.inflight) this.abortAttempt(exec, err);
+    this.cleanup();
+    this.reject(err);
+  }
+
+  toolEvent(exec: Execution, token: number, type: 'LOG' | 'CUSTOM', data: ToolEventData): void {
+    if (this.done || exec.token !== token || exec.status !== RUNNING) return;
+    const { runId, cp } = this;
+    const nodeId = exec.node.id;
+    const at = this.ports.now();
+    const event = { runId, seq: cp.lastSeq + 1, at, type, nodeId, attempt: exec.attempt, data };
+    this.emitFromTool(event as RunEvent);
+  }
+
+  /**
+   * Tools log from their own async code, outside `pump`: hold the loop while the event is
+   * emitted and folded (a sink may cancel the run synchronously), then let it react.
+   */
+  private emitFromTool(event: RunEvent): void {
+    if (this.busy) {
+      this.emit(event);
+      return;
+    }
+    this.busy = true;
+    try {
+      this.emit(event);
+    } catch (err) {
+      this.crash(err);
+    } finally {
+      this.busy = false;
+    }
+    if (this.stop !== undefined) this.pump();
+  }
+}
+
+function runTimedOut(run: LiveRun): void {
+  run.timedOut();
+}
+function resumePump(run: LiveRun): void {
+  run.resumeAfterYield();
+}

@@ -1,0 +1,53 @@
+/**
+ * What the live loop's helpers (attempt.ts, outcomes.ts, run-end.ts) may do to the run: the
+ * narrow interface LiveRun implements, so they never import live-run.ts (no import circle) and
+ * cannot touch its queue or its stop directly.
+ */
+import type { ErrorInfo } from '../errors.js';
+import type { EventSink, RunEvent } from '../events.js';
+import type { RunCheckpoint } from '../fold/checkpoint.js';
+import type { Execution } from '../fold/execution.js';
+import type { State } from '../graph.js';
+import type { ToolHost } from './tool-context.js';
+
+/** The outcome of executeRun. */
+export interface RunResult {
+  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  state: State;
+  error?: ErrorInfo;
+  lastSeq: number;
+}
+
+/** The outside world of a live run: where events go, the clock, jitter, cancellation. */
+export interface LivePorts {
+  sink: EventSink;
+  now: () => number;
+  random: () => number;
+  signal: AbortSignal | undefined;
+  /** Most iterations one `when` evaluation may cost (condition-budget.ts). */
+  conditionBudget: number;
+}
+
+/** Also the host of its tools' contexts (ToolHost: LOG and CUSTOM events). */
+export interface RunLoop extends ToolHost {
+  readonly cp: RunCheckpoint;
+  readonly ports: LivePorts;
+  /** Emits `event` to the sink, then folds it (decide -> emit -> apply). */
+  emit(event: RunEvent, exec?: Execution, planned?: boolean): void;
+  /** True while `token` is the attempt `exec` is running and its outcome is still unknown. */
+  isCurrent(exec: Execution, token: number): boolean;
+  /** Queues the value an attempt returned; the loop settles it in order. */
+  queueSuccess(exec: Execution, value: unknown): void;
+  /** Queues the error an attempt threw (or its timeout); the loop settles it in order. */
+  queueFailure(exec: Execution, err: unknown): void;
+  /** Runs the loop now (after an async result or a timer), unless it is already running. */
+  pump(): void;
+  /** A retry's delay passed: its next attempt goes back in the agenda. */
+  retryDue(exec: Execution): void;
+  /** Aborts the attempt's signal and forgets it: its late result or logs are ignored. */
+  abortAttempt(exec: Execution, reason: unknown): void;
+  /** The run fails with `error` (a node failed for good): it stops at the top of the loop. */
+  failRun(error: ErrorInfo): void;
+  /** Resolves executeRun's promise (after the terminal event). */
+  end(result: RunResult): void;
+}
