@@ -239,7 +239,7 @@ function suite(backend: Backend) {
     );
 
     it(
-      'reports RUNNING then SUCCEEDED for a run that ends within one group commit',
+      'reports QUEUED, RUNNING then SUCCEEDED for a run that ends within one group commit',
       async () => {
         const graphId = await createGraph(t.url, {
           name: 'e2e-updates-instant',
@@ -259,9 +259,10 @@ function suite(backend: Backend) {
           const run = await startRun(t.url, graphId);
           await waitForFinished(t.url, run.id);
           await new Promise((r) => setTimeout(r, 100));
-          return seen(run.id).includes('SUCCEEDED') ? run.id : undefined;
+          const statuses = seen(run.id);
+          return statuses.includes('QUEUED') && statuses.includes('SUCCEEDED') ? run.id : undefined;
         });
-        expect(seen(runId)).toEqual(['RUNNING', 'SUCCEEDED']);
+        expect(seen(runId)).toEqual(['QUEUED', 'RUNNING', 'SUCCEEDED']);
         sub.unsubscribe();
       },
       TIMEOUT,
@@ -309,6 +310,7 @@ function suite(backend: Backend) {
 
         const aUpdates = updates(ofA);
         expect(aUpdates.filter((u) => u.id === runA.id).map((u) => u.status)).toEqual([
+          'QUEUED',
           'RUNNING',
           'SUCCEEDED',
         ]);
@@ -317,6 +319,7 @@ function suite(backend: Backend) {
         // Without a graphId, both graphs' runs are reported (so the filter is what hid B).
         const allUpdates = updates(ofAll);
         expect(allUpdates.filter((u) => u.id === runB.id).map((u) => u.status)).toEqual([
+          'QUEUED',
           'RUNNING',
           'SUCCEEDED',
         ]);
