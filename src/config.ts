@@ -1,3 +1,5 @@
+import { secretsFromEnv } from './redaction.js';
+
 /**
  * The one reader of the environment. Everything else receives a Config; tests pass a plain
  * object to loadConfig.
@@ -20,6 +22,21 @@ export interface Config {
   shutdownGraceMs: number;
   /** What one request may ask of the API; see README "Security: limits". */
   limits: Limits;
+  /**
+   * This server's stable id (INSTANCE_ID; default: derived from the host name). A restarted
+   * instance takes its previous boots' runs at once; set it (unique per live process) where
+   * processes share a host name across machines or containers.
+   */
+  instanceId: string | undefined;
+  /** A run taken over this many times without progress fails with RECOVERY_LIMIT_EXCEEDED. */
+  recoveryLimit: number;
+  /** Orphaned runs resumed per tick (RESUME_BATCH), one tick every RESUME_INTERVAL_MS. */
+  resumeBatch: number;
+  resumeIntervalMs: number;
+  /** startRun answers UNAVAILABLE after this long when the database is locked or down. */
+  startTimeoutMs: number;
+  /** Secret values redacted from errors and logs (see redaction.ts); never log this. */
+  secrets: string[];
 }
 
 /** Operation, size and browser limits, applied the same over HTTP, SSE and graphql-ws. */
@@ -114,5 +131,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runLeaseMs: int(env, 'RUN_LEASE_MS', 10_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 3_000),
     limits: loadLimits(env),
+    instanceId: env.INSTANCE_ID || undefined,
+    recoveryLimit: int(env, 'RECOVERY_LIMIT', 3),
+    resumeBatch: Math.max(1, int(env, 'RESUME_BATCH', 10)),
+    resumeIntervalMs: int(env, 'RESUME_INTERVAL_MS', 100),
+    startTimeoutMs: Math.max(1, int(env, 'START_TIMEOUT_MS', 5_000)),
+    secrets: secretsFromEnv(env),
   };
 }

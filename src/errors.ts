@@ -10,6 +10,8 @@ export type AppErrorCode =
   | 'GRAPH_HAS_ACTIVE_RUNS'
   | 'RUN_NOT_ACTIVE'
   | 'SHUTTING_DOWN'
+  /** The database is locked or down: nothing was done; retry shortly (retryable). */
+  | 'UNAVAILABLE'
   | 'SUBSCRIBER_TOO_SLOW';
 
 export class AppError extends Error {
