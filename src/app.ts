@@ -50,7 +50,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const logger = options.logger
     ? redactingLogger(options.logger, redactor)
     : createConsoleLogger(config.logLevel, redactor);
-  const db = await openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   if (db.migrations.applied.length > 0)
     logger.info('applied migrations', { migrations: db.migrations.applied });
   const tools = createBuiltinRegistry({ tools: options.tools ?? [] });

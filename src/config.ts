@@ -35,6 +35,11 @@ export interface Config {
   resumeIntervalMs: number;
   /** startRun answers UNAVAILABLE after this long when the database is locked or down. */
   startTimeoutMs: number;
+  /**
+   * How long one SQLite statement waits for another process's lock. better-sqlite3 waits
+   * synchronously (the event loop stops), so this stays short and callers retry asynchronously.
+   */
+  sqliteBusyTimeoutMs: number;
   /** Secret values redacted from errors and logs (see redaction.ts); never log this. */
   secrets: string[];
 }
@@ -136,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     resumeBatch: Math.max(1, int(env, 'RESUME_BATCH', 10)),
     resumeIntervalMs: int(env, 'RESUME_INTERVAL_MS', 100),
     startTimeoutMs: Math.max(1, int(env, 'START_TIMEOUT_MS', 5_000)),
+    sqliteBusyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 200),
     secrets: secretsFromEnv(env),
   };
 }

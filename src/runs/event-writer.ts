@@ -22,6 +22,15 @@ export interface EventWriterOptions {
   onAbandonedStored?(runId: string): void;
 }
 
+/** How long a commit is retried while the database reports another process's lock. */
+const BUSY_RETRY_MS = 30_000;
+
+/** SQLite's "another connection holds the lock" (SQLITE_BUSY / SQLITE_LOCKED). */
+export function isBusy(err: unknown): boolean {
+  const text = `${(err as { code?: unknown })?.code ?? ''} ${(err as Error)?.message ?? ''}`;
+  return /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text);
+}
+
 /** The event with secrets removed from what a tool's error or log line may carry. */
 export function redactEvent(redactor: Redactor, e: RunEvent): RunEvent {
   switch (e.type) {
@@ -202,12 +211,16 @@ export class EventWriter implements EventSink {
   }
 
   private async commitWithRetry(batch: CommitBatch): Promise<CommitResult> {
+    const busyUntil = Date.now() + BUSY_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.opts.store.commit(batch, this.opts.owner);
       } catch (err) {
-        if (attempt >= 3) throw err;
-        await new Promise((r) => setTimeout(r, 50 * attempt));
+        // Another process holds the SQLite file: wait for it here, asynchronously (the driver's
+        // own busy wait would stop the event loop), for as long as a lock plausibly lasts.
+        const busy = isBusy(err) && Date.now() < busyUntil;
+        if (attempt >= 3 && !busy) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
       }
     }
   }
