@@ -2,16 +2,18 @@ import type { AddressInfo } from 'node:net';
 import { type ApiKeys, createApiKeys } from './auth/api-keys.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
-import type { GraphDef } from './engine/index.js';
+import type { GraphDef, Tool } from './engine/index.js';
 import { exampleGraphs } from './examples/index.js';
-import { createConsoleLogger, type Logger } from './logger.js';
+import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
 import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
 import { createRunBus } from './pubsub/run-bus.js';
+import { createRedactor } from './redaction.js';
 import { createGraphService, type GraphService } from './runs/graph-service.js';
+import { createInstance } from './runs/instance.js';
 import type { RunEventBus, RunStore } from './runs/ports.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import { getSchema } from './schema/index.js';
@@ -41,15 +43,21 @@ export interface AppOptions {
   logger?: Logger;
   examples?: readonly GraphDef[];
   owner?: string;
+  /** Tools registered beside the built-in ones (tests, embedding applications). */
+  tools?: readonly Tool<unknown>[];
 }
 
 /** The composition root: the only module that knows every layer. */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const logger = options.logger ?? createConsoleLogger(config.logLevel);
-  const db = await openDatabase(config.databaseUrl);
+  // One redactor from config: the logger and the run service's event writer both apply it.
+  const redactor = createRedactor(config.secrets);
+  const logger = options.logger
+    ? redactingLogger(options.logger, redactor)
+    : createConsoleLogger(config.logLevel, redactor);
+  const db = await openDatabase(config.databaseUrl, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   if (db.migrations.applied.length > 0)
     logger.info('applied migrations', { migrations: db.migrations.applied });
-  const tools = createBuiltinRegistry();
+  const tools = createBuiltinRegistry({ tools: options.tools ?? [] });
   const store = createPrismaRunStore(db);
   const graphStore = createPrismaGraphStore(db);
   const bus: RunEventBus & { close?: () => Promise<void> } = config.redisUrl
@@ -63,6 +71,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     maxConcurrentRuns: config.maxConcurrentRuns,
     leaseMs: config.runLeaseMs,
+    instance: createInstance(config.instanceId),
+    recoveryLimit: config.recoveryLimit,
+    resumeBatch: config.resumeBatch,
+    resumeIntervalMs: config.resumeIntervalMs,
+    startTimeoutMs: config.startTimeoutMs,
+    redactor,
     ...(options.owner ? { owner: options.owner } : {}),
   });
   const graphs = createGraphService(graphStore, tools, (graphId) => runs.invalidateGraph(graphId));
@@ -111,9 +125,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         server.http.listen(port, config.host, () => resolve());
       });
       started = true;
-      // SQLite is single-process: every active run in the file is ours to resume.
-      await runs.resumeOrphans(db.provider === 'sqlite');
+      // Listening first, resuming after (paced, in the background): a run that kills the process
+      // cannot keep the API from answering. Runs of this instance's previous boots are taken at
+      // once; a live process's runs (SQLite or PostgreSQL alike) only once its lease lapses.
       runs.startBackground();
+      setImmediate(() => {
+        runs.resumeOrphans().catch((err) => logger.warn('resuming runs failed', { err }));
+      });
       const actual = (server.http.address() as AddressInfo).port;
       return { port: actual, url: `http://${config.host}:${actual}/graphql` };
     },

@@ -1,5 +1,6 @@
 import { loadAuthConfig } from './auth/auth-config.js';
 import type { AuthConfig } from './auth/authenticate.js';
+import { secretsFromEnv } from './redaction.js';
 
 /**
  * The one reader of the environment. Everything else receives a Config; tests pass a plain
@@ -25,6 +26,26 @@ export interface Config {
   limits: Limits;
   /** Who may call the API; see README "Security". */
   auth: AuthConfig & { openOnNetwork: boolean };
+  /**
+   * This server's stable id (INSTANCE_ID; default: derived from the host name). A restarted
+   * instance takes its previous boots' runs at once; set it (unique per live process) where
+   * processes share a host name across machines or containers.
+   */
+  instanceId: string | undefined;
+  /** A run taken over this many times without progress fails with RECOVERY_LIMIT_EXCEEDED. */
+  recoveryLimit: number;
+  /** Orphaned runs resumed per tick (RESUME_BATCH), one tick every RESUME_INTERVAL_MS. */
+  resumeBatch: number;
+  resumeIntervalMs: number;
+  /** startRun answers UNAVAILABLE after this long when the database is locked or down. */
+  startTimeoutMs: number;
+  /**
+   * How long one SQLite statement waits for another process's lock. better-sqlite3 waits
+   * synchronously (the event loop stops), so this stays short and callers retry asynchronously.
+   */
+  sqliteBusyTimeoutMs: number;
+  /** Secret values redacted from errors and logs (see redaction.ts); never log this. */
+  secrets: string[];
 }
 
 /** Operation, size and browser limits, applied the same over HTTP, SSE and graphql-ws. */
@@ -121,5 +142,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 3_000),
     limits: loadLimits(env),
     auth: loadAuthConfig(env, host),
+    instanceId: env.INSTANCE_ID || undefined,
+    recoveryLimit: int(env, 'RECOVERY_LIMIT', 3),
+    resumeBatch: Math.max(1, int(env, 'RESUME_BATCH', 10)),
+    resumeIntervalMs: int(env, 'RESUME_INTERVAL_MS', 100),
+    startTimeoutMs: Math.max(1, int(env, 'START_TIMEOUT_MS', 5_000)),
+    sqliteBusyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 200),
+    secrets: secretsFromEnv(env),
   };
 }

@@ -11,7 +11,9 @@ export type AppErrorCode =
   | 'SHUTTING_DOWN'
   | 'SUBSCRIBER_TOO_SLOW'
   | 'UNAUTHENTICATED'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  /** The database is locked or down: nothing was done; retry shortly (retryable). */
+  | 'UNAVAILABLE';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

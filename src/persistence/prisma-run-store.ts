@@ -38,7 +38,7 @@ const NODE_TYPES = [
   'int',
   'json',
 ] as const;
-const RUN_TYPES = ['text', 'int', 'text', 'json', 'json', 'timestamp', 'timestamp'] as const;
+const RUN_TYPES = ['text', 'int', 'text', 'json', 'json', 'timestamp', 'timestamp', 'int'] as const;
 
 /**
  * RunStore over Prisma. Reads use the Prisma API; the hot write path (group commit of events)
@@ -166,21 +166,27 @@ export function createPrismaRunStore(db: Database): RunStore {
       return rows.map(toRunEvent);
     },
 
-    async claimOrphans(owner, staleBefore, limit) {
+    async claimOrphans(owner, staleBefore, limit, deadOwners = []) {
       const lock = d.provider === 'postgresql' ? 'FOR UPDATE SKIP LOCKED' : '';
       const now = Date.now();
+      // The recovery count goes up in the claiming statement itself: a run that kills its
+      // process before its first event is stored is still counted (see the run service).
       const rows = await tx((t) =>
         t.$queryRawUnsafe<Array<{ id: string }>>(
-          `UPDATE "Run" SET "owner" = ${d.param(1, 'text')}, "heartbeatAt" = ${d.param(2, 'timestamp')}
+          `UPDATE "Run" SET "owner" = ${d.param(1, 'text')}, "heartbeatAt" = ${d.param(2, 'timestamp')},
+             "recoveries" = "recoveries" + 1
            WHERE "id" IN (
              SELECT "id" FROM "Run"
              WHERE "status" IN (${ACTIVE.map((st) => `'${st}'`).join(', ')})
-               AND ("owner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < ${d.param(3, 'timestamp')})
-             ORDER BY "createdAt" LIMIT ${d.param(4, 'int')} ${lock}
+               AND ("owner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < ${d.param(3, 'timestamp')}
+                 OR "owner" IN (${d.textsFrom(4)}))
+             ORDER BY "recoveries", "createdAt" LIMIT ${d.param(5, 'int')} ${lock}
            ) RETURNING "id"`,
           owner,
           d.time(now),
           d.time(staleBefore.getTime()),
+          // SQLite numbers `?` by position: the parameters are in the order they appear.
+          JSON.stringify(deadOwners),
           limit,
         ),
       );
@@ -188,11 +194,25 @@ export function createPrismaRunStore(db: Database): RunStore {
       const runs = await prisma.run.findMany({
         where: { id: { in: rows.map((r) => r.id) } },
         include: { graphVersion: true },
-        orderBy: { createdAt: 'asc' },
+        orderBy: [{ recoveries: 'asc' }, { createdAt: 'asc' }],
       });
       return runs.map(
         (r): ClaimedRun => ({ run: toRunRecord(r), version: toGraphVersionRecord(r.graphVersion) }),
       );
+    },
+
+    async activeOwners() {
+      const rows = await prisma.run.findMany({
+        where: { status: { in: ACTIVE }, owner: { not: null } },
+        distinct: ['owner'],
+        select: { owner: true },
+      });
+      return rows.map((r) => r.owner as string);
+    },
+
+    async discardRun(runId) {
+      const { count } = await tx((t) => t.run.deleteMany({ where: { id: runId, lastSeq: 0 } }));
+      return count > 0;
     },
 
     async heartbeat(owner, now) {
@@ -280,7 +300,7 @@ function nodeRow(d: SqlDialect, n: NodeRow): unknown[] {
 }
 
 function updateRunsSql(d: SqlDialect): string {
-  return `WITH v ("id", "lastSeq", "status", "state", "error", "startedAt", "finishedAt") AS (
+  return `WITH v ("id", "lastSeq", "status", "state", "error", "startedAt", "finishedAt", "progressed") AS (
       SELECT ${selectColumns(d, RUN_TYPES)} FROM ${d.rowsFrom(1)}
     )
     UPDATE "Run" SET
@@ -289,7 +309,8 @@ function updateRunsSql(d: SqlDialect): string {
       "state" = COALESCE(v."state", "Run"."state"),
       "error" = COALESCE(v."error", "Run"."error"),
       "startedAt" = COALESCE("Run"."startedAt", v."startedAt"),
-      "finishedAt" = COALESCE(v."finishedAt", "Run"."finishedAt")
+      "finishedAt" = COALESCE(v."finishedAt", "Run"."finishedAt"),
+      "recoveries" = CASE WHEN v."progressed" = 1 THEN 0 ELSE "Run"."recoveries" END
     FROM v WHERE "Run"."id" = v."id"`;
 }
 
@@ -302,5 +323,6 @@ function runRow(d: SqlDialect, r: RunPatch): unknown[] {
     r.error ?? null,
     d.time(r.startedAt ?? null),
     d.time(r.finishedAt ?? null),
+    r.progressed ? 1 : 0,
   ];
 }

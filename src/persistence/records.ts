@@ -21,6 +21,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
+    recoveries: row.recoveries,
   };
 }
 

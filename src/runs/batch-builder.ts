@@ -35,6 +35,14 @@ export class BatchBuilder {
     this.created.push(run);
   }
 
+  /** Takes a run to create out of the batch being built; false when it is not (or no longer) in it. */
+  removeRun(runId: string): boolean {
+    const index = this.created.findIndex((r) => r.id === runId);
+    if (index < 0) return false;
+    this.created.splice(index, 1);
+    return true;
+  }
+
   add(e: RunEvent): void {
     this.events.push(e);
     let patch = this.runs.get(e.runId);
@@ -71,6 +79,7 @@ export class BatchBuilder {
         track.running.delete(e.nodeId);
         const row = this.row(track, e, e.data.iteration);
         row.status = e.type === 'NODE_SUCCEEDED' ? 'SUCCEEDED' : 'FAILED';
+        if (e.type === 'NODE_SUCCEEDED') patch.progressed = true;
         row.attempts = e.attempt;
         row.finishedAt = e.at;
         row.durationMs = Math.round(e.data.durationMs);

@@ -1,5 +1,5 @@
 import { type RunEvent, TERMINAL_EVENT_TYPES } from '../engine/index.js';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { DEFAULT_TENANT, isActive, type RunEventBus, type RunStore } from './ports.js';
 
 /** Quiet time after which the store is polled: short when another process runs the run. */
@@ -16,14 +16,26 @@ export interface EventStreamDeps {
   pollLocalMs?: number;
 }
 
+/** How a stream ends when the server stops before the run does: follow it elsewhere. */
+export function shuttingDown(runId: string | undefined, afterSeq?: number): AppError {
+  return new AppError(
+    'SHUTTING_DOWN',
+    runId
+      ? `The server is shutting down; run "${runId}" is still going. Resubscribe with afterSeq: ${afterSeq} after the restart or on another server.`
+      : 'The server is shutting down; resubscribe after the restart or on another server.',
+    runId ? { runId, afterSeq } : {},
+  );
+}
+
 /**
  * Every event after `afterSeq` exactly once and in order, whenever the client subscribes: the
  * live subscription opens first (buffering), stored events are replayed, then live ones follow,
  * skipping what the replay already gave. Events are published only after they are stored, so
  * nothing falls between the two. When the bus is quiet the store is polled, so a run executed by
  * another process (PostgreSQL, several servers) streams too. Ends after the terminal event.
- * Throws NOT_FOUND for an unknown run (or one of another tenant); a subscriber too slow for the bus fails with
- * SUBSCRIBER_TOO_SLOW (resubscribe with the last seq seen).
+ * Throws NOT_FOUND for an unknown run (or one of another tenant); a subscriber too slow for the
+ * bus fails with SUBSCRIBER_TOO_SLOW (resubscribe with the last seq seen), and with SHUTTING_DOWN
+ * when the server stops before the run ends.
  */
 export function createEventStream(deps: EventStreamDeps) {
   const { store, bus } = deps;
@@ -85,7 +97,8 @@ export function createEventStream(deps: EventStreamDeps) {
             continue;
           }
           pending = null;
-          if (next.done) return;
+          // The bus ended the subscription (shutdown) before the run's end: not a `complete`.
+          if (next.done) throw shuttingDown(runId, last);
           e = next.value;
         }
         // Already seen; but a terminal event at or before the cursor still ends the stream.

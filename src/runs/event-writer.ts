@@ -1,4 +1,5 @@
 import type { EventSink, RunEvent } from '../engine/index.js';
+import type { Redactor } from '../redaction.js';
 import { BatchBuilder } from './batch-builder.js';
 import type { CommitBatch, CommitResult, NewRun, RunStore } from './ports.js';
 
@@ -15,6 +16,40 @@ export interface EventWriterOptions {
   onError(err: unknown, batch: CommitBatch): void;
   /** Flush at once when this many events wait (otherwise at the end of the current tick). */
   maxBatch?: number;
+  /** Removes secrets from errors and log messages before events are stored (and so streamed). */
+  redactor?: Redactor;
+  /** A run whose creation was abandoned (see `abandon`) was stored anyway: undo it. */
+  onAbandonedStored?(runId: string): void;
+}
+
+/** How long a commit is retried while the database reports another process's lock. */
+const BUSY_RETRY_MS = 30_000;
+
+/** SQLite's "another connection holds the lock" (SQLITE_BUSY / SQLITE_LOCKED). */
+export function isBusy(err: unknown): boolean {
+  const text = `${(err as { code?: unknown })?.code ?? ''} ${(err as Error)?.message ?? ''}`;
+  return /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text);
+}
+
+/** The event with secrets removed from what a tool's error or log line may carry. */
+export function redactEvent(redactor: Redactor, e: RunEvent): RunEvent {
+  switch (e.type) {
+    case 'NODE_FAILED':
+    case 'NODE_RETRYING':
+    case 'RUN_FAILED': {
+      const error = redactor.value(e.data.error);
+      return error === e.data.error ? e : ({ ...e, data: { ...e.data, error } } as RunEvent);
+    }
+    case 'LOG': {
+      const message = redactor.text(e.data.message);
+      const fields = redactor.value(e.data.fields);
+      return message === e.data.message && fields === e.data.fields
+        ? e
+        : { ...e, data: { ...e.data, message, ...(fields !== undefined ? { fields } : {}) } };
+    }
+    default:
+      return e;
+  }
 }
 
 /**
@@ -41,7 +76,7 @@ export class EventWriter implements EventSink {
 
   emit(event: RunEvent): void {
     if (this.stopped || (this.notStored.size > 0 && this.notStored.has(event.runId))) return;
-    this.builder.add(event);
+    this.builder.add(this.opts.redactor ? redactEvent(this.opts.redactor, event) : event);
     this.schedule();
   }
 
@@ -55,6 +90,19 @@ export class EventWriter implements EventSink {
     this.schedule();
     return stored;
   }
+
+  /**
+   * Gives up creating a run (its caller stopped waiting): taken out of the batch being built
+   * when it is still there (true: it will never be stored); otherwise it is in a commit under
+   * way, and `onAbandonedStored` is called if that commit stores it.
+   */
+  abandon(runId: string): boolean {
+    if (this.builder.removeRun(runId)) return true;
+    this.abandoned.add(runId);
+    return false;
+  }
+
+  private readonly abandoned = new Set<string>();
 
   private schedule(): void {
     if (this.flushing) return;
@@ -131,14 +179,23 @@ export class EventWriter implements EventSink {
     try {
       const { lost } = await this.commitWithRetry(batch);
       for (const w of waiters) w.resolve();
+      if (this.abandoned.size > 0) this.settleAbandoned(batch, true);
       if (lost.length === 0) this.opts.onCommitted(batch, lost);
       else {
         for (const runId of lost) this.stopStoring(runId);
         this.opts.onCommitted(this.withoutDropped(batch), lost);
       }
     } catch (err) {
+      if (this.abandoned.size > 0) this.settleAbandoned(batch, false);
       for (const w of waiters) w.reject(err);
       this.opts.onError(err, batch);
+    }
+  }
+
+  private settleAbandoned(batch: CommitBatch, stored: boolean): void {
+    for (const run of batch.created) {
+      if (!this.abandoned.delete(run.id)) continue;
+      if (stored) this.opts.onAbandonedStored?.(run.id);
     }
   }
 
@@ -154,12 +211,16 @@ export class EventWriter implements EventSink {
   }
 
   private async commitWithRetry(batch: CommitBatch): Promise<CommitResult> {
+    const busyUntil = Date.now() + BUSY_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.opts.store.commit(batch, this.opts.owner);
       } catch (err) {
-        if (attempt >= 3) throw err;
-        await new Promise((r) => setTimeout(r, 50 * attempt));
+        // Another process holds the SQLite file: wait for it here, asynchronously (the driver's
+        // own busy wait would stop the event loop), for as long as a lock plausibly lasts.
+        const busy = isBusy(err) && Date.now() < busyUntil;
+        if (attempt >= 3 && !busy) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
       }
     }
   }

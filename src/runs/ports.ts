@@ -42,6 +42,8 @@ export interface RunRecord {
   finishedAt: Date | null;
   /** The number of the graph version the run pinned, where the holder of the record knows it. */
   pinnedVersion?: number;
+  /** Takeovers since the run last made progress (see RunStore.claimOrphans); stores fill it. */
+  recoveries?: number;
 }
 
 export interface GraphVersionRecord {
@@ -63,6 +65,8 @@ export interface RunPatch {
   error?: ErrorInfo | null;
   startedAt?: number;
   finishedAt?: number;
+  /** A node succeeded in this batch: the run made progress, its recovery count starts over. */
+  progressed?: boolean;
 }
 
 /** One node-execution row as it stands after a batch of events. */
@@ -130,10 +134,25 @@ export interface RunStore {
   /** A page of a run's events with afterSeq < seq < beforeSeq: the first or last `limit`. */
   pageEvents(runId: string, page: EventPage): Promise<RunEvent[]>;
   /**
-   * Takes over active runs whose owner stopped heartbeating before `staleBefore` (or that have
-   * no owner). Two processes never claim the same run.
+   * Takes over active runs whose owner stopped heartbeating before `staleBefore`, that have no
+   * owner, or whose owner is in `deadOwners` (previous boots of this instance, known to be gone:
+   * taken at once, whatever their heartbeat). Two processes never claim the same run. Each claim
+   * adds 1 to the run's `recoveries` in the same statement, before the run executes again; runs
+   * with fewer recoveries come first.
    */
-  claimOrphans(owner: string, staleBefore: Date, limit: number): Promise<ClaimedRun[]>;
+  claimOrphans(
+    owner: string,
+    staleBefore: Date,
+    limit: number,
+    deadOwners?: readonly string[],
+  ): Promise<ClaimedRun[]>;
+  /** The distinct owners of active runs (to find this instance's previous boots). */
+  activeOwners(): Promise<string[]>;
+  /**
+   * Deletes a run that never got an event (its creation was abandoned: startRun answered
+   * UNAVAILABLE). False when there was no such run.
+   */
+  discardRun(runId: string): Promise<boolean>;
   /**
    * Marks the owner's active runs alive; returns those of them another process asked to cancel.
    */

@@ -1,5 +1,7 @@
 import type { RunEvent, State, ToolResolver } from '../engine/index.js';
 import type { Logger } from '../logger.js';
+import type { Redactor } from '../redaction.js';
+import type { Instance } from './instance.js';
 import type {
   EventPage,
   Feed,
@@ -20,7 +22,18 @@ export interface RunServiceOptions {
   maxConcurrentRuns?: number;
   /** A run whose owner has not heartbeated for this long is resumed by another process. */
   leaseMs?: number;
+  /** This server's stable identity (default: host-derived); `owner` defaults to its boot. */
+  instance?: Instance;
   owner?: string;
+  /** Takeovers without progress after which a run fails with RECOVERY_LIMIT_EXCEEDED (3). */
+  recoveryLimit?: number;
+  /** Orphaned runs claimed and resumed per tick (10), one tick every resumeIntervalMs (100). */
+  resumeBatch?: number;
+  resumeIntervalMs?: number;
+  /** startRun answers UNAVAILABLE after this long when the database does not (5,000). */
+  startTimeoutMs?: number;
+  /** Applied to errors and log messages of events before they are stored and streamed. */
+  redactor?: Redactor;
 }
 
 /** Tenant ids default to DEFAULT_TENANT (the single tenant of AUTH=none). */
@@ -48,20 +61,26 @@ export interface RunService {
   currentState(run: RunStateSource): Promise<State | null>;
   /**
    * Every event of the run after `afterSeq`, exactly once and in order: stored ones, then live
-   * ones; ends after the run's terminal event (see event-stream.ts).
+   * ones; ends after the run's terminal event, or fails with SHUTTING_DOWN when the server stops
+   * first (see event-stream.ts).
    */
   events(runId: string, afterSeq?: number, tenantId?: string): AsyncGenerator<RunEvent>;
   /** A window of a run's stored events, for paging. */
   eventPage(runId: string, page: EventPage): Promise<RunEvent[]>;
   /**
    * Status changes of the tenant's runs (of one graph when graphId is given), each with the run
-   * record. NOT_FOUND when the graph is not the tenant's.
+   * record. NOT_FOUND when the graph is not the tenant's; ends with SHUTTING_DOWN when the server
+   * stops.
    */
   updates(tenantId: string, graphId?: string): Promise<Feed<RunUpdate>>;
   /** Resolves once the run's terminal event is stored (runs executing in this process). */
   waitFor(runId: string): Promise<void>;
-  /** Takes over and resumes runs left by a crashed or stopped process; returns how many. */
-  resumeOrphans(all?: boolean): Promise<number>;
+  /**
+   * Takes over and resumes runs left by a crashed or stopped process (at once for this
+   * instance's previous boots, after their lease for others), a batch per tick; returns how many.
+   * A run taken over more than recoveryLimit times without progress fails instead.
+   */
+  resumeOrphans(): Promise<number>;
   /** Starts heartbeats and the orphan scan. */
   startBackground(): void;
   /** Stops taking runs, stores what is buffered, hands unfinished runs back for resume. */

@@ -1,14 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import { type RunEvent, replayEvents, type State, TERMINAL_EVENT_TYPES } from '../engine/index.js';
+import {
+  type ErrorInfo,
+  type RunEvent,
+  replayEvents,
+  type State,
+  TERMINAL_EVENT_TYPES,
+} from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
-import { createEventStream } from './event-stream.js';
+import { createEventStream, shuttingDown } from './event-stream.js';
 import { EventWriter } from './event-writer.js';
 import { only } from './filter-subscription.js';
 import { createGraphVersions } from './graph-versions.js';
+import { createInstance, deadBoots } from './instance.js';
 import { loadEvents } from './load-events.js';
 import { LocalRuns } from './local-runs.js';
 import {
+  type ClaimedRun,
   type CommitBatch,
   DEFAULT_TENANT,
   type Feed,
@@ -27,10 +34,30 @@ const onlyTenant = <T extends { tenantId: string }>(sub: Feed<T>, tenantId: stri
 /** How long cancelRun waits for another process to cancel a run it executes. */
 const CANCEL_WAIT_MS = 15_000;
 
+export const RECOVERY_LIMIT_EXCEEDED = 'RECOVERY_LIMIT_EXCEEDED';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+/** Nodes started and not finished in a run's log: what was executing when its process died. */
+function inFlightNodes(history: readonly RunEvent[]): string[] {
+  const open = new Set<string>();
+  for (const e of history) {
+    if (e.type === 'NODE_STARTED') open.add(e.nodeId);
+    else if (e.type === 'NODE_SUCCEEDED' || e.type === 'NODE_FAILED' || e.type === 'NODE_SKIPPED')
+      open.delete(e.nodeId);
+  }
+  return [...open];
+}
+
 export function createRunService(opts: RunServiceOptions): RunService {
   const { store, bus, logger } = opts;
-  const owner = opts.owner ?? `${process.pid}-${randomUUID()}`;
+  const instance = opts.instance ?? createInstance();
+  const owner = opts.owner ?? instance.owner;
   const leaseMs = opts.leaseMs ?? 10_000;
+  const recoveryLimit = opts.recoveryLimit ?? 3;
+  const resumeBatch = Math.max(1, opts.resumeBatch ?? 10);
+  const resumeIntervalMs = opts.resumeIntervalMs ?? 100;
+  const startTimeoutMs = opts.startTimeoutMs ?? 5_000;
   const versions = createGraphVersions(opts.graphs, opts.tools);
   /** Runs this process owns until their end is stored, with their records. */
   const local = new LocalRuns();
@@ -40,6 +67,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
   const writer = new EventWriter({
     store,
     owner,
+    ...(opts.redactor ? { redactor: opts.redactor } : {}),
+    onAbandonedStored: (runId) => void discard(runId, 1),
     onCommitted: publish,
     onError: (err, batch) => {
       // Their log must stay a prefix of what was decided: stop them, resume from the store.
@@ -115,15 +144,104 @@ export function createRunService(opts: RunServiceOptions): RunService {
     }
   }
 
+  /** A run stored after startRun gave up on it (UNAVAILABLE): delete it, it was never started. */
+  async function discard(runId: string, attempt: number): Promise<void> {
+    try {
+      await store.discardRun(runId);
+    } catch (err) {
+      if (attempt >= 10) {
+        logger.error('could not delete a run whose start was abandoned', { runId, err });
+        return;
+      }
+      setTimeout(() => void discard(runId, attempt + 1), 500 * attempt).unref();
+    }
+  }
+
   function publish(batch: CommitBatch, lost: readonly string[]): void {
     if (lost.length > 0) lose(lost);
     publishByRun(batch.events);
     for (const patch of batch.runs) {
       const updates = local.apply(patch);
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
+      if (patch.status === 'FAILED' && patch.error)
+        logger.info('run failed', { runId: patch.id, error: patch.error });
       if (patch.finishedAt !== undefined) settle(patch.id);
     }
   }
+
+  /**
+   * Fails a run that was taken over more than `recoveryLimit` times without progress: its
+   * process keeps dying while executing it (a tool crashes it, exhausts memory...). The end is
+   * stored as a normal RUN_FAILED event, so subscribers, the run row and its graph see it.
+   */
+  function failRecovered({ run, version }: ClaimedRun, history: RunEvent[]): void {
+    const recoveries = run.recoveries ?? 0;
+    const nodes = inFlightNodes(history);
+    let state: State = (run.state as State | null) ?? run.input;
+    try {
+      if (history.length > 0) state = replayEvents(versions.compile(version), history).state;
+    } catch {
+      // The stored state (or the input) will do.
+    }
+    const error = {
+      code: RECOVERY_LIMIT_EXCEEDED,
+      message:
+        `The run was stopped for good: its server process died while executing it ${recoveries} times in a row ` +
+        `without a node succeeding (limit ${recoveryLimit}, RECOVERY_LIMIT). ` +
+        `${nodes.length > 0 ? `Node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')} ${nodes.length > 1 ? 'were' : 'was'} executing; ` : ''}` +
+        'a tool probably crashes the process (native crash, out of memory, process.exit). ' +
+        'Check the server logs around those restarts, fix the tool or the input, then start a new run.',
+      details: { recoveries, limit: recoveryLimit, nodes },
+    } as unknown as ErrorInfo;
+    logger.error('run failed: recovery limit exceeded', { runId: run.id, recoveries, nodes });
+    local.add({ ...run, pinnedVersion: version.version });
+    writer.emit({
+      runId: run.id,
+      seq: (history.at(-1)?.seq ?? 0) + 1,
+      at: Date.now(),
+      type: 'RUN_FAILED',
+      data: { error, state },
+    });
+  }
+
+  /** Claims orphaned runs a batch per tick (a poison run cannot starve the API) and resumes them. */
+  async function resumePaced(): Promise<number> {
+    const staleBefore = new Date(Date.now() - leaseMs);
+    const dead = deadBoots(instance, await store.activeOwners());
+    let total = 0;
+    for (let tick = 0; accepting; tick++) {
+      if (tick > 0) await sleep(resumeIntervalMs);
+      if (!accepting) break;
+      const claimed = await store.claimOrphans(owner, staleBefore, resumeBatch, dead);
+      let resumed = 0;
+      for (const claim of claimed) {
+        const { run, version } = claim;
+        // Our own run whose heartbeat lapsed (a blocked event loop): it is still executing.
+        if (local.has(run.id)) continue;
+        try {
+          const history = await loadHistory(run.id);
+          if (history.some((e) => TERMINAL_EVENT_TYPES.has(e.type))) continue;
+          if ((run.recoveries ?? 0) > recoveryLimit) {
+            failRecovered(claim, history);
+            continue;
+          }
+          const graph = versions.compile(version);
+          enqueue(
+            { ...run, pinnedVersion: version.version },
+            { runId: run.id, graphId: run.graphId, graph, input: run.input, history },
+          );
+          resumed++;
+        } catch (err) {
+          logger.error('could not resume run', { runId: run.id, err });
+        }
+      }
+      if (resumed > 0) logger.info('resumed runs', { count: resumed, owner });
+      total += resumed;
+      if (claimed.length < resumeBatch) break;
+    }
+    return total;
+  }
+  let resuming: Promise<number> | null = null;
 
   /** A batch holds many runs' events: publish each run's consecutive slice under its key. */
   function publishByRun(events: readonly RunEvent[]): void {
@@ -147,6 +265,13 @@ export function createRunService(opts: RunServiceOptions): RunService {
   const loadHistory = (runId: string) => loadEvents(store, runId);
   const isLocal = (runId: string) => local.has(runId);
 
+  const unavailable = () =>
+    new AppError(
+      'UNAVAILABLE',
+      `The database did not answer within ${startTimeoutMs} ms (locked by another process or down); the run was not created. Retry shortly.`,
+      { retryable: true },
+    );
+
   const service: RunService = {
     owner,
     invalidateGraph: (graphId) => versions.invalidate(graphId),
@@ -158,7 +283,12 @@ export function createRunService(opts: RunServiceOptions): RunService {
         const graph = await opts.graphs.get(graphId);
         if (!graph || graph.tenantId !== tenantId) throw notFound('Graph', graphId);
       }
-      return onlyTenant(bus.subscribe('run:updated', graphId), tenantId);
+      // Ended by the bus (shutdown), not by the subscriber: say so, not `complete`.
+      return only(
+        bus.subscribe('run:updated', graphId),
+        (u) => u.tenantId === tenantId,
+        () => shuttingDown(undefined),
+      );
     },
 
     async get(runId, tenantId = DEFAULT_TENANT) {
@@ -179,22 +309,48 @@ export function createRunService(opts: RunServiceOptions): RunService {
           'BAD_USER_INPUT',
           'Run input must be a JSON object (the initial state).',
         );
-      const version = await versions.latest(graphId);
-      if (version.tenantId !== tenantId) throw notFound('Graph', graphId);
-      const graph = versions.compile(version);
       const state = (input ?? {}) as State;
       const createdAt = Date.now();
       const id = uuidv7(createdAt);
-      // Stored with the next group commit (shared with other runs' events) before we return.
-      await writer.createRun({
-        id,
-        tenantId,
-        graphId,
-        graphVersionId: version.id,
-        input: state,
-        owner,
-        createdAt,
-      });
+      let gaveUp = false;
+      let creating = false;
+      const create = async () => {
+        const version = await versions.latest(graphId);
+        if (version.tenantId !== tenantId) throw notFound('Graph', graphId);
+        const graph = versions.compile(version);
+        if (gaveUp) return null;
+        creating = true;
+        // Stored with the next group commit (shared with other runs' events) before we return.
+        await writer
+          .createRun({
+            id,
+            tenantId,
+            graphId,
+            graphVersionId: version.id,
+            input: state,
+            owner,
+            createdAt,
+          })
+          .catch((err) => {
+            logger.warn('could not store a new run', { err });
+            throw unavailable();
+          });
+        return { version, graph };
+      };
+      let timer: NodeJS.Timeout | undefined;
+      const created = await Promise.race([
+        create(),
+        new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), startTimeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      if (created === 'timeout' || created === null) {
+        gaveUp = true;
+        // Never half-created: out of the batch, or deleted if a commit under way stores it.
+        if (creating) writer.abandon(id);
+        throw unavailable();
+      }
+      const { version, graph } = created;
       const record: RunRecord = {
         id,
         tenantId,
@@ -255,32 +411,12 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
     waitFor: (runId) => local.waitFor(runId),
 
-    async resumeOrphans(all = false) {
-      if (!accepting) return 0;
-      const staleBefore = new Date(all ? Date.now() + 1 : Date.now() - leaseMs);
-      let resumed = 0;
-      for (;;) {
-        const claimed = await store.claimOrphans(owner, staleBefore, 500);
-        for (const { run, version } of claimed) {
-          // Our own run whose heartbeat lapsed (a blocked event loop): it is still executing.
-          if (local.has(run.id)) continue;
-          try {
-            const history = await loadHistory(run.id);
-            if (history.some((e) => TERMINAL_EVENT_TYPES.has(e.type))) continue;
-            const graph = versions.compile(version);
-            enqueue(
-              { ...run, pinnedVersion: version.version },
-              { runId: run.id, graphId: run.graphId, graph, input: run.input, history },
-            );
-            resumed++;
-          } catch (err) {
-            logger.error('could not resume run', { runId: run.id, err });
-          }
-        }
-        if (claimed.length < 500) break;
-      }
-      if (resumed > 0) logger.info('resumed runs', { count: resumed, owner });
-      return resumed;
+    resumeOrphans() {
+      if (!accepting) return Promise.resolve(0);
+      resuming ??= resumePaced().finally(() => {
+        resuming = null;
+      });
+      return resuming;
     },
 
     startBackground() {
@@ -303,6 +439,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
     async shutdown(graceMs = 3_000) {
       accepting = false;
       for (const t of timers.splice(0)) clearInterval(t);
+      // A claim under way finishes first, so release() hands its runs back too.
+      await resuming?.catch(() => undefined);
       await pool.drain(graceMs);
       await writer.stop();
       // Whatever is still running stops here without recording an end: it resumes on next start.

@@ -18,6 +18,7 @@ function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } 
     owner: null,
     heartbeatAt: null,
     cancelRequestedAt: null,
+    recoveries: fields.recoveries ?? 0,
     ...(pinnedVersion !== undefined ? { graphVersion: { version: pinnedVersion } } : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * SIGTERM on a real server process: it stops within its grace period with exit code 0, ends
- * open graphql-ws subscriptions cleanly (the client sees a complete or a normal close, never a
- * hang or an abnormal close), and the run it left unfinished resumes on the next start.
+ * open graphql-ws subscriptions of runs still going with a SHUTTING_DOWN error (never the
+ * `complete` that means "the run ended", a hang or an abnormal close), while a finished run's
+ * stream completes as always, and the run it left unfinished resumes on the next start.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
@@ -24,7 +25,15 @@ import {
 import { delayChain } from './helpers/graphs.js';
 import { expectResumedCleanly, withLogs } from './helpers/recovery.js';
 import { killAllServers, type ServerExit, spawnServer } from './helpers/spawn-server.js';
-import { collect, collectRunEvents, eventsOf, type Outcome, wsClient } from './helpers/ws.js';
+import {
+  collect,
+  collectRunEvents,
+  errorCodes,
+  errorMessages,
+  eventsOf,
+  type Outcome,
+  wsClient,
+} from './helpers/ws.js';
 
 const TIMEOUT = 120_000;
 
@@ -39,7 +48,7 @@ function suite(backend: Backend) {
     }, TIMEOUT);
 
     it(
-      'exits 0, closes open subscriptions cleanly, and the unfinished run resumes on the next start',
+      'exits 0, ends open subscriptions with SHUTTING_DOWN, and the unfinished run resumes on the next start',
       async () => {
         const db = await openTestDatabase(backend);
         databases.push(db);
@@ -50,6 +59,11 @@ function suite(backend: Backend) {
           env: { SHUTDOWN_GRACE_MS: '500' },
         });
         const graphId = await createGraph(first.url, graph.input);
+        const short = delayChain({ name: 'finished-first', delays: 2, ms: () => 10 });
+        const shortRun = await waitForFinished(
+          first.url,
+          (await startRun(first.url, await createGraph(first.url, short.input))).id,
+        );
         const run = await startRun(first.url, graphId);
 
         const closes: Array<{ code: number; reason: string }> = [];
@@ -63,6 +77,7 @@ function suite(backend: Backend) {
         });
         try {
           const events = collectRunEvents(client, run.id);
+          const finishedEvents = collectRunEvents(client, shortRun.id);
           const updates = collect(client, 'subscription { runUpdated { id status } }');
           await events.until(
             '3 nodes succeeded',
@@ -76,18 +91,20 @@ function suite(backend: Backend) {
           expect(exit, first.output()).toEqual({ code: 0, signal: null });
           expect(first.output()).toMatch(/SIGTERM: stopping/);
 
-          // Both subscriptions ended; not with an abnormal close (1006) or an internal error.
+          // A finished run's stream completed as always; the two that follow live work ended
+          // with SHUTTING_DOWN, not with `complete` (which would tell the client the run ended).
+          expect(await within('finished stream', 10_000, finishedEvents.done)).toEqual({
+            kind: 'complete',
+          });
           const ends = await within<Outcome[]>(
             'subscriptions to end',
             10_000,
             Promise.all([events.done, updates.done]),
           );
-          for (const end of ends) {
-            if (end.kind === 'error') {
-              const { code } = end.error as { code?: number };
-              expect([1000, 1001]).toContain(code);
-            }
-          }
+          expect(ends.map((e) => e.kind)).toEqual(['error', 'error']);
+          expect(errorCodes(events)).toEqual(['SHUTTING_DOWN']);
+          expect(errorCodes(updates)).toEqual(['SHUTTING_DOWN']);
+          expect(errorMessages(events)[0]).toMatch(/Resubscribe with afterSeq: \d+/);
           for (const c of closes) expect([1000, 1001]).toContain(c.code);
           const received = eventsOf(events);
           expect(received.length).toBeGreaterThan(0);

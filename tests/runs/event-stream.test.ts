@@ -206,21 +206,26 @@ describe('createEventStream (in-memory store)', () => {
     expect((err as AppError).code).toBe('SUBSCRIBER_TOO_SLOW');
   });
 
-  it('ends without an error when the bus closes (shutdown) before the run ends', async () => {
-    // Today closeAll() ends the stream quietly, short of the terminal event. Shutdown semantics
-    // may change so that the client gets an error (and resubscribes); update this test then.
+  it('fails with SHUTTING_DOWN, not a complete, when the bus closes before the run ends', async () => {
     const { mem, bus, events, emit, unsubscribed } = setup();
     mem.addRun('r', 'RUNNING');
-    const got = collect(events('r'), {
-      onEach: (e) => {
+    const got: RunEvent[] = [];
+    const ended = (async () => {
+      for await (const e of events('r')) {
+        got.push(e);
         if (e.seq === 2) bus.closeAll();
-      },
-    });
+      }
+    })().then(
+      () => null,
+      (err: unknown) => err,
+    );
     await sleep(5);
     emit(started('r'), log('r', 2), log('r', 3));
-    const events_ = await got;
-    expect(seqs(events_)).toEqual([1, 2, 3]); // what was buffered before the close still arrives
-    expect(events_.some((e) => e.type === 'RUN_SUCCEEDED')).toBe(false);
+    const err = await ended;
+    expect(seqs(got)).toEqual([1, 2, 3]); // what was buffered before the close still arrives
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('SHUTTING_DOWN');
+    expect((err as AppError).details).toMatchObject({ runId: 'r', afterSeq: 3 });
     expect(unsubscribed).toEqual(['r']);
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphDef, RunEvent } from '../../src/engine/index.js';
 import { AppError } from '../../src/errors.js';
@@ -21,6 +22,8 @@ let db: Database;
 let store: RunStore;
 let graphs: GraphStore;
 const linearId = randomUUID();
+/** A previous boot of this host's instance whose process is gone (no such pid). */
+const CRASHED = `host-${hostname()}:999999999.dead`;
 const blockingId = randomUUID();
 
 async function saveGraph(id: string, definition: GraphDef): Promise<void> {
@@ -248,7 +251,7 @@ describe('createRunService', () => {
     const { service } = makeService();
     await service.shutdown(50);
     expect(await codeOf(service.start(linearId, {}))).toBe('SHUTTING_DOWN');
-    expect(await service.resumeOrphans(true)).toBe(0);
+    expect(await service.resumeOrphans()).toBe(0);
   });
 
   it('settles the runs it hands back at shutdown: waitFor resolves, isLocal is false', async () => {
@@ -262,11 +265,11 @@ describe('createRunService', () => {
     expect((await store.getRun(run.id))?.status).not.toBe('SUCCEEDED');
     // Another process takes it over (it is nobody's now) and ends it, for the tests after this.
     const next = makeService();
-    expect(await next.service.resumeOrphans(true)).toBe(1);
+    expect(await next.service.resumeOrphans()).toBe(1);
     expect((await next.service.cancel(run.id)).status).toBe('CANCELLED');
   });
 
-  it('resumes a run another owner left, from its stored events, to SUCCEEDED', async () => {
+  it('resumes a run a crashed boot of this instance left, from its stored events, to SUCCEEDED', async () => {
     const runId = randomUUID();
     const version = await graphs.latestVersion(linearId);
     await store.createRun({
@@ -275,7 +278,7 @@ describe('createRunService', () => {
       graphId: linearId,
       graphVersionId: version!.id,
       input: { input: true },
-      owner: 'crashed-process',
+      owner: CRASHED,
     });
     // The other process got as far as node a before it stopped.
     const b = new BatchBuilder();
@@ -300,10 +303,10 @@ describe('createRunService', () => {
       },
     ];
     for (const e of prefix) b.add(e);
-    expect((await store.commit(b.take(), 'crashed-process')).lost).toEqual([]);
+    expect((await store.commit(b.take(), CRASHED)).lost).toEqual([]);
 
     const { service, log } = makeService();
-    expect(await service.resumeOrphans(true)).toBe(1);
+    expect(await service.resumeOrphans()).toBe(1);
     await service.waitFor(runId);
     expect(await store.getRun(runId)).toMatchObject({
       status: 'SUCCEEDED',
@@ -314,6 +317,6 @@ describe('createRunService', () => {
     const events = await collect<RunEvent>(service.events(runId));
     expect(seqs(events)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'RUN_STARTED')).toHaveLength(1);
-    expect(await service.resumeOrphans(true)).toBe(0); // finished: nothing left to take over
+    expect(await service.resumeOrphans()).toBe(0); // finished: nothing left to take over
   });
 });

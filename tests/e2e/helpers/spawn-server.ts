@@ -38,6 +38,8 @@ export interface SpawnServerOptions {
   /** Wait for the "GraphQL API" log line before resolving (default true). */
   waitReady?: boolean;
   readyTimeoutMs?: number;
+  /** The script to run instead of src/main.ts (relative to the repository root). */
+  entry?: string;
 }
 
 const live = new Set<ServerProcess>();
@@ -50,7 +52,7 @@ const live = new Set<ServerProcess>();
 export async function spawnServer(options: SpawnServerOptions): Promise<ServerProcess> {
   const port = await freePort();
   const name = options.name ?? `server:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
