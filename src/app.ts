@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { GraphDef } from './engine/index.js';
+import type { Tool } from './engine/tool.js';
 import { exampleGraphs } from './examples/index.js';
 import { createConsoleLogger, type Logger } from './logger.js';
 import { type Database, openDatabase } from './persistence/database.js';
@@ -14,6 +15,7 @@ import { createRunService, type RunService } from './runs/run-service.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createBuiltinRegistry } from './tools/index.js';
+import { loadToolModules, registerToolModules } from './tools/load-modules.js';
 
 export const VERSION = '0.1.0';
 
@@ -35,17 +37,26 @@ export interface App {
 
 export interface AppOptions {
   logger?: Logger;
-  examples?: readonly GraphDef[];
+  /**
+   * The example domains. `false`: neither their tools nor their graphs; `true` (default): both,
+   * graphs seeded when `config.seedExamples`; a list: the example tools, and these graphs seeded.
+   */
+  examples?: boolean | readonly GraphDef[];
+  /** Your tools, registered beside the generic (and example) tools; a name taken throws. */
+  tools?: Iterable<Tool<unknown>>;
   owner?: string;
 }
 
 /** The composition root: the only module that knows every layer. */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createConsoleLogger(config.logLevel);
+  const examples = options.examples ?? true;
+  // Tools first: a bad tool module stops the start before the database is touched.
+  const tools = createBuiltinRegistry({ tools: options.tools ?? [], examples: examples !== false });
+  registerToolModules(tools, await loadToolModules(config.toolModules ?? []));
   const db = await openDatabase(config.databaseUrl);
   if (db.migrations.applied.length > 0)
     logger.info('applied migrations', { migrations: db.migrations.applied });
-  const tools = createBuiltinRegistry();
   const store = createPrismaRunStore(db);
   const graphStore = createPrismaGraphStore(db);
   const bus: RunEventBus & { close?: () => Promise<void> } = config.redisUrl
@@ -62,8 +73,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     ...(options.owner ? { owner: options.owner } : {}),
   });
   const graphs = createGraphService(graphStore, tools, (graphId) => runs.invalidateGraph(graphId));
-  if (config.seedExamples) {
-    const created = await graphs.ensureExamples(options.examples ?? exampleGraphs);
+  if (config.seedExamples && examples !== false) {
+    const created = await graphs.ensureExamples(examples === true ? exampleGraphs : examples);
     if (created.length > 0) logger.info('created example graphs', { graphs: created });
   }
   const server = createHttpServer({

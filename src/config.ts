@@ -20,6 +20,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** What one request may ask of the API; see README "Security: limits". */
   limits: Limits;
+  /** `TOOL_MODULES`: modules whose exported tools are registered at start (paths resolve from the cwd). */
+  toolModules: string[];
 }
 
 /** Operation, size and browser limits, applied the same over HTTP, SSE and graphql-ws. */
@@ -114,5 +116,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runLeaseMs: int(env, 'RUN_LEASE_MS', 10_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 3_000),
     limits: loadLimits(env),
+    toolModules: (env.TOOL_MODULES ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m !== ''),
   };
 }
