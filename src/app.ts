@@ -19,6 +19,7 @@ import { createRunService, type RunService } from './runs/run-service.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createBuiltinRegistry } from './tools/index.js';
+import { loadToolModules, registerToolModules } from './tools/load-modules.js';
 
 export const VERSION = '0.1.0';
 
@@ -41,10 +42,14 @@ export interface App {
 
 export interface AppOptions {
   logger?: Logger;
-  examples?: readonly GraphDef[];
+  /**
+   * The example domains. `false`: neither their tools nor their graphs; `true` (default): both,
+   * graphs seeded when `config.seedExamples`; a list: the example tools, and these graphs seeded.
+   */
+  examples?: boolean | readonly GraphDef[];
+  /** Your tools, registered beside the generic (and example) tools; a name taken throws. */
+  tools?: Iterable<Tool<unknown>>;
   owner?: string;
-  /** Tools registered beside the built-in ones (tests, embedding applications). */
-  tools?: readonly Tool<unknown>[];
 }
 
 /** The composition root: the only module that knows every layer. */
@@ -54,10 +59,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const logger = options.logger
     ? redactingLogger(options.logger, redactor)
     : createConsoleLogger(config.logLevel, redactor);
+  const examples = options.examples ?? true;
+  // Tools first: a bad tool module stops the start before the database is touched.
+  const tools = createBuiltinRegistry({ tools: options.tools ?? [], examples: examples !== false });
+  registerToolModules(tools, await loadToolModules(config.toolModules ?? []));
   const db = await openDatabase(config.databaseUrl, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   if (db.migrations.applied.length > 0)
     logger.info('applied migrations', { migrations: db.migrations.applied });
-  const tools = createBuiltinRegistry({ tools: options.tools ?? [] });
   const store = createPrismaRunStore(db);
   const graphStore = createPrismaGraphStore(db);
   const bus: RunEventBus & { close?: () => Promise<void> } = config.redisUrl
@@ -80,8 +88,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     ...(options.owner ? { owner: options.owner } : {}),
   });
   const graphs = createGraphService(graphStore, tools, (graphId) => runs.invalidateGraph(graphId));
-  if (config.seedExamples) {
-    const created = await graphs.ensureExamples(options.examples ?? exampleGraphs);
+  if (config.seedExamples && examples !== false) {
+    const created = await graphs.ensureExamples(examples === true ? exampleGraphs : examples);
     if (created.length > 0) logger.info('created example graphs', { graphs: created });
   }
   const apiKeys = createApiKeys(createPrismaApiKeyStore(db));

@@ -46,6 +46,8 @@ export interface Config {
   sqliteBusyTimeoutMs: number;
   /** Secret values redacted from errors and logs (see redaction.ts); never log this. */
   secrets: string[];
+  /** `TOOL_MODULES`: modules whose exported tools are registered at start (paths resolve from the cwd). */
+  toolModules: string[];
 }
 
 /** Operation, size and browser limits, applied the same over HTTP, SSE and graphql-ws. */
@@ -149,5 +151,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     startTimeoutMs: Math.max(1, int(env, 'START_TIMEOUT_MS', 5_000)),
     sqliteBusyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 200),
     secrets: secretsFromEnv(env),
+    toolModules: (env.TOOL_MODULES ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m !== ''),
   };
 }

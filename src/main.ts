@@ -1,5 +1,7 @@
+#!/usr/bin/env node
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { ToolModuleError } from './tools/load-modules.js';
 
 /** Boot: config, app, listen; SIGTERM/SIGINT stop cleanly; exit(1) on failure. */
 async function main(): Promise<void> {
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // A bad TOOL_MODULES entry is the user's to fix: its message says how; the stack would not.
+  console.error(err instanceof ToolModuleError ? err.message : err);
   process.exit(1);
 });
