@@ -1,44 +1,21 @@
-import type { RunEvent } from '../engine/index.js';
-import type {
-  ClaimedRun,
-  CommitBatch,
-  NewRun,
-  NodeRow,
-  RunPatch,
-  RunStore,
-} from '../runs/ports.js';
+import type { ClaimedRun, CommitBatch, NewRun, RunStore } from '../runs/ports.js';
 import { ACTIVE_STATUSES } from '../runs/ports.js';
 import type { Database } from './database.js';
 import { toGraphVersionRecord, toRunEvent, toRunRecord } from './records.js';
-import { chunk, dialectFor, type SqlDialect, selectColumns } from './sql-dialect.js';
+import {
+  eventRow,
+  insertEventsSql,
+  insertRunsSql,
+  newRunRow,
+  nodeRow,
+  runRow,
+  updateRunsSql,
+  upsertNodesSql,
+} from './run-store-sql.js';
+import { chunk, dialectFor } from './sql-dialect.js';
 
 const ACTIVE = [...ACTIVE_STATUSES];
 const TX = { maxWait: 30_000, timeout: 60_000 };
-const NEW_RUN_TYPES = [
-  'text',
-  'text',
-  'text',
-  'text',
-  'text',
-  'json',
-  'text',
-  'timestamp',
-  'timestamp',
-] as const;
-const EVENT_TYPES = ['text', 'int', 'text', 'text', 'int', 'timestamp', 'json'] as const;
-const NODE_TYPES = [
-  'text',
-  'text',
-  'int',
-  'int',
-  'text',
-  'int',
-  'timestamp',
-  'timestamp',
-  'int',
-  'json',
-] as const;
-const RUN_TYPES = ['text', 'int', 'text', 'json', 'json', 'timestamp', 'timestamp', 'int'] as const;
 
 /**
  * RunStore over Prisma. Reads use the Prisma API; the hot write path (group commit of events)
@@ -252,77 +229,4 @@ export function createPrismaRunStore(db: Database): RunStore {
       );
     },
   };
-}
-
-function insertRunsSql(d: SqlDialect): string {
-  return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt")
-    SELECT ${selectColumns(d, NEW_RUN_TYPES)} FROM ${d.rowsFrom(1)}`;
-}
-
-function newRunRow(d: SqlDialect, r: NewRun): unknown[] {
-  const at = d.time(r.createdAt ?? Date.now());
-  return [r.id, r.tenantId, r.graphId, r.graphVersionId, 'QUEUED', r.input, r.owner, at, at];
-}
-
-function insertEventsSql(d: SqlDialect): string {
-  return `INSERT INTO "RunEvent" ("runId", "seq", "type", "nodeId", "attempt", "at", "data")
-    SELECT ${selectColumns(d, EVENT_TYPES)} FROM ${d.rowsFrom(1)}`;
-}
-
-function eventRow(d: SqlDialect, e: RunEvent): unknown[] {
-  const node = e as { nodeId?: string; attempt?: number };
-  return [e.runId, e.seq, e.type, node.nodeId ?? null, node.attempt ?? null, d.time(e.at), e.data];
-}
-
-function upsertNodesSql(d: SqlDialect): string {
-  return `INSERT INTO "NodeExecution" ("runId", "nodeId", "iteration", "seq", "status", "attempts", "startedAt", "finishedAt", "durationMs", "error")
-    SELECT ${selectColumns(d, NODE_TYPES)} FROM ${d.rowsFrom(1)} WHERE true
-    ON CONFLICT ("runId", "nodeId", "iteration") DO UPDATE SET
-      "status" = excluded."status", "attempts" = excluded."attempts",
-      "startedAt" = COALESCE("NodeExecution"."startedAt", excluded."startedAt"),
-      "finishedAt" = excluded."finishedAt", "durationMs" = excluded."durationMs",
-      "error" = excluded."error"`;
-}
-
-function nodeRow(d: SqlDialect, n: NodeRow): unknown[] {
-  return [
-    n.runId,
-    n.nodeId,
-    n.iteration,
-    n.seq,
-    n.status,
-    n.attempts,
-    d.time(n.startedAt),
-    d.time(n.finishedAt),
-    n.durationMs,
-    n.error,
-  ];
-}
-
-function updateRunsSql(d: SqlDialect): string {
-  return `WITH v ("id", "lastSeq", "status", "state", "error", "startedAt", "finishedAt", "progressed") AS (
-      SELECT ${selectColumns(d, RUN_TYPES)} FROM ${d.rowsFrom(1)}
-    )
-    UPDATE "Run" SET
-      "lastSeq" = CASE WHEN v."lastSeq" > "Run"."lastSeq" THEN v."lastSeq" ELSE "Run"."lastSeq" END,
-      "status" = COALESCE(v."status", "Run"."status"),
-      "state" = COALESCE(v."state", "Run"."state"),
-      "error" = COALESCE(v."error", "Run"."error"),
-      "startedAt" = COALESCE("Run"."startedAt", v."startedAt"),
-      "finishedAt" = COALESCE(v."finishedAt", "Run"."finishedAt"),
-      "recoveries" = CASE WHEN v."progressed" = 1 THEN 0 ELSE "Run"."recoveries" END
-    FROM v WHERE "Run"."id" = v."id"`;
-}
-
-function runRow(d: SqlDialect, r: RunPatch): unknown[] {
-  return [
-    r.id,
-    r.lastSeq,
-    r.status ?? null,
-    r.state ?? null,
-    r.error ?? null,
-    d.time(r.startedAt ?? null),
-    d.time(r.finishedAt ?? null),
-    r.progressed ? 1 : 0,
-  ];
 }

@@ -1,62 +1,35 @@
-import {
-  type ErrorInfo,
-  type RunEvent,
-  replayEvents,
-  type State,
-  TERMINAL_EVENT_TYPES,
-} from '../engine/index.js';
+import { type RunEvent, replayEvents, type State } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 import { createEventStream, shuttingDown } from './event-stream.js';
 import { EventWriter } from './event-writer.js';
 import { only } from './filter-subscription.js';
 import { createGraphVersions } from './graph-versions.js';
-import { createInstance, deadBoots } from './instance.js';
+import { createInstance } from './instance.js';
 import { loadEvents } from './load-events.js';
 import { LocalRuns } from './local-runs.js';
 import {
-  type ClaimedRun,
   type CommitBatch,
   DEFAULT_TENANT,
-  type Feed,
   isActive,
   type RunRecord,
   type RunStatus,
 } from './ports.js';
+import { createRecovery } from './recovery.js';
 import { type Job, RunPool } from './run-pool.js';
 import type { RunService, RunServiceOptions } from './run-service-contract.js';
+import { databaseUnavailable, runInput, withDeadline } from './start-checks.js';
 
 export type { RunService, RunServiceOptions, RunStateSource } from './run-service-contract.js';
 
-const onlyTenant = <T extends { tenantId: string }>(sub: Feed<T>, tenantId: string) =>
-  only(sub, (item) => item.tenantId === tenantId);
-
 /** How long cancelRun waits for another process to cancel a run it executes. */
 const CANCEL_WAIT_MS = 15_000;
-
-export const RECOVERY_LIMIT_EXCEEDED = 'RECOVERY_LIMIT_EXCEEDED';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
-
-/** Nodes started and not finished in a run's log: what was executing when its process died. */
-function inFlightNodes(history: readonly RunEvent[]): string[] {
-  const open = new Set<string>();
-  for (const e of history) {
-    if (e.type === 'NODE_STARTED') open.add(e.nodeId);
-    else if (e.type === 'NODE_SUCCEEDED' || e.type === 'NODE_FAILED' || e.type === 'NODE_SKIPPED')
-      open.delete(e.nodeId);
-  }
-  return [...open];
-}
 
 export function createRunService(opts: RunServiceOptions): RunService {
   const { store, bus, logger } = opts;
   const instance = opts.instance ?? createInstance();
   const owner = opts.owner ?? instance.owner;
   const leaseMs = opts.leaseMs ?? 10_000;
-  const recoveryLimit = opts.recoveryLimit ?? 3;
-  const resumeBatch = Math.max(1, opts.resumeBatch ?? 10);
-  const resumeIntervalMs = opts.resumeIntervalMs ?? 100;
   const startTimeoutMs = opts.startTimeoutMs ?? 5_000;
   const versions = createGraphVersions(opts.graphs, opts.tools);
   /** Runs this process owns until their end is stored, with their records. */
@@ -68,7 +41,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     store,
     owner,
     ...(opts.redactor ? { redactor: opts.redactor } : {}),
-    onAbandonedStored: (runId) => void discard(runId, 1),
+    onAbandonedStored: (runId) => void recovery.discard(runId, 1),
     onCommitted: publish,
     onError: (err, batch) => {
       // Their log must stay a prefix of what was decided: stop them, resume from the store.
@@ -80,11 +53,27 @@ export function createRunService(opts: RunServiceOptions): RunService {
       for (const runId of runs) {
         writer.stopStoring(runId);
         pool.abort(runId, 'storing its events failed');
-        setTimeout(() => void resumeHere(runId, 1), 1_000).unref();
+        setTimeout(() => void recovery.resumeHere(runId, 1), 1_000).unref();
       }
     },
   });
   const pool = new RunPool(writer, logger, opts.maxConcurrentRuns ?? 10_000);
+  const recovery = createRecovery({
+    store,
+    writer,
+    pool,
+    local,
+    versions,
+    logger,
+    instance,
+    owner,
+    leaseMs,
+    recoveryLimit: opts.recoveryLimit ?? 3,
+    resumeBatch: Math.max(1, opts.resumeBatch ?? 10),
+    resumeIntervalMs: opts.resumeIntervalMs ?? 100,
+    accepting: () => accepting,
+    enqueue,
+  });
 
   /** Cancels a run executing or queued in this process; false when it is not here. */
   function cancelHere(runId: string, reason: string): boolean {
@@ -114,49 +103,6 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
   const settle = (runId: string) => local.settle(runId);
 
-  /** Re-executes a run this process owns from its stored events (after a failed commit). */
-  async function resumeHere(runId: string, attempt: number): Promise<void> {
-    try {
-      const run = await store.getRun(runId);
-      const version = run && (await store.getGraphVersion(run.graphVersionId));
-      if (!run || !version || !isActive(run.status)) {
-        writer.resumeStoring(runId);
-        settle(runId);
-        return;
-      }
-      while (pool.isRunning(runId)) await new Promise((r) => setTimeout(r, 10));
-      const history = await loadHistory(run.id);
-      writer.resumeStoring(runId);
-      const graph = versions.compile(version);
-      enqueue(
-        { ...run, pinnedVersion: version.version },
-        { runId, graphId: run.graphId, graph, input: run.input, history },
-      );
-    } catch (err) {
-      if (attempt >= 10) {
-        logger.error('could not resume run after a storage failure; it resumes on restart', {
-          runId,
-          err,
-        });
-        return;
-      }
-      setTimeout(() => void resumeHere(runId, attempt + 1), 1_000 * attempt).unref();
-    }
-  }
-
-  /** A run stored after startRun gave up on it (UNAVAILABLE): delete it, it was never started. */
-  async function discard(runId: string, attempt: number): Promise<void> {
-    try {
-      await store.discardRun(runId);
-    } catch (err) {
-      if (attempt >= 10) {
-        logger.error('could not delete a run whose start was abandoned', { runId, err });
-        return;
-      }
-      setTimeout(() => void discard(runId, attempt + 1), 500 * attempt).unref();
-    }
-  }
-
   function publish(batch: CommitBatch, lost: readonly string[]): void {
     if (lost.length > 0) lose(lost);
     publishByRun(batch.events);
@@ -168,80 +114,6 @@ export function createRunService(opts: RunServiceOptions): RunService {
       if (patch.finishedAt !== undefined) settle(patch.id);
     }
   }
-
-  /**
-   * Fails a run that was taken over more than `recoveryLimit` times without progress: its
-   * process keeps dying while executing it (a tool crashes it, exhausts memory...). The end is
-   * stored as a normal RUN_FAILED event, so subscribers, the run row and its graph see it.
-   */
-  function failRecovered({ run, version }: ClaimedRun, history: RunEvent[]): void {
-    const recoveries = run.recoveries ?? 0;
-    const nodes = inFlightNodes(history);
-    let state: State = (run.state as State | null) ?? run.input;
-    try {
-      if (history.length > 0) state = replayEvents(versions.compile(version), history).state;
-    } catch {
-      // The stored state (or the input) will do.
-    }
-    const error = {
-      code: RECOVERY_LIMIT_EXCEEDED,
-      message:
-        `The run was stopped for good: its server process died while executing it ${recoveries} times in a row ` +
-        `without a node succeeding (limit ${recoveryLimit}, RECOVERY_LIMIT). ` +
-        `${nodes.length > 0 ? `Node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')} ${nodes.length > 1 ? 'were' : 'was'} executing; ` : ''}` +
-        'a tool probably crashes the process (native crash, out of memory, process.exit). ' +
-        'Check the server logs around those restarts, fix the tool or the input, then start a new run.',
-      details: { recoveries, limit: recoveryLimit, nodes },
-    } as unknown as ErrorInfo;
-    logger.error('run failed: recovery limit exceeded', { runId: run.id, recoveries, nodes });
-    local.add({ ...run, pinnedVersion: version.version });
-    writer.emit({
-      runId: run.id,
-      seq: (history.at(-1)?.seq ?? 0) + 1,
-      at: Date.now(),
-      type: 'RUN_FAILED',
-      data: { error, state },
-    });
-  }
-
-  /** Claims orphaned runs a batch per tick (a poison run cannot starve the API) and resumes them. */
-  async function resumePaced(): Promise<number> {
-    const staleBefore = new Date(Date.now() - leaseMs);
-    const dead = deadBoots(instance, await store.activeOwners());
-    let total = 0;
-    for (let tick = 0; accepting; tick++) {
-      if (tick > 0) await sleep(resumeIntervalMs);
-      if (!accepting) break;
-      const claimed = await store.claimOrphans(owner, staleBefore, resumeBatch, dead);
-      let resumed = 0;
-      for (const claim of claimed) {
-        const { run, version } = claim;
-        // Our own run whose heartbeat lapsed (a blocked event loop): it is still executing.
-        if (local.has(run.id)) continue;
-        try {
-          const history = await loadHistory(run.id);
-          if (history.some((e) => TERMINAL_EVENT_TYPES.has(e.type))) continue;
-          if ((run.recoveries ?? 0) > recoveryLimit) {
-            failRecovered(claim, history);
-            continue;
-          }
-          const graph = versions.compile(version);
-          enqueue(
-            { ...run, pinnedVersion: version.version },
-            { runId: run.id, graphId: run.graphId, graph, input: run.input, history },
-          );
-          resumed++;
-        } catch (err) {
-          logger.error('could not resume run', { runId: run.id, err });
-        }
-      }
-      if (resumed > 0) logger.info('resumed runs', { count: resumed, owner });
-      total += resumed;
-      if (claimed.length < resumeBatch) break;
-    }
-    return total;
-  }
-  let resuming: Promise<number> | null = null;
 
   /** A batch holds many runs' events: publish each run's consecutive slice under its key. */
   function publishByRun(events: readonly RunEvent[]): void {
@@ -265,12 +137,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
   const loadHistory = (runId: string) => loadEvents(store, runId);
   const isLocal = (runId: string) => local.has(runId);
 
-  const unavailable = () =>
-    new AppError(
-      'UNAVAILABLE',
-      `The database did not answer within ${startTimeoutMs} ms (locked by another process or down); the run was not created. Retry shortly.`,
-      { retryable: true },
-    );
+  const unavailable = () => databaseUnavailable(startTimeoutMs);
 
   const service: RunService = {
     owner,
@@ -300,16 +167,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     async start(graphId, input, tenantId = DEFAULT_TENANT) {
       if (!accepting)
         throw new AppError('SHUTTING_DOWN', 'The server is shutting down; retry shortly.');
-      if (
-        input !== undefined &&
-        input !== null &&
-        (typeof input !== 'object' || Array.isArray(input))
-      )
-        throw new AppError(
-          'BAD_USER_INPUT',
-          'Run input must be a JSON object (the initial state).',
-        );
-      const state = (input ?? {}) as State;
+      const state = runInput(input);
       const createdAt = Date.now();
       const id = uuidv7(createdAt);
       let gaveUp = false;
@@ -337,13 +195,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
           });
         return { version, graph };
       };
-      let timer: NodeJS.Timeout | undefined;
-      const created = await Promise.race([
-        create(),
-        new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), startTimeoutMs);
-        }),
-      ]).finally(() => clearTimeout(timer));
+      const created = await withDeadline(create(), startTimeoutMs);
       if (created === 'timeout' || created === null) {
         gaveUp = true;
         // Never half-created: out of the batch, or deleted if a commit under way stores it.
@@ -411,13 +263,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
     waitFor: (runId) => local.waitFor(runId),
 
-    resumeOrphans() {
-      if (!accepting) return Promise.resolve(0);
-      resuming ??= resumePaced().finally(() => {
-        resuming = null;
-      });
-      return resuming;
-    },
+    resumeOrphans: () => recovery.resumeOrphans(),
 
     startBackground() {
       const heartbeat = () =>
@@ -440,7 +286,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
       accepting = false;
       for (const t of timers.splice(0)) clearInterval(t);
       // A claim under way finishes first, so release() hands its runs back too.
-      await resuming?.catch(() => undefined);
+      await recovery.idle();
       await pool.drain(graceMs);
       await writer.stop();
       // Whatever is still running stops here without recording an end: it resumes on next start.

@@ -110,9 +110,12 @@ export function createHttpServer(opts: {
         const result = await (args as EnvelopedArgs).rootValue.subscribe(args);
         const errors = (result as { errors?: readonly GraphQLError[] }).errors;
         if (isAsyncIterable(result) || !errors?.length) return result as never;
-        return (async function* refused() {
-          throw errors[0];
-        })() as never;
+        const refused: AsyncIterableIterator<never> = {
+          next: () => Promise.reject(errors[0]),
+          return: () => Promise.resolve({ done: true, value: undefined }),
+          [Symbol.asyncIterator]: () => refused,
+        };
+        return refused as never;
       },
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
