@@ -98,3 +98,22 @@ export function broadcastGraph(gateMs: number, steps: number, stepMs: number): G
     entry: 'gate',
   };
 }
+
+/** The most iterations a node may declare (the graph schema's maxIterations bound). */
+export const LONG_LOOP_ITERATIONS = 100_000;
+
+/**
+ * The loop of `loopGraph`, `iterations` long, for the responsiveness workload: one node adding 1
+ * to `n` while n < iterations. A run's maxSteps defaults to 10,000 node starts, so the graph
+ * raises limits.maxSteps above the loop's length.
+ */
+export function longLoopGraph(iterations = LONG_LOOP_ITERATIONS): GraphDef {
+  return {
+    name: `bench-long-loop-${iterations}`,
+    state: { n: { reducer: 'replace', default: 0 } },
+    nodes: [{ id: 'step', tool: 'increment', config: { key: 'n' }, maxIterations: iterations }],
+    edges: [{ from: 'step', to: 'step', when: `state.n < ${iterations}` }],
+    entry: 'step',
+    limits: { maxSteps: iterations + 1 },
+  };
+}
