@@ -15,6 +15,9 @@ import {
 import { chunk, dialectFor } from './sql-dialect.js';
 
 const ACTIVE = [...ACTIVE_STATUSES];
+/** Events per insert statement (see commit). */
+const EVENT_SLICE = 2_000;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const TX = { maxWait: 30_000, timeout: 60_000 };
 
 /**
@@ -97,7 +100,12 @@ export function createPrismaRunStore(db: Database): RunStore {
                 nodes: input.nodes.filter((n) => owned.has(n.runId)),
                 runs: input.runs.filter((r) => owned.has(r.id)),
               };
-        for (const part of chunk(batch.events)) {
+        // Events go in slices with a turn of the event loop between them: on SQLite a statement
+        // runs synchronously, and one of tens of thousands of rows (a long loop's backlog) would
+        // hold every request for hundreds of ms.
+        const slices = chunk(batch.events, EVENT_SLICE);
+        for (const [i, part] of slices.entries()) {
+          if (i > 0) await yieldToLoop();
           await t.$executeRawUnsafe(
             insertEventsSql(d),
             JSON.stringify(part.map((e) => eventRow(d, e))),
