@@ -4,13 +4,8 @@
  * or doubled: one gap-free event log per run, every node succeeded exactly once, the final
  * state equal to an uninterrupted run's.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  type Backend,
-  backends,
-  openTestDatabase,
-  type TestDatabase,
-} from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { type Backend, backends } from '../helpers/databases.js';
 import { expectEachSucceededOnce, timeline } from './helpers/events.js';
 import {
   createGraph,
@@ -23,8 +18,9 @@ import {
   whenAllProgressed,
 } from './helpers/gql.js';
 import { type ChainGraph, delayChain } from './helpers/graphs.js';
+import { processSuiteDatabases } from './helpers/process-suite.js';
 import { expectResumedCleanly, resumedCount, withLogs } from './helpers/recovery.js';
-import { killAllServers, type ServerProcess, spawnServer } from './helpers/spawn-server.js';
+import { type ServerProcess, spawnServer } from './helpers/spawn-server.js';
 
 const TIMEOUT = 120_000;
 
@@ -43,18 +39,7 @@ function whenNodesSucceeded(url: string, runId: string, n: number): Promise<Even
 
 function suite(backend: Backend) {
   describe(`crash recovery with real processes (${backend})`, () => {
-    const databases: TestDatabase[] = [];
-    const database = async () => {
-      const db = await openTestDatabase(backend);
-      databases.push(db);
-      return db;
-    };
-
-    afterEach(killAllServers);
-    afterAll(async () => {
-      await killAllServers();
-      for (const db of databases) await db.drop();
-    }, TIMEOUT);
+    const database = processSuiteDatabases(backend, TIMEOUT);
 
     it(
       'resumes a run after SIGKILL and a restart, without losing, doubling or re-running a step',

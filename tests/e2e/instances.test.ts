@@ -4,34 +4,20 @@
  * execute nodes twice), while a restarted instance recognises its dead previous boot's runs and
  * resumes them at once instead of waiting out their lease.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  type Backend,
-  backends,
-  openTestDatabase,
-  type TestDatabase,
-} from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { type Backend, backends } from '../helpers/databases.js';
 import { expectContiguous, expectEachSucceededOnce } from './helpers/events.js';
 import { createGraph, poll, startRun, storedEvents, waitForFinished } from './helpers/gql.js';
 import { delayChain } from './helpers/graphs.js';
+import { processSuiteDatabases } from './helpers/process-suite.js';
 import { expectResumedCleanly, resumedCount, withLogs } from './helpers/recovery.js';
-import { killAllServers, spawnServer } from './helpers/spawn-server.js';
+import { spawnServer } from './helpers/spawn-server.js';
 
 const TIMEOUT = 120_000;
 
 function suite(backend: Backend) {
   describe(`run ownership between processes (${backend})`, () => {
-    const databases: TestDatabase[] = [];
-    const database = async () => {
-      const db = await openTestDatabase(backend);
-      databases.push(db);
-      return db;
-    };
-    afterEach(killAllServers);
-    afterAll(async () => {
-      await killAllServers();
-      for (const db of databases) await db.drop();
-    }, TIMEOUT);
+    const database = processSuiteDatabases(backend, TIMEOUT);
 
     it(
       "a second process on the same database leaves a live process's runs alone",

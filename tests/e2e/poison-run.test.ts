@@ -5,13 +5,8 @@
  * RECOVERY_LIMIT_EXCEEDED instead of being resumed, and the service stays up; an innocent run
  * started alongside it (which progresses on every boot) still succeeds, every node once.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  type Backend,
-  backends,
-  openTestDatabase,
-  type TestDatabase,
-} from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { type Backend, backends } from '../helpers/databases.js';
 import { expectContiguous, expectEachSucceededOnce } from './helpers/events.js';
 import {
   createGraph,
@@ -23,7 +18,8 @@ import {
   storedEvents,
 } from './helpers/gql.js';
 import { delayChain } from './helpers/graphs.js';
-import { killAllServers, type ServerProcess, spawnServer } from './helpers/spawn-server.js';
+import { processSuiteDatabases } from './helpers/process-suite.js';
+import { type ServerProcess, spawnServer } from './helpers/spawn-server.js';
 
 const TIMEOUT = 180_000;
 const ENTRY = 'tests/e2e/helpers/fixture-server.ts';
@@ -41,18 +37,12 @@ const poisonGraph = {
 
 function suite(backend: Backend) {
   describe(`a run that kills its process (${backend})`, () => {
-    const databases: TestDatabase[] = [];
-    afterEach(killAllServers);
-    afterAll(async () => {
-      await killAllServers();
-      for (const db of databases) await db.drop();
-    }, TIMEOUT);
+    const database = processSuiteDatabases(backend, TIMEOUT);
 
     it(
       'fails the poison run with RECOVERY_LIMIT_EXCEEDED after a bounded number of restarts; the innocent run succeeds',
       async () => {
-        const db = await openTestDatabase(backend);
-        databases.push(db);
+        const db = await database();
         const env = { RECOVERY_LIMIT: String(LIMIT), RUN_LEASE_MS: '1000' };
         const spawn = (name: string) =>
           spawnServer({ databaseUrl: db.url, name, entry: ENTRY, env });

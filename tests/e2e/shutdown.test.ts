@@ -4,13 +4,8 @@
  * `complete` that means "the run ended", a hang or an abnormal close), while a finished run's
  * stream completes as always, and the run it left unfinished resumes on the next start.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  type Backend,
-  backends,
-  openTestDatabase,
-  type TestDatabase,
-} from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { type Backend, backends } from '../helpers/databases.js';
 import { timeline } from './helpers/events.js';
 import {
   createGraph,
@@ -23,8 +18,9 @@ import {
   within,
 } from './helpers/gql.js';
 import { delayChain } from './helpers/graphs.js';
+import { processSuiteDatabases } from './helpers/process-suite.js';
 import { expectResumedCleanly, withLogs } from './helpers/recovery.js';
-import { killAllServers, type ServerExit, spawnServer } from './helpers/spawn-server.js';
+import { type ServerExit, spawnServer } from './helpers/spawn-server.js';
 import {
   collect,
   collectRunEvents,
@@ -39,19 +35,12 @@ const TIMEOUT = 120_000;
 
 function suite(backend: Backend) {
   describe(`SIGTERM on a real server process (${backend})`, () => {
-    const databases: TestDatabase[] = [];
-
-    afterEach(killAllServers);
-    afterAll(async () => {
-      await killAllServers();
-      for (const db of databases) await db.drop();
-    }, TIMEOUT);
+    const database = processSuiteDatabases(backend, TIMEOUT);
 
     it(
       'exits 0, ends open subscriptions with SHUTTING_DOWN, and the unfinished run resumes on the next start',
       async () => {
-        const db = await openTestDatabase(backend);
-        databases.push(db);
+        const db = await database();
         const graph = delayChain({ name: 'long-chain', delays: 30, ms: () => 100 });
         const first = await spawnServer({
           databaseUrl: db.url,
@@ -131,8 +120,7 @@ function suite(backend: Backend) {
     it(
       'exits 0 at once when idle, and keeps finished runs as they were',
       async () => {
-        const db = await openTestDatabase(backend);
-        databases.push(db);
+        const db = await database();
         const graph = delayChain({ name: 'short-chain', delays: 2, ms: () => 10 });
         const first = await spawnServer({ databaseUrl: db.url, name: 'idle' });
         const graphId = await createGraph(first.url, graph.input);
