@@ -124,6 +124,7 @@ export function createHttpServer(opts: {
         const result = await (args as EnvelopedArgs).rootValue.subscribe(args);
         const errors = (result as { errors?: readonly GraphQLError[] }).errors;
         if (isAsyncIterable(result) || !errors?.length) return result as never;
+        // biome-ignore lint/correctness/useYield: an iterator whose first next() is the refusal.
         return (async function* refused() {
           throw errors[0];
         })() as never;
