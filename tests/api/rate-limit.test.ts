@@ -105,7 +105,9 @@ describe('startRun rate limit (in memory)', () => {
             client.subscribe(
               { query: START_RUN, variables: { graphId, input: {} } },
               {
-                next: (r) => void (last = r as never),
+                next: (r) => {
+                  last = r as never;
+                },
                 error: reject,
                 complete: () => resolve(last),
               },
