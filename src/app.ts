@@ -18,6 +18,7 @@ import type { RunEventBus, RunStore } from './runs/ports.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
+import { createRateLimiter } from './server/rate-limit.js';
 import { createBuiltinRegistry } from './tools/index.js';
 import { loadToolModules, registerToolModules } from './tools/load-modules.js';
 
@@ -97,6 +98,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger.warn(
       `AUTH=none on ${config.host}: anyone who can reach the port can read and run everything.`,
     );
+  const rateLimiter = await createRateLimiter(config.rateLimits, {
+    redisUrl: config.redisUrl,
+    logger,
+  });
   const server = createHttpServer({
     schema: getSchema(),
     authenticate: createAuthenticator(config.auth, apiKeys),
@@ -113,6 +118,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     devErrors: config.devErrors,
     limits: config.limits,
+    rateLimiter,
   });
 
   let started = false;
@@ -149,6 +155,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await new Promise((r) => setTimeout(r, 50));
       if (started) await server.close();
       await bus.close?.();
+      await rateLimiter.close();
       await db.close();
     },
   };

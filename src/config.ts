@@ -1,4 +1,4 @@
-import { loadAuthConfig } from './auth/auth-config.js';
+import { isLoopback, loadAuthConfig } from './auth/auth-config.js';
 import type { AuthConfig } from './auth/authenticate.js';
 import { secretsFromEnv } from './redaction.js';
 
@@ -24,6 +24,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** What one request may ask of the API; see README "Security: limits". */
   limits: Limits;
+  /** startRun calls and connections per identity per window; see README "Security: limits". */
+  rateLimits: RateLimits;
   /** Who may call the API; see README "Security". */
   auth: AuthConfig & { openOnNetwork: boolean };
   /**
@@ -68,6 +70,51 @@ export interface Limits {
   maxCost: number;
   /** The largest `first` / `last` a connection accepts (at most the builder's 1000). */
   maxPageSize: number;
+}
+
+/** `points` per `durationSec` seconds (a fixed window per key). */
+export interface RateLimit {
+  points: number;
+  durationSec: number;
+}
+
+/** Per identity (key id or token subject; anonymous callers by remote address); null: off. */
+export interface RateLimits {
+  /** RATE_LIMIT_START_RUNS: startRun calls (each startRun field of a mutation counts). */
+  startRuns: RateLimit | null;
+  /** RATE_LIMIT_CONNECTIONS: new graphql-ws connections and HTTP (SSE) subscription requests. */
+  connections: RateLimit | null;
+}
+
+/** Defaults on a non-loopback HOST; on loopback both are off unless set. */
+export const DEFAULT_RATE_LIMITS = { startRuns: '120/60s', connections: '60/60s' } as const;
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** `POINTS/DURATION` with DURATION a whole number of s, m or h (`100/60s`, `1000/1h`), or `off`. */
+export function parseRateLimit(name: string, raw: string): RateLimit | null {
+  const value = raw.trim().toLowerCase();
+  if (value === 'off' || value === '0') return null;
+  const match = /^(\d+)\s*\/\s*(\d+)\s*([smh])$/.exec(value);
+  const points = Number(match?.[1]);
+  const durationSec = Number(match?.[2]) * (UNIT_SECONDS[match?.[3] ?? ''] ?? Number.NaN);
+  if (!match || points < 1 || !(durationSec >= 1))
+    throw new Error(
+      `${name} must be POINTS/DURATION like 100/60s (s, m or h; whole numbers), or off; got "${raw}".`,
+    );
+  return { points, durationSec };
+}
+
+export function loadRateLimits(env: Record<string, string | undefined>, host: string): RateLimits {
+  const one = (name: string, fallback: string): RateLimit | null => {
+    const raw = env[name];
+    if (raw !== undefined && raw.trim() !== '') return parseRateLimit(name, raw);
+    return isLoopback(host) ? null : parseRateLimit(name, fallback);
+  };
+  return {
+    startRuns: one('RATE_LIMIT_START_RUNS', DEFAULT_RATE_LIMITS.startRuns),
+    connections: one('RATE_LIMIT_CONNECTIONS', DEFAULT_RATE_LIMITS.connections),
+  };
 }
 
 /** The builder's maxConnectionSize: above it Pothos would cut pages short silently. */
@@ -143,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runLeaseMs: int(env, 'RUN_LEASE_MS', 10_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 3_000),
     limits: loadLimits(env),
+    rateLimits: loadRateLimits(env, host),
     auth: loadAuthConfig(env, host),
     instanceId: env.INSTANCE_ID || undefined,
     recoveryLimit: int(env, 'RECOVERY_LIMIT', 3),

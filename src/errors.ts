@@ -12,6 +12,8 @@ export type AppErrorCode =
   | 'SUBSCRIBER_TOO_SLOW'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  /** Too many calls for this identity in the current window: retry after `retryAfterMs`. */
+  | 'RATE_LIMITED'
   /** The database is locked or down: nothing was done; retry shortly (retryable). */
   | 'UNAVAILABLE';
 

@@ -29,6 +29,17 @@ export function createMaskError(logger: Logger) {
           code: original.code,
           // A request without a valid credential is answered 401 (Yoga strips `http`).
           ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
+          // Over HTTP and SSE a rate-limited call is answered 429 with Retry-After (seconds).
+          ...(original.code === 'RATE_LIMITED'
+            ? {
+                http: {
+                  status: 429,
+                  headers: {
+                    'retry-after': String(Math.ceil(Number(original.details?.retryAfterMs) / 1000)),
+                  },
+                },
+              }
+            : {}),
         },
       });
     }

@@ -13,6 +13,7 @@ import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { codeLimitErrors } from './limit-errors.js';
 import { createLimitPlugins } from './limits.js';
 import { corsFor, isAllowedUpgrade } from './origins.js';
+import { type RateLimiter, rateLimitedError, rateLimitKey, useRateLimits } from './rate-limit.js';
 
 /** What Yoga's context factory receives: a socket's identity was checked at connection_init. */
 interface ServerContext {
@@ -48,6 +49,8 @@ export function createHttpServer(opts: {
   logger: Logger;
   devErrors: boolean;
   limits: Limits;
+  /** Per-identity budgets for startRun and connections (README "Rate limits"); none: unlimited. */
+  rateLimiter?: RateLimiter;
 }): HttpServer {
   const maskError = codeLimitErrors(createMaskError(opts.logger));
   const yoga = createYoga<ServerContext, Context>({
@@ -70,7 +73,10 @@ export function createHttpServer(opts: {
     maskedErrors: { maskError, isDev: opts.devErrors },
     cors: corsFor(opts.limits.corsOrigins),
     maxRequestBodySize: opts.limits.maxBodyBytes,
-    plugins: createLimitPlugins(opts.limits),
+    plugins: [
+      ...createLimitPlugins(opts.limits),
+      ...(opts.rateLimiter ? [useRateLimits(opts.rateLimiter, maskError)] : []),
+    ],
     logging: {
       debug: () => {},
       info: () => {},
@@ -91,16 +97,24 @@ export function createHttpServer(opts: {
   });
   const ws = useServer<Record<string, unknown> | undefined, { identity?: Identity }>(
     {
-      // A refused socket is closed 4403 Forbidden before any subscription starts.
+      // A refused socket is closed 4403 Forbidden before any subscription starts, one over its
+      // identity's connection budget 4429.
       onConnect: async (ctx) => {
         try {
           const params = ctx.connectionParams ?? {};
           const authorization = params.authorization ?? params.Authorization;
           ctx.extra.identity = await opts.authenticate(authorization);
-          return true;
         } catch {
           return false;
         }
+        const key = rateLimitKey(ctx.extra.identity, ctx.extra.request.socket.remoteAddress);
+        const wait = await opts.rateLimiter?.take('connections', key);
+        if (wait !== null && wait !== undefined) {
+          // Closed before graphql-ws answers `false` (which would close 4403: a no-op by then).
+          ctx.extra.socket.close(4429, rateLimitedError('connections', wait).message.slice(0, 120));
+          return false;
+        }
+        return true;
       },
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       // A subscription refused when it is made (NOT_FOUND, FORBIDDEN) answers with an `error`
@@ -124,6 +138,8 @@ export function createHttpServer(opts: {
           socket: ctx.extra.socket,
           params: payload,
           identity: ctx.extra.identity,
+          // Not an HTTP subscription: the rate limit counted this socket when it connected.
+          transport: 'ws',
         });
         // A bad operation answers its own id with an error; it must not close the socket.
         let document: ReturnType<typeof parse>;
