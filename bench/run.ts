@@ -83,7 +83,7 @@ const report: BenchReport = {
   workloads: results,
   failures,
 };
-console.log(`\n${consoleReport(report)}`);
+console.log(`\nNode ${machine.node} (${machine.platform})\n${consoleReport(report)}`);
 writeFile(join(ROOT, '.bench', 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
 if (!only) writeFile(join(ROOT, 'BENCHMARKS.md'), markdownReport(report));
 settings.log(
