@@ -109,6 +109,20 @@ for (const { name: backend, skip } of await backends()) {
       });
     });
 
+    it('answers 405 to GET (stateless: no stream to open) and 403 to a foreign Origin', async () => {
+      expect((await fetch(mcpUrl(t))).status).toBe(405);
+      const foreign = await fetch(mcpUrl(t), {
+        method: 'POST',
+        headers: {
+          origin: 'http://evil.example',
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      expect(foreign.status).toBe(403);
+    });
+
     it('refuses an unknown tool with a protocol error', async () => {
       await expect(client.callTool({ name: 'no-such-graph', arguments: {} })).rejects.toThrow(
         /Unknown tool/,
