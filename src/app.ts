@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { GraphDef, Tool } from './engine/index.js';
 import { exampleGraphs } from './examples/index.js';
 import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
+import { createMcpEndpoint, createPrismaGraphCatalog, isMcpRequest } from './mcp/endpoint/index.js';
 import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
@@ -102,9 +103,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     redisUrl: config.redisUrl,
     logger,
   });
+  const authenticate = createAuthenticator(config.auth, apiKeys);
+  const mcp = createMcpEndpoint({
+    authenticate,
+    catalog: createPrismaGraphCatalog(db.prisma),
+    runs,
+    logger,
+    version: VERSION,
+    maxBodyBytes: config.limits.maxBodyBytes,
+    corsOrigins: config.limits.corsOrigins,
+  });
   const server = createHttpServer({
     schema: getSchema(),
-    authenticate: createAuthenticator(config.auth, apiKeys),
+    authenticate,
+    mcp: { matches: isMcpRequest, handle: mcp },
     context: {
       prisma: db.prisma,
       provider: db.provider,

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -51,6 +51,8 @@ export function createHttpServer(opts: {
   limits: Limits;
   /** Per-identity budgets for startRun and connections (README "Rate limits"); none: unlimited. */
   rateLimiter?: RateLimiter;
+  /** Answers `/mcp` (the graphs-as-MCP-tools endpoint) before Yoga sees the request. */
+  mcp?: { matches(url: string | undefined): boolean; handle: RequestListener };
 }): HttpServer {
   const maskError = codeLimitErrors(createMaskError(opts.logger));
   const yoga = createYoga<ServerContext, Context>({
@@ -86,7 +88,10 @@ export function createHttpServer(opts: {
     landingPage: false,
   });
 
-  const http = createServer(yoga);
+  const mcp = opts.mcp;
+  const http = createServer(
+    mcp ? (req, res) => (mcp.matches(req.url) ? mcp.handle(req, res) : yoga(req, res)) : yoga,
+  );
   const wss = new WebSocketServer({
     server: http,
     path: yoga.graphqlEndpoint,
