@@ -227,6 +227,31 @@ describe('auth over real sockets (AUTH=apikey): HTTP, graphql-ws, SSE', () => {
       expect(late.closes[0]?.code).toBe(4403);
     });
 
+    it('an open socket: operations after its key is revoked answer UNAUTHENTICATED', async () => {
+      const { key, record } = await t.app.apiKeys.create({ tenantId: 'acme', role: 'writer' });
+      const { client } = wsWithClose(t.wsUrl, key);
+      clients.push(client);
+      // One subscription holds the socket open across the revocation.
+      const held = collect(client, RUN_UPDATED);
+      await eventually('runUpdated to be subscribed', () => counts.updates > 0);
+      expect((await wsOnce(client, VIEWER)).data).toBeTruthy();
+      const graphId = await newGraph(1);
+      const admin = dataOf(
+        await callUrl<{ revokeApiKey: boolean }>(t.url, keys.admin, REVOKE_KEY, { id: record.id }),
+      );
+      expect(admin.revokeApiKey).toBe(true);
+      for (const [op, variables] of [
+        [START_RUN, { graphId }],
+        [VIEWER, undefined],
+        [RUN_UPDATED, undefined],
+      ] as const) {
+        const res = await wsOnce(client, op, variables);
+        expect(res.errors?.[0]?.extensions?.code, op).toBe('UNAUTHENTICATED');
+        expect(res.data ?? null).toBeNull();
+      }
+      held.unsubscribe();
+    });
+
     it('takes "Authorization" (capitalised) in connection_init too', async () => {
       const { createClient } = await import('graphql-ws');
       const WebSocket = (await import('ws')).default;
@@ -312,6 +337,21 @@ describe('auth over real sockets (AUTH=jwt)', () => {
   });
   afterAll(async () => {
     await t?.close();
+  });
+
+  it('an open socket: operations after its token expired answer UNAUTHENTICATED', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const { client } = wsWithClose(
+      t.wsUrl,
+      await token({ tenant: 'acme', role: 'writer' }, exp as never),
+    );
+    const held = collect(client, RUN_UPDATED);
+    expect((await wsOnce(client, VIEWER)).data).toBeTruthy();
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 100));
+    const res = await wsOnce(client, VIEWER);
+    expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    held.unsubscribe();
+    await client.dispose();
   });
 
   it('graphql-ws and SSE accept a valid token and refuse an expired one or one without tenant', async () => {
