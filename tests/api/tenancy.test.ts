@@ -1,8 +1,8 @@
 import type { Client } from 'graphql-ws';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/ids.js';
 import { collect, errorCodes } from '../e2e/helpers/ws.js';
-import type { TestApp } from '../helpers/app.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
 import {
   type Answer,
   authedWs,
@@ -331,3 +331,29 @@ await describeBackends(
   },
   { AUTH: 'apikey' },
 );
+
+describe('tenancy: the example graphs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH: 'apikey', SEED_EXAMPLES: 'true' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('are seeded into tenant "default" only', async () => {
+    const names = async (tenantId: string) => {
+      const { key } = await t.app.apiKeys.create({ tenantId, role: 'reader' });
+      const data = dataOf(
+        await call<{ graphs: { edges: Array<{ node: { name: string } }> } }>(t, key, GRAPHS, {
+          first: 100,
+        }),
+      );
+      return data.graphs.edges.map((e) => e.node.name).sort();
+    };
+    expect(await names('default')).toEqual(
+      ['code-review', 'data-pipeline', 'ml-inference', 'user-onboarding'].sort(),
+    );
+    expect(await names('acme')).toEqual([]);
+  });
+});
