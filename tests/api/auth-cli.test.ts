@@ -40,7 +40,8 @@ function apikey(
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
 
-describe.concurrent('npm run apikey: arguments', () => {
+// Each case starts a process (tsx): slow on a loaded machine.
+describe.concurrent('npm run apikey: arguments', { timeout: 120_000 }, () => {
   it.each([
     [[]],
     [['frobnicate']],
@@ -169,7 +170,7 @@ for (const { name: backend, skip } of await backends()) {
       expect(again.code).toBe(1);
       expect(again.stderr).toContain('unknown or already revoked');
       expect((await apikey(['revoke', 'f'.repeat(32)], db.url)).code).toBe(1);
-    });
+    }, 180_000);
 
     it('a key created for a fresh database works on a server started after it', async () => {
       const fresh = await openTestDatabase(backend);
@@ -205,6 +206,6 @@ for (const { name: backend, skip } of await backends()) {
       } finally {
         await fresh.drop();
       }
-    });
+    }, 120_000);
   });
 }
