@@ -41,6 +41,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  */
 export function createApiKeys(store: ApiKeyStore) {
   const verified = new Map<string, { identity: Identity; until: number }>();
+  /** Key ids seen active, until when: what stillValid trusts without reading the store. */
+  const active = new Map<string, number>();
 
   return {
     async create(input: NewApiKey): Promise<{ key: string; record: ApiKeyRecord }> {
@@ -82,8 +84,27 @@ export function createApiKeys(store: ApiKeyStore) {
         subject: `key:${record.id}`,
       };
       if (verified.size > 10_000) verified.clear();
+      if (active.size > 10_000) active.clear();
       verified.set(key, { identity, until: Date.now() + CACHE_MS });
+      active.set(record.id, Date.now() + CACHE_MS);
       return identity;
+    },
+
+    /**
+     * Whether an identity checked earlier still holds: its token has not expired, its key has not
+     * been revoked (since CACHE_MS, or at once in this process). A graphql-ws socket authenticates
+     * once, at connection_init; every later operation on it asks this again.
+     */
+    async stillValid(identity: Identity): Promise<boolean> {
+      if (identity.expiresAt !== undefined && identity.expiresAt <= Date.now()) return false;
+      if (!identity.subject.startsWith('key:')) return true;
+      const id = identity.subject.slice(4);
+      if ((active.get(id) ?? 0) > Date.now()) return true;
+      const record = await store.get(id);
+      if (!record || record.revokedAt) return false;
+      if (active.size > 10_000) active.clear();
+      active.set(id, Date.now() + CACHE_MS);
+      return true;
     },
 
     list: (tenantId?: string) => store.list(tenantId),
@@ -92,6 +113,7 @@ export function createApiKeys(store: ApiKeyStore) {
       const revoked = await store.revoke(id, tenantId);
       // This process forgets it at once; others within CACHE_MS.
       for (const [key, v] of verified) if (v.identity.subject === `key:${id}`) verified.delete(key);
+      active.delete(id);
       return revoked;
     },
   };

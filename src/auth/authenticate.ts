@@ -64,7 +64,12 @@ export function createAuthenticator(config: AuthConfig, keys: ApiKeys) {
       throw unauthenticated(
         `The token's "${config.roleClaim}" claim must be reader, writer or admin.`,
       );
-    return { tenantId: tenant, role: role as Role, subject: `jwt:${String(payload.sub ?? '')}` };
+    return {
+      tenantId: tenant,
+      role: role as Role,
+      subject: `jwt:${String(payload.sub ?? '')}`,
+      ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}),
+    };
   }
 
   return async function authenticate(authorization: unknown): Promise<Identity> {

@@ -4,6 +4,8 @@ export interface Identity {
   role: Role;
   /** The key id or token subject, for logs and audits (never a secret). */
   subject: string;
+  /** When the credential stops being valid (a token's `exp`), in ms since the epoch. */
+  expiresAt?: number;
 }
 
 /** reader: reads and subscribes. writer: also saves graphs, starts and cancels runs. admin: keys. */

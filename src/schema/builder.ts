@@ -26,11 +26,20 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     // Subscriptions are refused when they are made, not at their first event.
     authorizeOnSubscribe: true,
-    authScopes: (ctx) => ({
-      reader: roleAllows(ctx.identity.role, 'reader'),
-      writer: roleAllows(ctx.identity.role, 'writer'),
-      admin: roleAllows(ctx.identity.role, 'admin'),
-    }),
+    // Once per operation context: a graphql-ws socket authenticated at connection_init, so its
+    // later operations are refused once the key is revoked or the token has expired.
+    authScopes: async (ctx) => {
+      if (!(await ctx.apiKeys.stillValid(ctx.identity)))
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'The credential was revoked or has expired since the connection was made; reconnect with a valid one.',
+        );
+      return {
+        reader: roleAllows(ctx.identity.role, 'reader'),
+        writer: roleAllows(ctx.identity.role, 'writer'),
+        admin: roleAllows(ctx.identity.role, 'admin'),
+      };
+    },
     unauthorizedError: (_parent, ctx, info) =>
       new AppError(
         'FORBIDDEN',
