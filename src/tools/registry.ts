@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { TOOL_NAME_PATTERN } from '../engine/graph/schema.js';
 import type { Tool, ToolResolver } from '../engine/tool.js';
-
-/** Tool names follow the graph's id rule so every registered tool can be used in a node. */
-const TOOL_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 /** JSON Schema of a tool's config, as rendered by `z.toJSONSchema`. */
 export type JsonSchema = Record<string, unknown>;
