@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { GraphDef, Tool } from './engine/index.js';
 import { exampleGraphs } from './examples/index.js';
 import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
+import { connectMcpServers, loadMcpConfigFile, type McpToolProvider } from './mcp/client/index.js';
 import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
@@ -34,6 +35,8 @@ export interface App {
   store: RunStore;
   bus: RunEventBus;
   logger: Logger;
+  /** The MCP servers of MCP_CONFIG, when there is one. */
+  mcp: McpToolProvider | undefined;
   /** Listens (port 0 picks a free one), resumes orphaned runs, starts heartbeats. */
   start(port?: number): Promise<{ port: number; url: string }>;
   /** SIGTERM path: stop taking runs, close subscriptions, store what is buffered. */
@@ -63,6 +66,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Tools first: a bad tool module stops the start before the database is touched.
   const tools = createBuiltinRegistry({ tools: options.tools ?? [], examples: examples !== false });
   registerToolModules(tools, await loadToolModules(config.toolModules ?? []));
+  // MCP servers: connected and listed now (graph validation needs their tools' names and schemas).
+  const mcpConfig = loadMcpConfigFile(config.mcpConfig);
+  const mcp = mcpConfig
+    ? await connectMcpServers(mcpConfig, { logger, version: VERSION })
+    : undefined;
+  if (mcp) {
+    for (const tool of mcp.tools) tools.register(tool);
+    tools.explainMissing((name) => mcp.missingReason(name));
+  }
   const db = await openDatabase(config.databaseUrl, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   if (db.migrations.applied.length > 0)
     logger.info('applied migrations', { migrations: db.migrations.applied });
@@ -127,6 +139,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     store,
     bus,
     logger,
+    mcp,
     async start(port = config.port) {
       await new Promise<void>((resolve, reject) => {
         server.http.once('error', reject);
@@ -149,6 +162,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await new Promise((r) => setTimeout(r, 50));
       if (started) await server.close();
       await bus.close?.();
+      await mcp?.close();
       await db.close();
     },
   };

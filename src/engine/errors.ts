@@ -8,6 +8,10 @@ export type EngineErrorCode =
   | 'CONDITION_FAILED'
   /** A node `inputs` expression failed, or its values do not fit the tool's input schema. */
   | 'INVALID_INPUT'
+  /** A tool of an MCP server answered with an error (isError result or JSON-RPC error); not retried. */
+  | 'MCP_ERROR'
+  /** The MCP server could not be reached or dropped the call; retried like any tool failure. */
+  | 'MCP_SERVER_UNAVAILABLE'
   /** A `when` would iterate more than the executor's conditionBudget over the run's data. */
   | 'CONDITION_BUDGET_EXCEEDED'
   | 'LOOP_LIMIT_EXCEEDED'

@@ -55,4 +55,6 @@ export interface Tool<C = unknown> {
 /** Port: how the engine finds tools by name. The registry in src/tools implements it. */
 export interface ToolResolver {
   get(name: string): Tool<unknown> | undefined;
+  /** Why a tool is unknown, when the resolver can tell (its MCP server failed to start...). */
+  missingReason?(name: string): string | undefined;
 }

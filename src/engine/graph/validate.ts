@@ -164,7 +164,9 @@ function checkTool(
     issues.push({
       path: `nodes[${i}].tool`,
       code: 'UNKNOWN_TOOL',
-      message: `No tool named "${node.tool}" is registered; check the name against the tools query`,
+      message:
+        resolver.missingReason?.(node.tool) ??
+        `No tool named "${node.tool}" is registered; check the name against the tools query`,
     });
     return;
   }
