@@ -121,7 +121,9 @@ describe('MCP servers as tool providers', () => {
       'RUN_SUCCEEDED',
     ]);
     const echo = events.find((e) => e.type === 'NODE_SUCCEEDED' && e.nodeId === 'echo');
-    expect((echo?.data as { patch: unknown }).patch).toEqual({ echoed: 'Echo: hello mcp' });
+    expect((echo?.data as { patch: unknown } | undefined)?.patch).toEqual({
+      echoed: 'Echo: hello mcp',
+    });
   });
 
   it('rejects node inputs that do not fit the MCP inputSchema before calling the server', async () => {
@@ -209,7 +211,7 @@ describe('MCP servers as tool providers', () => {
       'RUN_SUCCEEDED',
     ]);
     const retrying = events.find((e) => e.type === 'NODE_RETRYING');
-    expect((retrying?.data as { error: { code: string } }).error.code).toBe(
+    expect((retrying?.data as { error: { code: string } } | undefined)?.error.code).toBe(
       'MCP_SERVER_UNAVAILABLE',
     );
     expect(result.state.text).toMatch(/Long running operation completed/);

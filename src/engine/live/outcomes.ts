@@ -20,7 +20,7 @@ export function succeedNode(run: RunLoop, exec: Execution, value: unknown): void
   else if (value === undefined) patch = EMPTY_PATCH;
   else if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-    const msg = `Tool "${node.tool.name}" of node "${node.id}" returned ${got}; a tool must return an object patch (or nothing)`;
+    const msg = `Tool "${node.tool.name}" of node "${node.id}" returned ${got}; a tool must return an object patch (or nothing), or the node must set "output" to place the value`;
     failAttempt(run, exec, new EngineError('INVALID_PATCH', msg, node.id));
     return;
   }
