@@ -75,7 +75,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     for (const tool of mcp.tools) tools.register(tool);
     tools.explainMissing((name) => mcp.missingReason(name));
   }
-  const db = await openDatabase(config.databaseUrl, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
+  const db = await openDatabase(config.databaseUrl, {
+    busyTimeoutMs: config.sqliteBusyTimeoutMs,
+  }).catch(async (err: unknown) => {
+    await mcp?.close(); // no stdio children left behind when the start fails here
+    throw err;
+  });
   if (db.migrations.applied.length > 0)
     logger.info('applied migrations', { migrations: db.migrations.applied });
   const store = createPrismaRunStore(db);
