@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { GraphDef, Tool } from './engine/index.js';
 import { exampleGraphs } from './examples/index.js';
 import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
+import { connectMcpServers, loadMcpConfigFile, type McpToolProvider } from './mcp/client/index.js';
 import { createMcpEndpoint, createPrismaGraphCatalog, isMcpRequest } from './mcp/endpoint/index.js';
 import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
@@ -36,6 +37,8 @@ export interface App {
   store: RunStore;
   bus: RunEventBus;
   logger: Logger;
+  /** The MCP servers of MCP_CONFIG, when there is one. */
+  mcp: McpToolProvider | undefined;
   /** Listens (port 0 picks a free one), resumes orphaned runs, starts heartbeats. */
   start(port?: number): Promise<{ port: number; url: string }>;
   /** SIGTERM path: stop taking runs, close subscriptions, store what is buffered. */
@@ -65,7 +68,21 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Tools first: a bad tool module stops the start before the database is touched.
   const tools = createBuiltinRegistry({ tools: options.tools ?? [], examples: examples !== false });
   registerToolModules(tools, await loadToolModules(config.toolModules ?? []));
-  const db = await openDatabase(config.databaseUrl, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
+  // MCP servers: connected and listed now (graph validation needs their tools' names and schemas).
+  const mcpConfig = loadMcpConfigFile(config.mcpConfig);
+  const mcp = mcpConfig
+    ? await connectMcpServers(mcpConfig, { logger, version: VERSION })
+    : undefined;
+  if (mcp) {
+    for (const tool of mcp.tools) tools.register(tool);
+    tools.explainMissing((name) => mcp.missingReason(name));
+  }
+  const db = await openDatabase(config.databaseUrl, {
+    busyTimeoutMs: config.sqliteBusyTimeoutMs,
+  }).catch(async (err: unknown) => {
+    await mcp?.close(); // no stdio children left behind when the start fails here
+    throw err;
+  });
   if (db.migrations.applied.length > 0)
     logger.info('applied migrations', { migrations: db.migrations.applied });
   const store = createPrismaRunStore(db);
@@ -104,7 +121,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
   });
   const authenticate = createAuthenticator(config.auth, apiKeys);
-  const mcp = createMcpEndpoint({
+  const mcpEndpoint = createMcpEndpoint({
     authenticate,
     catalog: createPrismaGraphCatalog(db.prisma),
     runs,
@@ -116,7 +133,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const server = createHttpServer({
     schema: getSchema(),
     authenticate,
-    mcp: { matches: isMcpRequest, handle: mcp },
+    mcp: { matches: isMcpRequest, handle: mcpEndpoint },
     context: {
       prisma: db.prisma,
       provider: db.provider,
@@ -145,6 +162,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     store,
     bus,
     logger,
+    mcp,
     async start(port = config.port) {
       await new Promise<void>((resolve, reject) => {
         server.http.once('error', reject);
@@ -168,6 +186,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       if (started) await server.close();
       await bus.close?.();
       await rateLimiter.close();
+      await mcp?.close();
       await db.close();
     },
   };

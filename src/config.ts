@@ -50,6 +50,8 @@ export interface Config {
   secrets: string[];
   /** `TOOL_MODULES`: modules whose exported tools are registered at start (paths resolve from the cwd). */
   toolModules: string[];
+  /** `MCP_CONFIG`: the MCP servers file (`{ "mcpServers": {...} }`); unset: ./mcp.json when it exists. */
+  mcpConfig: string | undefined;
 }
 
 /** Operation, size and browser limits, applied the same over HTTP, SSE and graphql-ws. */
@@ -203,5 +205,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .split(',')
       .map((m) => m.trim())
       .filter((m) => m !== ''),
+    mcpConfig: env.MCP_CONFIG || undefined,
   };
 }

@@ -6,6 +6,12 @@ export type EngineErrorCode =
   | 'TOOL_TIMEOUT'
   | 'INVALID_PATCH'
   | 'CONDITION_FAILED'
+  /** A node `inputs` expression failed, or its values do not fit the tool's input schema. */
+  | 'INVALID_INPUT'
+  /** A tool of an MCP server answered with an error (isError result or JSON-RPC error); not retried. */
+  | 'MCP_ERROR'
+  /** The MCP server could not be reached or dropped the call; retried like any tool failure. */
+  | 'MCP_SERVER_UNAVAILABLE'
   /** A `when` would iterate more than the executor's conditionBudget over the run's data. */
   | 'CONDITION_BUDGET_EXCEEDED'
   | 'LOOP_LIMIT_EXCEEDED'
@@ -34,6 +40,9 @@ export type GraphIssueCode =
   | 'UNBOUNDED_CYCLE'
   | 'INVALID_CONFIG'
   | 'INVALID_CONDITION'
+  /** A node `inputs` expression that does not compile, or a bad `output` mapping. */
+  | 'INVALID_INPUT'
+  | 'INVALID_OUTPUT'
   | 'UNKNOWN_REDUCER'
   /** A state key named __proto__, constructor or prototype. */
   | 'RESERVED_STATE_KEY';

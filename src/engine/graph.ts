@@ -37,6 +37,16 @@ export interface NodeDef {
   maxIterations?: number;
   /** What passing maxIterations does: fail the run (default) or skip the node, leaving the loop. */
   onLimit?: OnLimit;
+  /**
+   * The tool's `input`: name -> CEL expression over `state`, evaluated when the node starts and
+   * checked against the tool's input schema when it declares one.
+   */
+  inputs?: Record<string, string>;
+  /**
+   * Where the tool's result lands: a state key (the whole result), or key -> dotted path into
+   * the result. Absent: the result is the patch.
+   */
+  output?: string | Record<string, string>;
 }
 
 export interface EdgeDef {

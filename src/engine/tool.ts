@@ -7,6 +7,11 @@ export interface ToolContext<C = unknown> {
   readonly state: Readonly<State>;
   /** The node's config, parsed (defaults applied) by the tool's schema. */
   readonly config: C;
+  /**
+   * The node's `inputs`, evaluated against `state` when the attempt started (parsed by the
+   * tool's `input` schema when it has one); `{}` when the node declares none.
+   */
+  readonly input: Readonly<Record<string, unknown>>;
   /** Aborted on timeout or cancellation; pass it to fetch, timers and child work. */
   readonly signal: AbortSignal;
   /** 1-based attempt of this activation. */
@@ -40,6 +45,8 @@ export interface Tool<C = unknown> {
   readonly name: string;
   readonly description: string;
   readonly config: ConfigSchema<C>;
+  /** Optional schema of `ctx.input` (the node's evaluated `inputs`); a mismatch is INVALID_INPUT. */
+  readonly input?: ConfigSchema<unknown>;
   /** Returns the patch; nothing (a void function) means an empty patch. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a tool that returns nothing is a void function
   run(ctx: ToolContext<C>): Promise<Patch | undefined | void> | Patch | undefined | void;
@@ -48,4 +55,6 @@ export interface Tool<C = unknown> {
 /** Port: how the engine finds tools by name. The registry in src/tools implements it. */
 export interface ToolResolver {
   get(name: string): Tool<unknown> | undefined;
+  /** Why a tool is unknown, when the resolver can tell (its MCP server failed to start...). */
+  missingReason?(name: string): string | undefined;
 }

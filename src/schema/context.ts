@@ -6,7 +6,15 @@ import type { RunService } from '../runs/run-service.js';
 
 /** What a tool listing needs (the tool registry satisfies it). */
 export interface ToolCatalog {
-  list(): Array<{ name: string; description: string; configSchema: unknown }>;
+  list(): Array<{
+    name: string;
+    description: string;
+    configSchema: unknown;
+    source?: 'IN_PROCESS' | 'MCP';
+    inputSchema?: unknown;
+    server?: string | undefined;
+    status?: string | undefined;
+  }>;
 }
 
 /**

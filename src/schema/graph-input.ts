@@ -43,6 +43,16 @@ const NodeInput = builder.inputType('NodeInput', {
     timeoutMs: t.int(),
     maxIterations: t.int(),
     onLimit: t.field({ type: OnLimitEnum }),
+    inputs: t.field({
+      type: 'JSON',
+      description:
+        'The tool\'s `input`: an object of name -> CEL expression over `state`, e.g. {"path": "state.file"}.',
+    }),
+    output: t.field({
+      type: 'JSON',
+      description:
+        'Where the tool result lands: a state key ("content"), or an object of key -> dotted path into the result. Absent: the result is the patch.',
+    }),
   }),
 });
 

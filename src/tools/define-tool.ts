@@ -13,6 +13,8 @@ export interface ToolDefinition<S extends z.ZodType> {
   description: string;
   /** Zod schema of the node config; defaults apply before `run`. Omitted: no config accepted. */
   config?: S;
+  /** Optional zod schema of `ctx.input` (the node's evaluated `inputs`); a mismatch is INVALID_INPUT. */
+  input?: z.ZodType;
   run(ctx: ToolContext<z.output<S>>): ReturnType<Tool<z.output<S>>['run']>;
 }
 
@@ -41,6 +43,7 @@ export function defineTool<S extends z.ZodType = EmptyConfig>(
     name: definition.name,
     description: definition.description,
     config,
+    ...(definition.input === undefined ? {} : { input: definition.input }),
     run: definition.run,
   });
 }

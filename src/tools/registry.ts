@@ -1,11 +1,19 @@
 import { z } from 'zod';
+import { TOOL_NAME_PATTERN } from '../engine/graph/schema.js';
 import type { Tool, ToolResolver } from '../engine/tool.js';
-
-/** Tool names follow the graph's id rule so every registered tool can be used in a node. */
-const TOOL_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 /** JSON Schema of a tool's config, as rendered by `z.toJSONSchema`. */
 export type JsonSchema = Record<string, unknown>;
+
+/** Where a tool lives when it is not in this process (an MCP server); read by `list`. */
+export interface ToolOrigin {
+  readonly kind: 'MCP';
+  readonly server: string;
+  /** The server's status now. */
+  status(): string;
+  /** JSON Schema of the tool's `input`. */
+  readonly inputSchema: JsonSchema;
+}
 
 /** What the `tools` query shows: enough for a UI to render a config form. */
 export interface ToolInfo {
@@ -13,6 +21,12 @@ export interface ToolInfo {
   description: string;
   /** JSON Schema (draft 2020-12) of the config the tool accepts, input side (defaults optional). */
   configSchema: JsonSchema;
+  source: 'IN_PROCESS' | 'MCP';
+  /** JSON Schema of the node `inputs` the tool takes, when it declares one. */
+  inputSchema: JsonSchema | undefined;
+  /** MCP tools: their server and its status. */
+  server: string | undefined;
+  status: string | undefined;
 }
 
 export interface ToolRegistry extends ToolResolver {
@@ -20,6 +34,8 @@ export interface ToolRegistry extends ToolResolver {
   register(tool: Tool<unknown>): this;
   get(name: string): Tool<unknown> | undefined;
   has(name: string): boolean;
+  /** Adds an explanation for unknown names (e.g. an MCP server that failed to start). */
+  explainMissing(explain: (name: string) => string | undefined): this;
   /** Every tool sorted by name, with its config schema as JSON Schema (computed once per tool). */
   list(): ToolInfo[];
 }
@@ -37,6 +53,7 @@ export class DuplicateToolError extends Error {
 export function createToolRegistry(tools: Iterable<Tool<unknown>> = []): ToolRegistry {
   const byName = new Map<string, Tool<unknown>>();
   const schemas = new Map<string, JsonSchema>();
+  const explainers: Array<(name: string) => string | undefined> = [];
 
   const registry: ToolRegistry = {
     register(tool) {
@@ -50,15 +67,35 @@ export function createToolRegistry(tools: Iterable<Tool<unknown>> = []): ToolReg
       return registry;
     },
     get: (name) => byName.get(name),
+    missingReason(name) {
+      for (const explain of explainers) {
+        const reason = explain(name);
+        if (reason !== undefined) return reason;
+      }
+      return undefined;
+    },
+    explainMissing(explain) {
+      explainers.push(explain);
+      return registry;
+    },
     has: (name) => byName.has(name),
     list() {
       return [...byName.values()]
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-        .map((tool) => ({
-          name: tool.name,
-          description: tool.description,
-          configSchema: schemaOf(tool),
-        }));
+        .map((tool): ToolInfo => {
+          const origin = originOf(tool);
+          return {
+            name: tool.name,
+            description: tool.description,
+            configSchema: schemaOf(tool),
+            source: origin === undefined ? 'IN_PROCESS' : 'MCP',
+            inputSchema:
+              origin?.inputSchema ??
+              (tool.input === undefined ? undefined : toJsonSchema(tool.input)),
+            server: origin?.server,
+            status: origin?.status(),
+          };
+        });
     },
   };
 
@@ -73,6 +110,11 @@ export function createToolRegistry(tools: Iterable<Tool<unknown>> = []): ToolReg
 
   for (const tool of tools) registry.register(tool);
   return registry;
+}
+
+function originOf(tool: Tool<unknown>): ToolOrigin | undefined {
+  const origin = (tool as { origin?: ToolOrigin }).origin;
+  return origin?.kind === 'MCP' ? origin : undefined;
 }
 
 /**

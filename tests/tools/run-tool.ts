@@ -30,6 +30,7 @@ export async function runTool(
   const patch = await tool.run({
     state,
     config: parsed.data,
+    input: {},
     signal: options.signal ?? new AbortController().signal,
     attempt: options.attempt ?? 1,
     iteration: 1,

@@ -7,7 +7,14 @@ import { GraphInvalidError, type GraphIssue } from '../errors.js';
 import type { EdgeDef, GraphDef, NodeDef, ReducerName, State } from '../graph.js';
 import type { Tool, ToolResolver } from '../tool.js';
 import { findBackEdges } from './analysis.js';
-import type { CompiledEdge, CompiledGraph, CompiledNode, Condition } from './compiled.js';
+import type {
+  CompiledEdge,
+  CompiledGraph,
+  CompiledNode,
+  Condition,
+  Expression,
+} from './compiled.js';
+import { compileOutput } from './node-io.js';
 import { analyzeGraph, type GraphAnalysis, isReducerName } from './validate.js';
 
 export type CompileGraphResult =
@@ -20,6 +27,8 @@ interface MutableNode {
   def: NodeDef;
   tool: Tool<unknown>;
   config: unknown;
+  inputs: CompiledNode['inputs'];
+  output: CompiledNode['output'];
   out: CompiledEdge[];
   inForward: CompiledEdge[];
   inBack: CompiledEdge[];
@@ -51,6 +60,8 @@ function build(def: GraphDef, analysis: GraphAnalysis): CompiledGraph {
     def: Object.freeze(nodeDef),
     tool: analysis.tools.get(index)!,
     config: analysis.configs.get(index),
+    inputs: frozenInputs(analysis.inputs.get(index)),
+    output: compileOutput(nodeDef),
     out: [],
     inForward: [],
     inBack: [],
@@ -100,4 +111,9 @@ function build(def: GraphDef, analysis: GraphAnalysis): CompiledGraph {
     reducers: Object.freeze(reducers),
     defaults: Object.freeze(defaults),
   });
+}
+
+function frozenInputs(list: Array<[string, Expression]> | undefined): CompiledNode['inputs'] {
+  if (list === undefined) return undefined;
+  return Object.freeze(list.map((pair) => Object.freeze(pair)));
 }

@@ -12,6 +12,16 @@ export interface Condition {
   evaluate(state: Readonly<State>, budget?: number): boolean;
 }
 
+/** A node `inputs` expression (CEL, any type), compiled once per graph. */
+export interface Expression {
+  readonly source: string;
+  /** The JSON value. Throws EngineError('INVALID_INPUT') or ('CONDITION_BUDGET_EXCEEDED'). */
+  evaluate(state: Readonly<State>, budget?: number): unknown;
+}
+
+/** Where a node's tool result lands: state key -> dotted path into the result ('' = all of it). */
+export type OutputMap = ReadonlyArray<readonly [key: string, path: readonly string[]]>;
+
 export interface CompiledEdge {
   readonly index: number;
   readonly def: EdgeDef;
@@ -30,6 +40,10 @@ export interface CompiledNode {
   readonly tool: Tool<unknown>;
   /** Config parsed by the tool's schema, defaults applied. */
   readonly config: unknown;
+  /** Compiled `inputs`, in declaration order; undefined when the node declares none. */
+  readonly inputs: ReadonlyArray<readonly [name: string, expression: Expression]> | undefined;
+  /** Normalised `output`; undefined: the tool's result is the patch. */
+  readonly output: OutputMap | undefined;
   readonly out: CompiledEdge[];
   /** Incoming edges that are not back edges: what a join waits for. */
   readonly inForward: CompiledEdge[];

@@ -19,9 +19,10 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { EngineError } from '../errors.js';
 import type { State } from '../graph.js';
-import type { Condition } from './compiled.js';
+import type { Condition, Expression } from './compiled.js';
 import { findMatches, loopShape, stateReads } from './condition-ast.js';
 import { budgetExceeded, DEFAULT_CONDITION_BUDGET, estimatedWork } from './condition-budget.js';
+import { fromCel } from './expression-value.js';
 import { isReservedKey, reservedKeyMessage } from './reserved-keys.js';
 
 export const MAX_CONDITION_LENGTH = 1_000;
@@ -32,9 +33,13 @@ export const MAX_COMPREHENSION_NESTING = 2;
 /** Values nested deeper than this are passed to CEL unconverted (JSON state is never this deep). */
 const MAX_CONVERT_DEPTH = 64;
 
-export type CompileConditionResult =
-  | { ok: true; condition: Condition }
-  | { ok: false; message: string; position?: number };
+interface Failure {
+  ok: false;
+  message: string;
+  position?: number;
+}
+
+export type CompileConditionResult = { ok: true; condition: Condition } | Failure;
 
 type Num = number | bigint;
 const mixed = (f: (a: number, b: number) => number) => (a: Num, b: Num) => f(Number(a), Number(b));
@@ -117,21 +122,30 @@ function rangeStart(err: unknown): number | undefined {
   return typeof range?.start === 'number' ? range.start : undefined;
 }
 
-function failure(message: string, position?: number): CompileConditionResult {
+function failure(message: string, position?: number): Failure {
   return position === undefined
     ? { ok: false, message }
     : { ok: false, message: `${message} (at position ${position})`, position };
 }
 
-/** Compiles a `when` expression once; the returned condition is evaluated on each edge check. */
-export function compileCondition(source: string): CompileConditionResult {
-  if (typeof source !== 'string') return failure('Condition must be a string');
+/** A parsed, checked CEL program and what its evaluation needs (shared by `when` and `inputs`). */
+interface CheckedProgram {
+  program: ReturnType<Environment['parse']>;
+  type: string;
+  keys: string[] | undefined;
+  count: number;
+  depth: number;
+}
+
+function checkSource(
+  source: string,
+  what: string,
+): { ok: true; checked: CheckedProgram } | Failure {
+  if (typeof source !== 'string') return failure(`${what} must be a string`);
   if (source.length > MAX_CONDITION_LENGTH) {
-    return failure(
-      `Condition is ${source.length} characters; the limit is ${MAX_CONDITION_LENGTH}`,
-    );
+    return failure(`${what} is ${source.length} characters; the limit is ${MAX_CONDITION_LENGTH}`);
   }
-  if (source.trim() === '') return failure('Condition is empty; remove `when` or write a test');
+  if (source.trim() === '') return failure(`${what} is empty`);
   let program: ReturnType<Environment['parse']>;
   try {
     program = environment().parse(source);
@@ -160,38 +174,87 @@ export function compileCondition(source: string): CompileConditionResult {
   if (!checked.valid) {
     return failure(`Type error: ${firstLine(checked.error)}`, rangeStart(checked.error));
   }
-  const type = String(checked.type);
-  if (type !== 'bool' && type !== 'dyn') {
-    return failure(`Condition must be a boolean expression, but it returns ${type}`);
+  return {
+    ok: true,
+    checked: {
+      program,
+      type: String(checked.type),
+      keys: reads.keys,
+      count: loops.count,
+      depth: loops.depth,
+    },
+  };
+}
+
+/** Runs a checked program on `state` within the work budget; `failCode` is its runtime error. */
+function run(
+  checked: CheckedProgram,
+  source: string,
+  state: Readonly<State>,
+  budget: number,
+  failCode: 'CONDITION_FAILED' | 'INVALID_INPUT',
+): unknown {
+  const { program, keys, count, depth } = checked;
+  largest = 0;
+  const vars = { state: celState(state, keys) };
+  if (depth !== 0) {
+    const work = estimatedWork(count, depth, largest);
+    if (work > budget) throw budgetExceeded(source, work, largest, budget);
   }
-  const { keys } = reads;
-  const { count, depth } = loops;
+  try {
+    return program(vars);
+  } catch (err) {
+    const what = failCode === 'CONDITION_FAILED' ? 'Condition' : 'Input expression';
+    throw new EngineError(
+      failCode,
+      `${what} \`${source}\` failed: ${firstLine(err)}. Guard optional keys with has(state.key).`,
+    );
+  }
+}
+
+/** Compiles a `when` expression once; the returned condition is evaluated on each edge check. */
+export function compileCondition(source: string): CompileConditionResult {
+  const result = checkSource(source, 'Condition');
+  if (!result.ok) {
+    if (result.message.endsWith('is empty'))
+      return failure('Condition is empty; remove `when` or write a test');
+    return result;
+  }
+  const { checked } = result;
+  if (checked.type !== 'bool' && checked.type !== 'dyn') {
+    return failure(`Condition must be a boolean expression, but it returns ${checked.type}`);
+  }
   const condition: Condition = {
     source,
     evaluate(state: Readonly<State>, budget = DEFAULT_CONDITION_BUDGET): boolean {
-      largest = 0;
-      const vars = { state: celState(state, keys) };
-      if (depth !== 0) {
-        const work = estimatedWork(count, depth, largest);
-        if (work > budget) throw budgetExceeded(source, work, largest, budget);
-      }
-      let result: unknown;
-      try {
-        result = program(vars);
-      } catch (err) {
+      const value = run(checked, source, state, budget, 'CONDITION_FAILED');
+      if (typeof value !== 'boolean') {
         throw new EngineError(
           'CONDITION_FAILED',
-          `Condition \`${source}\` failed: ${firstLine(err)}. Guard optional keys with has(state.key).`,
+          `Condition \`${source}\` returned ${typeof value === 'bigint' ? 'int' : typeof value}, not a boolean`,
         );
       }
-      if (typeof result !== 'boolean') {
-        throw new EngineError(
-          'CONDITION_FAILED',
-          `Condition \`${source}\` returned ${typeof result === 'bigint' ? 'int' : typeof result}, not a boolean`,
-        );
-      }
-      return result;
+      return value;
     },
   };
   return { ok: true, condition: Object.freeze(condition) };
+}
+
+export type CompileExpressionResult = { ok: true; expression: Expression } | Failure;
+
+/**
+ * Compiles a node `inputs` expression (any type). Its value is converted back to JSON
+ * (ints become numbers, CEL maps plain objects); runtime errors are INVALID_INPUT.
+ */
+export function compileExpression(source: string): CompileExpressionResult {
+  const result = checkSource(source, 'Input expression');
+  if (!result.ok) return result;
+  const { checked } = result;
+  const expression: Expression = {
+    source,
+    evaluate(state: Readonly<State>, budget = DEFAULT_CONDITION_BUDGET): unknown {
+      return fromCel(run(checked, source, state, budget, 'INVALID_INPUT'), 0);
+    },
+  };
+  return { ok: true, expression: Object.freeze(expression) };
 }

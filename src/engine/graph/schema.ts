@@ -27,14 +27,44 @@ export const retryPolicySchema = z.strictObject({
   jitter: z.boolean().optional(),
 });
 
+/** Tool names: an id, or `<server>.<tool>` for tools of an MCP server. */
+export const TOOL_NAME_PATTERN =
+  /^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/;
+export const MAX_NODE_INPUTS = 100;
+
 export const nodeDefSchema = z.strictObject({
   id: id('Node id'),
-  tool: id('Tool name'),
+  tool: z
+    .string()
+    .min(1, 'Tool name must not be empty')
+    .regex(
+      TOOL_NAME_PATTERN,
+      'Tool name must be an id (letters, digits, _ or -, starting with a letter or _) or <server>.<tool>',
+    ),
   config: z.record(z.string(), z.unknown()).optional(),
   retry: retryPolicySchema.optional(),
   timeoutMs: z.number().int().positive().optional(),
   maxIterations: z.number().int().min(1).max(100_000).optional(),
   onLimit: z.enum(['fail', 'exit']).optional(),
+  inputs: z
+    .record(z.string().min(1).max(64), z.string().max(MAX_CONDITION_LENGTH))
+    .refine(
+      (r) => Object.keys(r).length <= MAX_NODE_INPUTS,
+      `At most ${MAX_NODE_INPUTS} inputs per node`,
+    )
+    .optional(),
+  output: z
+    .union([
+      z.string().min(1).max(200),
+      z
+        .record(z.string().min(1).max(200), z.string().max(500))
+        .refine((r) => Object.keys(r).length >= 1, 'output needs at least one key')
+        .refine(
+          (r) => Object.keys(r).length <= MAX_NODE_INPUTS,
+          `At most ${MAX_NODE_INPUTS} output keys per node`,
+        ),
+    ])
+    .optional(),
 });
 
 export const edgeDefSchema = z.strictObject({

@@ -7,9 +7,10 @@ import type { GraphIssue } from '../errors.js';
 import { type GraphDef, REDUCER_NAMES, type ReducerName } from '../graph.js';
 import type { Tool, ToolResolver } from '../tool.js';
 import { reachableFrom } from './analysis.js';
-import type { Condition } from './compiled.js';
+import type { Condition, Expression } from './compiled.js';
 import { compileCondition } from './condition.js';
 import { cycleIssues, type StructEdge } from './cycles.js';
+import { checkNodeIo } from './node-io.js';
 import { formatPath, isRecord, joinPath, listNames, ROOT_PATH, shapeIssues } from './paths.js';
 import { isReservedKey, reservedKeyMessage } from './reserved-keys.js';
 import { graphDefSchema, MAX_EDGES, MAX_NODES } from './schema.js';
@@ -23,6 +24,8 @@ export interface GraphAnalysis {
   configs: Map<number, unknown>;
   /** Per edge index: the compiled `when`. */
   conditions: Map<number, Condition>;
+  /** Per node index: the compiled `inputs`. */
+  inputs: Map<number, Array<[string, Expression]>>;
   /** The zod-parsed definition (a copy of the input), when its shape is valid. */
   def?: GraphDef;
 }
@@ -39,6 +42,7 @@ export function analyzeGraph(def: unknown, tools: ToolResolver): GraphAnalysis {
     tools: new Map(),
     configs: new Map(),
     conditions: new Map(),
+    inputs: new Map(),
   };
   try {
     analyze(def, tools, analysis);
@@ -107,6 +111,7 @@ function checkSemantics(
     }
     if (node.maxIterations !== undefined) bounded.add(i);
     checkTool(node, i, resolver, out, issues);
+    checkNodeIo(node, i, out.inputs, issues);
   });
 
   const structEdges: StructEdge[] = [];
@@ -159,7 +164,9 @@ function checkTool(
     issues.push({
       path: `nodes[${i}].tool`,
       code: 'UNKNOWN_TOOL',
-      message: `No tool named "${node.tool}" is registered; check the name against the tools query`,
+      message:
+        resolver.missingReason?.(node.tool) ??
+        `No tool named "${node.tool}" is registered; check the name against the tools query`,
     });
     return;
   }

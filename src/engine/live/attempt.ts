@@ -6,10 +6,35 @@
  */
 import { EngineError } from '../errors.js';
 import type { AgendaSkip, Execution } from '../fold/execution.js';
+import { evaluateInputs } from '../graph/node-io.js';
+import type { State } from '../graph.js';
 import type { RunLoop } from './run-loop.js';
 import { AttemptContext, asToolContext } from './tool-context.js';
 
 type Thenable = PromiseLike<unknown>;
+
+const EMPTY_INPUT: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The node's `inputs` evaluated on the attempt's starting state, parsed by the tool's schema. */
+function toolInput(run: RunLoop, exec: Execution, state: Readonly<State>): Record<string, unknown> {
+  const node = exec.node;
+  const input = evaluateInputs(node.inputs ?? [], state, run.ports.conditionBudget, node.id);
+  const schema = node.tool.input;
+  if (schema === undefined) return input;
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  const list = parsed.error.issues
+    .map(
+      (i) => `${i.path.length > 0 ? `inputs.${i.path.map(String).join('.')}: ` : ''}${i.message}`,
+    )
+    .join('; ');
+  throw new EngineError(
+    'INVALID_INPUT',
+    `Input of node "${node.id}" does not fit tool "${node.tool.name}": ${list}`,
+    node.id,
+    { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+  );
+}
 
 export function recordSkip(run: RunLoop, item: AgendaSkip): void {
   if (item.reason === 'limit') return;
@@ -40,7 +65,15 @@ export function startAttempt(run: RunLoop, exec: Execution, at: number): void {
     exec,
   );
   const token = ++exec.token;
-  const ctx = new AttemptContext(run, exec, token, cp.store.state);
+  const state = cp.store.state;
+  let input: Readonly<Record<string, unknown>> = EMPTY_INPUT;
+  try {
+    if (node.inputs !== undefined) input = toolInput(run, exec, state);
+  } catch (err) {
+    run.queueFailure(exec, err);
+    return;
+  }
+  const ctx = new AttemptContext(run, exec, token, state, input);
   exec.handle = ctx;
   const timeoutMs = node.def.timeoutMs;
   if (timeoutMs !== undefined) exec.timer = setTimeout(timedOut, timeoutMs, run, exec, token);

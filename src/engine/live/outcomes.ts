@@ -5,6 +5,7 @@
  */
 import { EngineError } from '../errors.js';
 import type { Execution } from '../fold/execution.js';
+import { outputPatch } from '../graph/node-io.js';
 import { isRetryable, maxAttempts, retryDelayMs } from './retry.js';
 import { conditionError, toErrorInfo } from './run-errors.js';
 import type { RunLoop } from './run-loop.js';
@@ -15,10 +16,11 @@ export function succeedNode(run: RunLoop, exec: Execution, value: unknown): void
   const cp = run.cp;
   const node = exec.node;
   let patch = value as Record<string, unknown>;
-  if (value === undefined) patch = EMPTY_PATCH;
+  if (node.output !== undefined) patch = outputPatch(node.output, value);
+  else if (value === undefined) patch = EMPTY_PATCH;
   else if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-    const msg = `Tool "${node.tool.name}" of node "${node.id}" returned ${got}; a tool must return an object patch (or nothing)`;
+    const msg = `Tool "${node.tool.name}" of node "${node.id}" returned ${got}; a tool must return an object patch (or nothing), or the node must set "output" to place the value`;
     failAttempt(run, exec, new EngineError('INVALID_PATCH', msg, node.id));
     return;
   }

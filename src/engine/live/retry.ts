@@ -15,6 +15,7 @@ export const DEFAULT_MAX_DELAY_MS = 30_000;
 const NEVER_RETRIED: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
   'INVALID_PATCH',
   'CONDITION_FAILED',
+  'INVALID_INPUT',
   'CONDITION_BUDGET_EXCEEDED',
   'STATE_CONFLICT',
   'RUN_TIMEOUT',

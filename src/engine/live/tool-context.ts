@@ -35,6 +35,8 @@ export class AttemptContext implements AttemptHandle {
     private readonly token: number,
     /** The run's state when the attempt started. */
     readonly state: Readonly<State>,
+    /** The node's evaluated `inputs`. */
+    readonly input: Readonly<Record<string, unknown>>,
   ) {
     this.config = exec.node.config;
     this.attempt = exec.attempt;
