@@ -218,6 +218,18 @@ export function createPrismaRunStore(db: Database): RunStore {
       return asked.map((r) => r.id);
     },
 
+    async notOwned(owner, runIds) {
+      const owned = new Set<string>();
+      for (const part of chunk(runIds, 5_000)) {
+        const rows = await prisma.run.findMany({
+          where: { id: { in: part }, owner },
+          select: { id: true },
+        });
+        for (const r of rows) owned.add(r.id);
+      }
+      return runIds.filter((id) => !owned.has(id));
+    },
+
     async requestCancel(runId) {
       const { count } = await tx((t) =>
         t.run.updateMany({

@@ -8,6 +8,11 @@ export class LocalRuns {
   private readonly records = new Map<string, RunRecord>();
   private readonly waiters = new Map<string, Array<() => void>>();
 
+  /** The ids of the runs this process owns now. */
+  ids(): string[] {
+    return [...this.records.keys()];
+  }
+
   has(runId: string): boolean {
     return this.records.has(runId);
   }

@@ -157,6 +157,11 @@ export interface RunStore {
    * Marks the owner's active runs alive; returns those of them another process asked to cancel.
    */
   heartbeat(owner: string, now: Date): Promise<string[]>;
+  /**
+   * Of `runIds` (runs this process executes), those it does not own any more: another process
+   * took them over while this one stalled past its lease. Found even when nothing is committed.
+   */
+  notOwned(owner: string, runIds: readonly string[]): Promise<string[]>;
   /** Asks the owner of an active run to cancel it; false when the run is not active. */
   requestCancel(runId: string): Promise<boolean>;
   /** Gives up the owner's active runs so the next process resumes them at once. */

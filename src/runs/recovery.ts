@@ -153,6 +153,8 @@ export function createRecovery(deps: RecoveryDeps) {
         try {
           const history = await loadHistory(run.id);
           if (history.some((e) => TERMINAL_EVENT_TYPES.has(e.type))) continue;
+          // Ours again (we may have lost it to a peer earlier): its events are stored again.
+          writer.resumeStoring(run.id);
           if ((run.recoveries ?? 0) > recoveryLimit) {
             failRecovered(claim, history);
             continue;

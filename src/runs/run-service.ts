@@ -266,13 +266,21 @@ export function createRunService(opts: RunServiceOptions): RunService {
     resumeOrphans: () => recovery.resumeOrphans(),
 
     startBackground() {
-      const heartbeat = () =>
-        store
-          .heartbeat(owner, new Date())
-          .then((asked) => {
-            for (const runId of asked) cancelHere(runId, 'cancelled by user on another server');
-          })
-          .catch((err) => logger.warn('heartbeat failed', { err }));
+      const heartbeat = async () => {
+        try {
+          const asked = await store.heartbeat(owner, new Date());
+          for (const runId of asked) cancelHere(runId, 'cancelled by user on another server');
+          // A run taken over while this process stalled stops here even if it commits nothing
+          // (a long tool call would otherwise go on beside the new owner's execution).
+          const lost = await store.notOwned(owner, local.ids());
+          if (lost.length > 0) {
+            for (const runId of lost) writer.stopStoring(runId);
+            lose(lost);
+          }
+        } catch (err) {
+          logger.warn('heartbeat failed', { err });
+        }
+      };
       const scan = () =>
         service.resumeOrphans().catch((err) => logger.warn('orphan scan failed', { err }));
       timers.push(

@@ -207,6 +207,15 @@ export function runStoreSpec(backend: Backend): void {
       expect((await store.getRun(mine.id))?.status).toBe('RUNNING');
     });
 
+    it('tells a process which of its runs it does not own any more, without a commit', async () => {
+      const kept = await newRun('stalled');
+      const taken = await newRun('stalled');
+      await db.prisma.run.update({ where: { id: taken.id }, data: { owner: 'peer' } });
+      expect(await store.notOwned('stalled', [kept.id, taken.id])).toEqual([taken.id]);
+      expect(await store.notOwned('peer', [kept.id, taken.id])).toEqual([kept.id]);
+      expect(await store.notOwned('stalled', [])).toEqual([]);
+    });
+
     it('passes a cancel request to the owner at its heartbeat, for active runs only', async () => {
       const active = await newRun('owner-x');
       const done = await newRun('owner-x');
