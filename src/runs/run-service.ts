@@ -1,9 +1,9 @@
-import { type RunEvent, replayEvents, type State } from '../engine/index.js';
+import { replayEvents, type State } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
+import { only, publishByRun } from './bus-helpers.js';
 import { createEventStream, shuttingDown } from './event-stream.js';
 import { EventWriter } from './event-writer.js';
-import { only } from './filter-subscription.js';
 import { createGraphVersions } from './graph-versions.js';
 import { createInstance } from './instance.js';
 import { loadEvents } from './load-events.js';
@@ -105,27 +105,13 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
   function publish(batch: CommitBatch, lost: readonly string[]): void {
     if (lost.length > 0) lose(lost);
-    publishByRun(batch.events);
+    publishByRun(bus, batch.events);
     for (const patch of batch.runs) {
       const updates = local.apply(patch);
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
       if (patch.status === 'FAILED' && patch.error)
         logger.info('run failed', { runId: patch.id, error: patch.error });
       if (patch.finishedAt !== undefined) settle(patch.id);
-    }
-  }
-
-  /** A batch holds many runs' events: publish each run's consecutive slice under its key. */
-  function publishByRun(events: readonly RunEvent[]): void {
-    let from = 0;
-    for (let i = 1; i <= events.length; i++) {
-      if (i < events.length && events[i]!.runId === events[from]!.runId) continue;
-      bus.publish(
-        'run:event',
-        events[from]!.runId,
-        from === 0 && i === events.length ? events : events.slice(from, i),
-      );
-      from = i;
     }
   }
 

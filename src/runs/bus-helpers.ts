@@ -1,4 +1,5 @@
-import type { Feed } from './ports.js';
+import type { RunEvent } from '../engine/index.js';
+import type { Feed, RunEventBus } from './ports.js';
 
 /**
  * The items of a subscription that pass `keep`, as an async iterator whose `return()` ends the
@@ -36,4 +37,18 @@ export function only<T>(
     [Symbol.asyncIterator]: () => iterator,
   };
   return iterator;
+}
+
+/** A batch holds many runs' events: publish each run's consecutive slice under its key. */
+export function publishByRun(bus: RunEventBus, events: readonly RunEvent[]): void {
+  let from = 0;
+  for (let i = 1; i <= events.length; i++) {
+    if (i < events.length && events[i]!.runId === events[from]!.runId) continue;
+    bus.publish(
+      'run:event',
+      events[from]!.runId,
+      from === 0 && i === events.length ? events : events.slice(from, i),
+    );
+    from = i;
+  }
 }
