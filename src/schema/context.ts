@@ -4,17 +4,20 @@ import type { DatabaseProvider, Db } from '../persistence/database.js';
 import type { GraphService } from '../runs/graph-service.js';
 import type { RunService } from '../runs/run-service.js';
 
+/** One tool as the `tools` query lists it. */
+export interface ToolShape {
+  name: string;
+  description: string;
+  configSchema: unknown;
+  source?: 'IN_PROCESS' | 'MCP';
+  inputSchema?: unknown;
+  server?: string | undefined;
+  status?: string | undefined;
+}
+
 /** What a tool listing needs (the tool registry satisfies it). */
 export interface ToolCatalog {
-  list(): Array<{
-    name: string;
-    description: string;
-    configSchema: unknown;
-    source?: 'IN_PROCESS' | 'MCP';
-    inputSchema?: unknown;
-    server?: string | undefined;
-    status?: string | undefined;
-  }>;
+  list(): ToolShape[];
 }
 
 /**

@@ -1,14 +1,5 @@
 import { builder } from './builder.js';
-
-interface ToolShape {
-  name: string;
-  description: string;
-  configSchema: unknown;
-  source?: 'IN_PROCESS' | 'MCP';
-  inputSchema?: unknown;
-  server?: string | undefined;
-  status?: string | undefined;
-}
+import type { ToolShape } from './context.js';
 
 const ToolSource = builder.enumType('ToolSource', {
   description: 'Where a tool runs.',

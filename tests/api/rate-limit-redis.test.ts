@@ -1,30 +1,12 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { redisUnavailable, TEST_REDIS_URL } from '../helpers/redis.js';
 import { runCount, start, tenantWithGraph } from './rate-limit-helpers.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
-async function redisUnavailable(): Promise<string | null> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return null;
-  } catch (err) {
-    return `Redis rate limit tests skipped: no Redis at ${REDIS_URL} (${(err as Error).message}); set TEST_REDIS_URL to run them.`;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const skip = await redisUnavailable();
+const skip = await redisUnavailable('Redis rate limit tests');
 if (skip) console.warn(skip);
 
 /** Two servers with REDIS_URL: one budget per key, whichever server a call reaches. */

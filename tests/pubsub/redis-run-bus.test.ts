@@ -1,32 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/engine/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { createRedisRunBus, type RedisRunBus } from '../../src/pubsub/redis-run-bus.js';
 import type { RunStatus, RunUpdate } from '../../src/runs/ports.js';
+import { redisUnavailable, TEST_REDIS_URL } from '../helpers/redis.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
-async function redisUnavailable(): Promise<string | null> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return null;
-  } catch (err) {
-    return `Redis bus tests skipped: no Redis at ${REDIS_URL} (${(err as Error).message}); set TEST_REDIS_URL to run them.`;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const skip = await redisUnavailable();
+const skip = await redisUnavailable('Redis bus tests');
 if (skip) console.warn(skip);
 
 const event = (runId: string, seq: number): RunEvent => ({

@@ -1,0 +1,31 @@
+import { type AppOptions, buildApp } from './app.js';
+import { loadConfig } from './config.js';
+
+/**
+ * Boot: config from the environment, the app, listen; SIGTERM/SIGINT stop cleanly (exit 0, or 1
+ * when stopping fails or outlasts the grace time). main.ts runs it; so do test entries that add
+ * tools of their own.
+ */
+export async function serve(options: AppOptions = {}): Promise<void> {
+  const config = loadConfig();
+  const app = await buildApp(config, options);
+  const { url } = await app.start();
+  app.logger.info(`GraphQL API and GraphiQL at ${url}`, { database: app.db.provider });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info(`${signal}: stopping`);
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000);
+    force.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (err) => {
+        app.logger.error('stop failed', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
