@@ -11,6 +11,8 @@ import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
+import { createPrismaTaskStore } from './persistence/prisma-task-store.js';
+import { createPrismaWorkerStore } from './persistence/prisma-worker-store.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
 import { createRunBus } from './pubsub/run-bus.js';
 import { createRedactor } from './redaction.js';
@@ -23,6 +25,7 @@ import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createRateLimiter } from './server/rate-limit.js';
 import { createBuiltinRegistry } from './tools/index.js';
 import { loadToolModules, registerToolModules } from './tools/load-modules.js';
+import { createWorkerService, type WorkerService } from './workers/worker-service.js';
 
 export const VERSION = '0.1.0';
 
@@ -39,6 +42,8 @@ export interface App {
   logger: Logger;
   /** The MCP servers of MCP_CONFIG, when there is one. */
   mcp: McpToolProvider | undefined;
+  /** Remote workers and their tasks. */
+  workers: WorkerService;
   /** Listens (port 0 picks a free one), resumes orphaned runs, starts heartbeats. */
   start(port?: number): Promise<{ port: number; url: string }>;
   /** SIGTERM path: stop taking runs, close subscriptions, store what is buffered. */
@@ -106,6 +111,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     redactor,
     ...(options.owner ? { owner: options.owner } : {}),
   });
+  const workers = createWorkerService({
+    tasks: createPrismaTaskStore(db),
+    workers: createPrismaWorkerStore(db),
+    registry: tools,
+    tenantOf: (runId) => runs.tenantOf(runId),
+    owner: runs.owner,
+    logger,
+    ...config.workers,
+  });
+  // Worker tools registered before (by any server): graphs naming them validate with no worker.
+  await workers.loadTools();
   const graphs = createGraphService(graphStore, tools, (graphId) => runs.invalidateGraph(graphId));
   if (config.seedExamples && examples !== false) {
     const created = await graphs.ensureExamples(examples === true ? exampleGraphs : examples);
@@ -143,6 +159,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       runs,
       apiKeys,
       tools,
+      workers,
     },
     logger,
     devErrors: config.devErrors,
@@ -163,6 +180,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     bus,
     logger,
     mcp,
+    workers,
     async start(port = config.port) {
       await new Promise<void>((resolve, reject) => {
         server.http.once('error', reject);
@@ -173,6 +191,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // cannot keep the API from answering. Runs of this instance's previous boots are taken at
       // once; a live process's runs (SQLite or PostgreSQL alike) only once its lease lapses.
       runs.startBackground();
+      workers.start();
       setImmediate(() => {
         runs.resumeOrphans().catch((err) => logger.warn('resuming runs failed', { err }));
       });
@@ -180,7 +199,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return { port: actual, url: `http://${config.host}:${actual}/graphql` };
     },
     async stop() {
+      workers.quiesce();
       await runs.shutdown(config.shutdownGraceMs);
+      await workers.stop();
       // The bus is closed: let subscriptions send their `complete` before sockets close.
       await new Promise((r) => setTimeout(r, 50));
       if (started) await server.close();

@@ -52,6 +52,19 @@ export interface Config {
   toolModules: string[];
   /** `MCP_CONFIG`: the MCP servers file (`{ "mcpServers": {...} }`); unset: ./mcp.json when it exists. */
   mcpConfig: string | undefined;
+  /** Remote workers; see README "Tools in other processes". */
+  workers: WorkerSettings;
+}
+
+export interface WorkerSettings {
+  /** A task leased to a worker whose server stopped renewing it is queued again after this. */
+  leaseMs: number;
+  /** How often a server looks for queued tasks of other servers and answers given elsewhere. */
+  pollMs: number;
+  /** After this long without a worker a node records NODE_WAITING_FOR_WORKER. */
+  waitNoticeMs: number;
+  /** A task no worker took for this long fails its attempt (retryable); 0: no limit. */
+  scheduleToStartMs: number;
 }
 
 /** Operation, size and browser limits, applied the same over HTTP, SSE and graphql-ws. */
@@ -206,5 +219,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((m) => m.trim())
       .filter((m) => m !== ''),
     mcpConfig: env.MCP_CONFIG || undefined,
+    workers: {
+      leaseMs: Math.max(100, int(env, 'WORKER_LEASE_MS', 30_000)),
+      pollMs: Math.max(10, int(env, 'WORKER_POLL_MS', 250)),
+      waitNoticeMs: int(env, 'WORKER_WAIT_NOTICE_MS', 1_000),
+      scheduleToStartMs: int(env, 'WORKER_SCHEDULE_TO_START_MS', 600_000),
+    },
   };
 }

@@ -14,6 +14,16 @@ export type AppErrorCode =
   | 'FORBIDDEN'
   /** Too many calls for this identity in the current window: retry after `retryAfterMs`. */
   | 'RATE_LIMITED'
+  /** A tool name that is taken by another kind of tool, or by another tenant's workers. */
+  | 'TOOL_NAME_TAKEN'
+  /** A worker's answer for a task that was given to another worker since (drop the result). */
+  | 'TASK_REASSIGNED'
+  /** A worker's answer for a task whose run was cancelled. */
+  | 'TASK_CANCELLED'
+  /** A worker's answer for a task whose attempt timed out (the node's timeoutMs). */
+  | 'TASK_TIMED_OUT'
+  /** A second answer for a task. */
+  | 'TASK_ALREADY_ANSWERED'
   /** The database is locked or down: nothing was done; retry shortly (retryable). */
   | 'UNAVAILABLE';
 

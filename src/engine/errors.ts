@@ -12,6 +12,8 @@ export type EngineErrorCode =
   | 'MCP_ERROR'
   /** The MCP server could not be reached or dropped the call; retried like any tool failure. */
   | 'MCP_SERVER_UNAVAILABLE'
+  /** No remote worker took the task of a worker tool in time; retried like any tool failure. */
+  | 'SCHEDULE_TO_START_TIMEOUT'
   /** A `when` would iterate more than the executor's conditionBudget over the run's data. */
   | 'CONDITION_BUDGET_EXCEEDED'
   | 'LOOP_LIMIT_EXCEEDED'

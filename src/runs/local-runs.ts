@@ -13,6 +13,10 @@ export class LocalRuns {
     return [...this.records.keys()];
   }
 
+  get(runId: string): RunRecord | undefined {
+    return this.records.get(runId);
+  }
+
   has(runId: string): boolean {
     return this.records.has(runId);
   }

@@ -56,6 +56,8 @@ export interface RunService {
   start(graphId: string, input: unknown, tenantId?: string): Promise<RunRecord>;
   /** The run, when it exists in the tenant; NOT_FOUND otherwise (another tenant's run too). */
   get(runId: string, tenantId?: string): Promise<RunRecord>;
+  /** The tenant of a run (of this process's runs even before their row is stored). */
+  tenantOf(runId: string): Promise<string | undefined>;
   cancel(runId: string, tenantId?: string): Promise<RunRecord>;
   /** The state of a run now: final when finished, else folded from its stored events. */
   currentState(run: RunStateSource): Promise<State | null>;

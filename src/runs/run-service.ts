@@ -149,6 +149,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
       if (!run || run.tenantId !== tenantId) throw notFound('Run', runId);
       return run;
     },
+    tenantOf: async (runId) => local.get(runId)?.tenantId ?? (await store.getRun(runId))?.tenantId,
 
     async start(graphId, input, tenantId = DEFAULT_TENANT) {
       if (!accepting)

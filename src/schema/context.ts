@@ -3,16 +3,22 @@ import type { Identity } from '../auth/identity.js';
 import type { DatabaseProvider, Db } from '../persistence/database.js';
 import type { GraphService } from '../runs/graph-service.js';
 import type { RunService } from '../runs/run-service.js';
+import type { WorkerService } from '../workers/worker-service.js';
 
 /** One tool as the `tools` query lists it. */
 export interface ToolShape {
   name: string;
   description: string;
   configSchema: unknown;
-  source?: 'IN_PROCESS' | 'MCP';
+  source?: 'IN_PROCESS' | 'MCP' | 'WORKER';
   inputSchema?: unknown;
   server?: string | undefined;
   status?: string | undefined;
+  /** Worker tools: the tenant whose workers serve it. */
+  tenantId?: string | undefined;
+  /** Worker tools: connected workers and their free slots now. */
+  workers?: number;
+  freeSlots?: number;
 }
 
 /** What a tool listing needs (the tool registry satisfies it). */
@@ -33,6 +39,7 @@ export interface AppContext {
   runs: RunService;
   apiKeys: ApiKeys;
   tools: ToolCatalog;
+  workers: WorkerService;
 }
 
 /** One request's (or one socket's) context: the app's, plus who is calling. */

@@ -5,15 +5,26 @@ import type { Tool, ToolResolver } from '../engine/tool.js';
 /** JSON Schema of a tool's config, as rendered by `z.toJSONSchema`. */
 export type JsonSchema = Record<string, unknown>;
 
-/** Where a tool lives when it is not in this process (an MCP server); read by `list`. */
-export interface ToolOrigin {
-  readonly kind: 'MCP';
-  readonly server: string;
-  /** The server's status now. */
-  status(): string;
-  /** JSON Schema of the tool's `input`. */
-  readonly inputSchema: JsonSchema;
-}
+/** Where a tool lives when it is not in this process; read by `list`. */
+export type ToolOrigin =
+  | {
+      readonly kind: 'MCP';
+      readonly server: string;
+      /** The server's status now. */
+      status(): string;
+      /** JSON Schema of the tool's `input`. */
+      readonly inputSchema: JsonSchema;
+    }
+  | {
+      /** Served by remote workers; its schemas are what the workers declared (they may change). */
+      readonly kind: 'WORKER';
+      /** The tenant whose workers serve it. */
+      readonly tenantId: string;
+      configSchema(): JsonSchema;
+      inputSchema(): JsonSchema | undefined;
+    };
+
+export type ToolSourceName = 'IN_PROCESS' | 'MCP' | 'WORKER';
 
 /** What the `tools` query shows: enough for a UI to render a config form. */
 export interface ToolInfo {
@@ -21,9 +32,11 @@ export interface ToolInfo {
   description: string;
   /** JSON Schema (draft 2020-12) of the config the tool accepts, input side (defaults optional). */
   configSchema: JsonSchema;
-  source: 'IN_PROCESS' | 'MCP';
+  source: ToolSourceName;
   /** JSON Schema of the node `inputs` the tool takes, when it declares one. */
   inputSchema: JsonSchema | undefined;
+  /** Worker tools: the tenant whose workers serve it. */
+  tenantId?: string;
   /** MCP tools: their server and its status. */
   server: string | undefined;
   status: string | undefined;
@@ -84,6 +97,18 @@ export function createToolRegistry(tools: Iterable<Tool<unknown>> = []): ToolReg
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
         .map((tool): ToolInfo => {
           const origin = originOf(tool);
+          if (origin?.kind === 'WORKER') {
+            return {
+              name: tool.name,
+              description: tool.description,
+              configSchema: origin.configSchema(),
+              source: 'WORKER',
+              inputSchema: origin.inputSchema(),
+              tenantId: origin.tenantId,
+              server: undefined,
+              status: undefined,
+            };
+          }
           return {
             name: tool.name,
             description: tool.description,
@@ -112,9 +137,9 @@ export function createToolRegistry(tools: Iterable<Tool<unknown>> = []): ToolReg
   return registry;
 }
 
-function originOf(tool: Tool<unknown>): ToolOrigin | undefined {
+export function originOf(tool: Tool<unknown>): ToolOrigin | undefined {
   const origin = (tool as { origin?: ToolOrigin }).origin;
-  return origin?.kind === 'MCP' ? origin : undefined;
+  return origin?.kind === 'MCP' || origin?.kind === 'WORKER' ? origin : undefined;
 }
 
 /**
