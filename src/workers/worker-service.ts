@@ -69,6 +69,9 @@ export function createWorkerService(o: WorkerServiceOptions) {
     onEnded: (id) => dispatcher.ended(id),
   });
   const remote = createRemoteTools(o.registry, broker.execute);
+  let refresh: NodeJS.Timeout | undefined;
+  /** Stored worker tools whose name another tool has (warned once). */
+  const clashes = new Set<string>();
 
   const fresh = (w: WorkerRecord) =>
     w.connectedTo !== null &&
@@ -78,7 +81,7 @@ export function createWorkerService(o: WorkerServiceOptions) {
   /** Defines the stored worker tools (a registration on another server, or before a restart). */
   async function loadTools(): Promise<void> {
     for (const record of await workers.listTools()) {
-      if (remote.define(record) === 'TAKEN')
+      if (remote.define(record) === 'TAKEN' && !clashes.has(record.name) && clashes.add(record.name))
         o.logger.warn('a stored worker tool has the name of another tool; it is not served', {
           tool: record.name,
         });
@@ -255,10 +258,16 @@ export function createWorkerService(o: WorkerServiceOptions) {
     start() {
       dispatcher.start();
       broker.start();
+      // Tools registered through other servers: known here within a second or so.
+      refresh = setInterval(() => {
+        loadTools().catch((err) => o.logger.warn('loading worker tools failed', { err }));
+      }, Math.max(1_000, o.pollMs * 8));
+      refresh.unref();
     },
     /** Before the runs stop: their remote attempts are resumed later, not cancelled. */
     quiesce: () => broker.quiesce(),
     async stop() {
+      clearInterval(refresh);
       broker.stop();
       await dispatcher.stop();
     },

@@ -40,6 +40,8 @@ export interface SpawnServerOptions {
   readyTimeoutMs?: number;
   /** The script to run instead of src/main.ts (relative to the repository root). */
   entry?: string;
+  /** Listen on this port (a restart on the port its clients know); default: a free one. */
+  port?: number;
 }
 
 const live = new Set<ServerProcess>();
@@ -50,7 +52,7 @@ const live = new Set<ServerProcess>();
  * `killAllServers()` in afterEach/afterAll SIGKILLs whatever a failing test left behind.
  */
 export async function spawnServer(options: SpawnServerOptions): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const name = options.name ?? `server:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
     cwd: ROOT,
