@@ -81,7 +81,11 @@ export function createWorkerService(o: WorkerServiceOptions) {
   /** Defines the stored worker tools (a registration on another server, or before a restart). */
   async function loadTools(): Promise<void> {
     for (const record of await workers.listTools()) {
-      if (remote.define(record) === 'TAKEN' && !clashes.has(record.name) && clashes.add(record.name))
+      if (
+        remote.define(record) === 'TAKEN' &&
+        !clashes.has(record.name) &&
+        clashes.add(record.name)
+      )
         o.logger.warn('a stored worker tool has the name of another tool; it is not served', {
           tool: record.name,
         });
@@ -259,9 +263,12 @@ export function createWorkerService(o: WorkerServiceOptions) {
       dispatcher.start();
       broker.start();
       // Tools registered through other servers: known here within a second or so.
-      refresh = setInterval(() => {
-        loadTools().catch((err) => o.logger.warn('loading worker tools failed', { err }));
-      }, Math.max(1_000, o.pollMs * 8));
+      refresh = setInterval(
+        () => {
+          loadTools().catch((err) => o.logger.warn('loading worker tools failed', { err }));
+        },
+        Math.max(1_000, o.pollMs * 8),
+      );
       refresh.unref();
     },
     /** Before the runs stop: their remote attempts are resumed later, not cancelled. */
