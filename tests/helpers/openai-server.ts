@@ -129,7 +129,8 @@ function wireToolCalls(reply: ScriptedAnswer, n: number) {
     type: 'function' as const,
     function: {
       name: call.name,
-      arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+      arguments:
+        typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
     },
   }));
 }
@@ -200,14 +201,25 @@ async function sendStream(
         index: 0,
         delta: {
           tool_calls: [
-            { index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } },
+            {
+              index,
+              id: call.id,
+              type: 'function',
+              function: { name: call.function.name, arguments: '' },
+            },
           ],
         },
         finish_reason: null,
       },
     ]);
     for (const piece of [args.slice(0, cut), args.slice(cut)])
-      send([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null }]);
+      send([
+        {
+          index: 0,
+          delta: { tool_calls: [{ index, function: { arguments: piece } }] },
+          finish_reason: null,
+        },
+      ]);
   });
   send([{ index: 0, delta: {}, finish_reason: finishReasonOf(reply) }]);
   // The usage chunk, as OpenAI sends it with stream_options.include_usage: no choices.
