@@ -4,7 +4,9 @@ import { createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import type { GraphDef, Tool } from './engine/index.js';
 import { exampleGraphs } from './examples/index.js';
-import { createLlmTool, providersFromConfig } from './llm/index.js';
+// Not llm/index.js: that would load the AI SDK at start (llm.tool.ts imports it on first call).
+import { createLlmTool } from './llm/llm.tool.js';
+import { providersFromConfig } from './llm/providers.js';
 import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
 import { connectMcpServers, loadMcpConfigFile, type McpToolProvider } from './mcp/client/index.js';
 import { createMcpEndpoint, createPrismaGraphCatalog, isMcpRequest } from './mcp/endpoint/index.js';

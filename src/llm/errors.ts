@@ -11,22 +11,11 @@
  * | structured output not JSON / not matching | `LLM_OUTPUT_INVALID` | yes     |
  */
 import { APICallError, RetryError } from 'ai';
-import { EngineError, type EngineErrorCode } from '../engine/index.js';
+import { EngineError } from '../engine/index.js';
 import type { Redactor } from '../redaction.js';
+import { LlmError } from './llm-error.js';
 
-/** An EngineError the executor's retry policy reads: `retryable` and `retryAfterMs`. */
-export class LlmError extends EngineError {
-  constructor(
-    code: Extract<EngineErrorCode, `LLM_${string}`>,
-    message: string,
-    readonly retryable: boolean,
-    details?: Record<string, unknown>,
-    /** Read by the executor (failureDelayMs): the next attempt waits at least this long. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(code, message, undefined, details);
-  }
-}
+export { LlmError };
 
 /** Which model a failure is about, for messages and details. */
 export interface CallTarget {

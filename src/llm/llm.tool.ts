@@ -13,7 +13,7 @@ import { RESERVED_STATE_KEYS } from '../engine/index.js';
 import { noRedaction, type Redactor } from '../redaction.js';
 import { type DefinedTool, defineTool } from '../tools/define-tool.js';
 import { createDeltaBatcher } from './delta-batcher.js';
-import { callModel } from './model-call.js';
+import type { ModelCallResult } from './model-call.js';
 import type { ModelProviders } from './providers.js';
 import { compileOutputSchema, parseStructuredOutput } from './structured-output.js';
 import { renderTemplate, templateProblems } from './template.js';
@@ -115,7 +115,7 @@ export function createLlmTool(
     config: configSchema(providers),
     async run(ctx) {
       const { config } = ctx;
-      const model = providers.resolve(config.model);
+      const model = await providers.resolve(config.model);
       const scope = { state: ctx.state, input: ctx.input };
       const missing = new Set<string>();
       const render = (t: string) => {
@@ -140,7 +140,9 @@ export function createLlmTool(
         config.stream === false
           ? undefined
           : createDeltaBatcher((delta) => ctx.emit(LLM_DELTA_EVENT, delta), options.delta);
-      let result: Awaited<ReturnType<typeof callModel>>;
+      // Loaded on first call: the AI SDK stays out of servers that never call a model.
+      const { callModel } = await import('./model-call.js');
+      let result: ModelCallResult;
       try {
         result = await callModel(
           {

@@ -3,12 +3,9 @@
  * `@ai-sdk/openai-compatible` (Chat Completions: Ollama, vLLM, llama.cpp, LM Studio, OpenAI
  * itself), `@ai-sdk/openai` and `@ai-sdk/anthropic`. Graphs refer to a provider by name only.
  */
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
-import { LlmError } from './errors.js';
 import { LLM_ENV_HINT, type LlmConfig, type ProviderConfig } from './llm-config.js';
+import { LlmError } from './llm-error.js';
 
 /** A node's `model`: a model name (of the default provider), or provider and/or name. */
 export type ModelRef = string | { provider?: string | undefined; name?: string | undefined };
@@ -17,7 +14,7 @@ export type ModelRef = string | { provider?: string | undefined; name?: string |
 export interface ModelSource {
   /** The model used when a node names none. */
   defaultModel?: string | undefined;
-  languageModel(name: string): LanguageModel;
+  languageModel(name: string): LanguageModel | Promise<LanguageModel>;
 }
 
 export interface ResolvedModel {
@@ -31,43 +28,57 @@ export interface ModelProviders {
   names(): string[];
   /** The provider a node without `model.provider` uses. */
   readonly defaultProvider: string | undefined;
-  /** The model a node's `model` names; throws LlmError LLM_NOT_CONFIGURED saying what to set. */
-  resolve(ref: ModelRef | undefined): ResolvedModel;
+  /** The model a node's `model` names; rejects with LLM_NOT_CONFIGURED saying what to set. */
+  resolve(ref: ModelRef | undefined): Promise<ResolvedModel>;
 }
 
+/**
+ * The SDK provider of a configured provider. Its package is imported on first use, so a server
+ * that never calls a model never loads the AI SDK (about 100 ms and 25 MB at start).
+ */
 function sourceOf(name: string, p: ProviderConfig): ModelSource {
   const headers = p.headers;
-  if (p.type === 'anthropic') {
-    const provider = createAnthropic({
-      ...(p.baseURL ? { baseURL: p.baseURL } : {}),
-      // Without a key the SDK would read ANTHROPIC_API_KEY itself: keys come from config only.
-      apiKey: p.apiKey ?? '',
-      headers,
-    });
-    return { defaultModel: p.model, languageModel: (m) => provider(m) };
-  }
-  if (p.type === 'openai') {
-    const provider = createOpenAI({
-      ...(p.baseURL ? { baseURL: p.baseURL } : {}),
-      apiKey: p.apiKey ?? '',
-      headers,
+  let factory: Promise<(model: string) => LanguageModel> | undefined;
+  const load = async (): Promise<(model: string) => LanguageModel> => {
+    if (p.type === 'anthropic') {
+      const { createAnthropic } = await import('@ai-sdk/anthropic');
+      const provider = createAnthropic({
+        ...(p.baseURL ? { baseURL: p.baseURL } : {}),
+        // Without a key the SDK would read ANTHROPIC_API_KEY itself: keys come from config only.
+        apiKey: p.apiKey ?? '',
+        headers,
+      });
+      return (m) => provider(m);
+    }
+    if (p.type === 'openai') {
+      const { createOpenAI } = await import('@ai-sdk/openai');
+      const provider = createOpenAI({
+        ...(p.baseURL ? { baseURL: p.baseURL } : {}),
+        apiKey: p.apiKey ?? '',
+        headers,
+        name,
+      });
+      return (m) => (p.api === 'chat' ? provider.chat(m) : provider.responses(m));
+    }
+    const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
+    const provider = createOpenAICompatible({
       name,
+      baseURL: p.baseURL ?? '',
+      ...(p.apiKey ? { apiKey: p.apiKey } : {}),
+      headers,
+      // Usage arrives on the stream only when asked for (stream_options.include_usage).
+      includeUsage: true,
+      supportsStructuredOutputs: p.structuredOutputs,
     });
-    return {
-      defaultModel: p.model,
-      languageModel: (m) => (p.api === 'chat' ? provider.chat(m) : provider.responses(m)),
-    };
-  }
-  const provider = createOpenAICompatible({
-    name,
-    baseURL: p.baseURL ?? '',
-    ...(p.apiKey ? { apiKey: p.apiKey } : {}),
-    headers,
-    // Usage arrives on the stream only when asked for (stream_options.include_usage).
-    includeUsage: true,
-    supportsStructuredOutputs: p.structuredOutputs,
-  });
-  return { defaultModel: p.model, languageModel: (m) => provider.chatModel(m) };
+    return (m) => provider.chatModel(m);
+  };
+  return {
+    defaultModel: p.model,
+    async languageModel(model) {
+      factory ??= load();
+      return (await factory)(model);
+    },
+  };
 }
 
 /** Providers from server configuration. */
@@ -82,12 +93,12 @@ export function createModelProviders(
   sources: Record<string, ModelSource>,
   defaultProvider?: string,
 ): ModelProviders {
-  const cache = new Map<string, LanguageModel>();
+  const cache = new Map<string, Promise<LanguageModel>>();
   const names = Object.keys(sources).sort();
   return {
     names: () => [...names],
     defaultProvider,
-    resolve(ref) {
+    async resolve(ref) {
       const wanted = typeof ref === 'string' ? { name: ref } : (ref ?? {});
       const provider = wanted.provider ?? defaultProvider;
       if (provider === undefined)
@@ -117,10 +128,10 @@ export function createModelProviders(
       const key = `${provider}\u0000${name}`;
       let model = cache.get(key);
       if (model === undefined) {
-        model = source.languageModel(name);
+        model = Promise.resolve(source.languageModel(name));
         cache.set(key, model);
       }
-      return { provider, name, model };
+      return { provider, name, model: await model };
     },
   };
 }

@@ -4,7 +4,7 @@
  * another sample of the model may well be right.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { LlmError } from './errors.js';
+import { LlmError } from './llm-error.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 

@@ -10,7 +10,7 @@ describe('model providers from configuration', () => {
     expect(loadLlmConfig({})).toEqual({ providers: {}, defaultProvider: undefined });
   });
 
-  it('makes LLM_BASE_URL the OpenAI-compatible provider "default", with LLM_MODEL and LLM_API_KEY', () => {
+  it('makes LLM_BASE_URL the OpenAI-compatible provider "default", with LLM_MODEL and LLM_API_KEY', async () => {
     const config = loadLlmConfig({
       LLM_BASE_URL: 'http://localhost:11434/v1',
       LLM_MODEL: 'llama3',
@@ -22,13 +22,13 @@ describe('model providers from configuration', () => {
       model: 'llama3',
       apiKey: 'k-123456',
     });
-    expect(providersFromConfig(config).resolve(undefined)).toMatchObject({
+    expect(await providersFromConfig(config).resolve(undefined)).toMatchObject({
       provider: 'default',
       name: 'llama3',
     });
   });
 
-  it('reads a providers file that names key variables, and the keys become secrets', () => {
+  it('reads a providers file that names key variables, and the keys become secrets', async () => {
     const env = {
       LLM_PROVIDERS: './providers.json',
       ANTHROPIC_API_KEY: 'sk-ant-secret',
@@ -55,11 +55,11 @@ describe('model providers from configuration', () => {
       ['sk-ant-secret', 'sk-ant-secret', 'tok-local-secret'].sort(),
     );
     const providers = providersFromConfig(config);
-    expect(providers.resolve({ provider: 'claude' })).toMatchObject({
+    expect(await providers.resolve({ provider: 'claude' })).toMatchObject({
       provider: 'claude',
       name: 'claude-sonnet-4-5',
     });
-    expect(providers.resolve({ provider: 'oai', name: 'gpt-x' }).model).toMatchObject({
+    expect((await providers.resolve({ provider: 'oai', name: 'gpt-x' })).model).toMatchObject({
       modelId: 'gpt-x',
     });
   });
@@ -105,12 +105,12 @@ describe('model providers from configuration', () => {
     );
   });
 
-  it('says what to set when a model cannot be resolved', () => {
+  it('says what to set when a model cannot be resolved', async () => {
     const providers = providersFromConfig(loadLlmConfig({ LLM_BASE_URL: 'http://h/v1' }));
-    expect(() => providers.resolve(undefined)).toThrow(
+    await expect(providers.resolve(undefined)).rejects.toThrow(
       /set config.model.name on the node, LLM_MODEL/,
     );
-    expect(() => providers.resolve({ provider: 'zzz', name: 'm' })).toThrow(
+    await expect(providers.resolve({ provider: 'zzz', name: 'm' })).rejects.toThrow(
       /"zzz" is not configured on this server \(configured: default\)/,
     );
   });

@@ -26,7 +26,7 @@ describe('callModel (AI SDK mock model)', () => {
     const model = mockModel({ chunks: ['Hel', 'lo', ' there'], usage: { input: 11, output: 4 } });
     const deltas: string[] = [];
     const result = await callModel({
-      model: resolve(model),
+      model: await resolve(model),
       system: 'be brief',
       messages: user('hi'),
       onDelta: (t) => deltas.push(t),
@@ -52,7 +52,7 @@ describe('callModel (AI SDK mock model)', () => {
     const model = mockModel({ chunks: ['{}'] });
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
     await callModel({
-      model: resolve(model),
+      model: await resolve(model),
       system: 'sys',
       messages: user('q'),
       temperature: 0.3,
@@ -69,7 +69,7 @@ describe('callModel (AI SDK mock model)', () => {
   it('returns tool calls without executing anything', async () => {
     const model = mockModel({ toolCalls: [{ id: 'c1', name: 'lookup', input: { q: 'x' } }] });
     const result = await callModel({
-      model: resolve(model),
+      model: await resolve(model),
       messages: user('find x'),
       tools: {
         lookup: {
@@ -88,13 +88,19 @@ describe('callModel (AI SDK mock model)', () => {
       chunks: ['ok'],
       warnings: [{ type: 'unsupported', feature: 'temperature' }],
     });
-    const result = await callModel({ model: resolve(model), messages: user('q'), temperature: 1 });
+    const result = await callModel({
+      model: await resolve(model),
+      messages: user('q'),
+      temperature: 1,
+    });
     expect(result.warnings).toEqual(['unsupported: temperature']);
   });
 
   it('maps a 429 to LLM_RATE_LIMITED with the wait the provider asked for', async () => {
     const model = mockModel({ throws: apiError(429, 'slow down', { 'retry-after': '2' }) });
-    const err = await callModel({ model: resolve(model), messages: user('q') }).catch((e) => e);
+    const err = await callModel({ model: await resolve(model), messages: user('q') }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(LlmError);
     expect(err).toMatchObject({ code: 'LLM_RATE_LIMITED', retryable: true, retryAfterMs: 2000 });
     expect(err.details).toMatchObject({ status: 429, retryAfterMs: 2000, provider: 'mock' });
@@ -103,9 +109,10 @@ describe('callModel (AI SDK mock model)', () => {
   it('maps 4xx to a non-retryable LLM_REQUEST_FAILED with the provider message, redacted', async () => {
     const model = mockModel({ throws: apiError(401, 'Incorrect API key sk-live-abcdef123') });
     const redactor = createRedactor(['sk-live-abcdef123']);
-    const err = await callModel({ model: resolve(model), messages: user('q') }, { redactor }).catch(
-      (e) => e,
-    );
+    const err = await callModel(
+      { model: await resolve(model), messages: user('q') },
+      { redactor },
+    ).catch((e) => e);
     expect(err).toMatchObject({ code: 'LLM_REQUEST_FAILED', retryable: false });
     expect(err.message).toContain('Incorrect API key [redacted]');
     expect(err.message).not.toContain('sk-live-abcdef123');
@@ -114,7 +121,7 @@ describe('callModel (AI SDK mock model)', () => {
   it('maps 5xx and network failures to a retryable LLM_UNAVAILABLE', async () => {
     for (const thrown of [apiError(503, 'overloaded'), new TypeError('fetch failed')]) {
       const err = await callModel({
-        model: resolve(mockModel({ throws: thrown })),
+        model: await resolve(mockModel({ throws: thrown })),
         messages: user('q'),
       }).catch((e) => e);
       expect(err).toMatchObject({ code: 'LLM_UNAVAILABLE', retryable: true });
@@ -127,7 +134,7 @@ describe('callModel (AI SDK mock model)', () => {
     before.abort(reason);
     await expect(
       callModel({
-        model: resolve(mockModel({ chunks: ['x'] })),
+        model: await resolve(mockModel({ chunks: ['x'] })),
         messages: user('q'),
         signal: before.signal,
       }),
@@ -136,7 +143,7 @@ describe('callModel (AI SDK mock model)', () => {
     const during = new AbortController();
     const model = mockModel({ chunks: ['a', 'b', 'c'] });
     const err = await callModel({
-      model: resolve(model),
+      model: await resolve(model),
       messages: user('q'),
       signal: during.signal,
       onDelta: () => during.abort(reason),

@@ -30,7 +30,7 @@ describe('model calls over the Chat Completions wire format', () => {
     const deltas: string[] = [];
     const result = await callModel(
       {
-        model: providers().resolve(undefined),
+        model: await providers().resolve(undefined),
         system: 'sys',
         messages: [{ role: 'user', content: 'count' }],
         temperature: 0,
@@ -73,7 +73,7 @@ describe('model calls over the Chat Completions wire format', () => {
         inputSchema: { type: 'object', properties: { q: { type: 'string' } } },
       },
     };
-    const model = providers().resolve(undefined);
+    const model = await providers().resolve(undefined);
     const first = await callModel({
       model,
       messages: [{ role: 'user', content: 'weather?' }],
@@ -117,7 +117,7 @@ describe('model calls over the Chat Completions wire format', () => {
       { status: 429, headers: { 'retry-after': '1' }, message: 'Rate limit reached' },
       { status: 500, message: 'boom' },
     );
-    const model = providers().resolve(undefined);
+    const model = await providers().resolve(undefined);
     const call = () =>
       callModel({ model, messages: [{ role: 'user', content: 'q' }] }, { redactor }).catch(
         (e) => e,
@@ -140,7 +140,7 @@ describe('model calls over the Chat Completions wire format', () => {
       loadLlmConfig({ LLM_BASE_URL: 'http://127.0.0.1:9/v1', LLM_MODEL: 'm' }),
     );
     const err = await callModel({
-      model: dead.resolve(undefined),
+      model: await dead.resolve(undefined),
       messages: [{ role: 'user', content: 'q' }],
     }).catch((e) => e);
     expect(err).toMatchObject({ code: 'LLM_UNAVAILABLE', retryable: true });
@@ -151,7 +151,7 @@ describe('model calls over the Chat Completions wire format', () => {
     const controller = new AbortController();
     const reason = new Error('run cancelled');
     const pending = callModel({
-      model: providers().resolve(undefined),
+      model: await providers().resolve(undefined),
       messages: [{ role: 'user', content: 'q' }],
       signal: controller.signal,
     }).catch((e) => e);
@@ -177,7 +177,7 @@ describe('model calls over the Chat Completions wire format', () => {
       }),
     );
     const result = await callModel({
-      model: providersFromConfig(config).resolve({ provider: 'oai' }),
+      model: await providersFromConfig(config).resolve({ provider: 'oai' }),
       messages: [{ role: 'user', content: 'q' }],
     });
     expect(result.text).toBe('via openai');
