@@ -59,6 +59,12 @@ function configSchema(providers: ModelProviders) {
         .record(z.string(), z.unknown())
         .optional()
         .describe('JSON Schema of a structured answer: the result is the parsed, validated JSON'),
+      strictSchema: z
+        .boolean()
+        .optional()
+        .describe(
+          "Have the provider enforce `schema` (OpenAI strict mode's rules apply); default false",
+        ),
       stream: z
         .boolean()
         .optional()
@@ -152,6 +158,7 @@ export function createLlmTool(
             temperature: config.temperature,
             maxOutputTokens: config.maxTokens,
             schema: config.schema,
+            strictSchema: config.strictSchema,
             signal: ctx.signal,
             onDelta: batcher ? (text) => batcher.push(text) : undefined,
           },

@@ -42,6 +42,12 @@ export interface ModelCallRequest {
   maxOutputTokens?: number | undefined;
   /** Ask for JSON matching this schema (response_format); validate with structured-output.ts. */
   schema?: JsonSchemaObject | undefined;
+  /**
+   * Ask the provider to enforce `schema` (OpenAI's strict mode, which requires
+   * `additionalProperties: false` and every property required). Default false: the schema is
+   * sent as guidance and the answer is validated here, so any JSON Schema works.
+   */
+  strictSchema?: boolean | undefined;
   /** Aborts the HTTP request. */
   signal?: AbortSignal | undefined;
   /** Each streamed piece of text, as it arrives. */
@@ -106,7 +112,15 @@ export async function callModel(
     ...(req.toolChoice ? { toolChoice: req.toolChoice } : {}),
     ...(req.temperature === undefined ? {} : { temperature: req.temperature }),
     ...(req.maxOutputTokens === undefined ? {} : { maxOutputTokens: req.maxOutputTokens }),
-    ...(req.schema ? { output: Output.object({ schema: jsonSchema(req.schema) }) } : {}),
+    ...(req.schema
+      ? {
+          output: Output.object({ schema: jsonSchema(req.schema) }),
+          providerOptions: {
+            openaiCompatible: { strictJsonSchema: req.strictSchema === true },
+            openai: { strictJsonSchema: req.strictSchema === true },
+          },
+        }
+      : {}),
     maxRetries: 0,
     ...(signal ? { abortSignal: signal } : {}),
     // Errors come through the stream below; without a handler the SDK prints them (with the

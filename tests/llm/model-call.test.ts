@@ -64,6 +64,8 @@ describe('callModel (AI SDK mock model)', () => {
     expect(call?.maxOutputTokens).toBe(77);
     expect(call?.responseFormat).toMatchObject({ type: 'json', schema });
     expect(call?.prompt[0]).toEqual({ role: 'system', content: 'sys' });
+    // Not strict by default: any JSON Schema works, the answer is validated by the caller.
+    expect(call?.providerOptions).toMatchObject({ openaiCompatible: { strictJsonSchema: false } });
   });
 
   it('returns tool calls without executing anything', async () => {
