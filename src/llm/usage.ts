@@ -4,7 +4,8 @@
  *
  * - `llm.delta` `{ text, offset }`: streamed text, batched (every ~50 ms or 256 characters, not
  *   one event per token). `offset` is the length of the text before this piece in this attempt,
- *   so a client appends pieces in order and starts over when a retry's piece has offset 0.
+ *   so a client appends pieces in order and starts over at a piece with offset 0 (a retry, or
+ *   the node run again after a restart, which keeps its attempt number).
  * - `llm.usage` (LlmUsage): one per completed model call, also when its output then fails
  *   validation (the tokens were spent).
  */
