@@ -4,6 +4,9 @@ import { createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import type { GraphDef, Tool } from './engine/index.js';
 import { exampleGraphs } from './examples/index.js';
+// Not llm/index.js: that would load the AI SDK at start (llm.tool.ts imports it on first call).
+import { createLlmTool } from './llm/llm.tool.js';
+import { providersFromConfig } from './llm/providers.js';
 import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
 import { connectMcpServers, loadMcpConfigFile, type McpToolProvider } from './mcp/client/index.js';
 import { createMcpEndpoint, createPrismaGraphCatalog, isMcpRequest } from './mcp/endpoint/index.js';
@@ -71,7 +74,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     : createConsoleLogger(config.logLevel, redactor);
   const examples = options.examples ?? true;
   // Tools first: a bad tool module stops the start before the database is touched.
-  const tools = createBuiltinRegistry({ tools: options.tools ?? [], examples: examples !== false });
+  // The llm tool needs the server's model providers (and its redactor for provider messages).
+  const llm = createLlmTool({ providers: providersFromConfig(config.llm), redactor });
+  const tools = createBuiltinRegistry({
+    tools: options.tools ?? [],
+    examples: examples !== false,
+    llm: llm as Tool<unknown>,
+  });
   registerToolModules(tools, await loadToolModules(config.toolModules ?? []));
   // MCP servers: connected and listed now (graph validation needs their tools' names and schemas).
   const mcpConfig = loadMcpConfigFile(config.mcpConfig);

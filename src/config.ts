@@ -1,5 +1,6 @@
 import { isLoopback, loadAuthConfig } from './auth/auth-config.js';
 import type { AuthConfig } from './auth/authenticate.js';
+import { type LlmConfig, llmSecrets, loadLlmConfig } from './llm/llm-config.js';
 import { secretsFromEnv } from './redaction.js';
 
 /**
@@ -50,6 +51,8 @@ export interface Config {
   secrets: string[];
   /** `TOOL_MODULES`: modules whose exported tools are registered at start (paths resolve from the cwd). */
   toolModules: string[];
+  /** Model providers (LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, LLM_PROVIDER, LLM_PROVIDERS); keys inside. */
+  llm: LlmConfig;
   /** `MCP_CONFIG`: the MCP servers file (`{ "mcpServers": {...} }`); unset: ./mcp.json when it exists. */
   mcpConfig: string | undefined;
   /** Remote workers; see README "Tools in other processes". */
@@ -193,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!['info', 'warn', 'error', 'silent'].includes(logLevel))
     throw new Error(`LOG_LEVEL must be info, warn, error or silent, got "${logLevel}".`);
   const host = env.HOST ?? '127.0.0.1';
+  const llm = loadLlmConfig(env);
   return {
     port: int(env, 'PORT', 4000),
     host,
@@ -213,7 +217,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     resumeIntervalMs: int(env, 'RESUME_INTERVAL_MS', 100),
     startTimeoutMs: Math.max(1, int(env, 'START_TIMEOUT_MS', 5_000)),
     sqliteBusyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 200),
-    secrets: secretsFromEnv(env),
+    // Provider keys are secrets whatever their variable is called (apiKeyEnv may name any).
+    secrets: [...secretsFromEnv(env), ...llmSecrets(llm)],
     toolModules: (env.TOOL_MODULES ?? '')
       .split(',')
       .map((m) => m.trim())
@@ -225,5 +230,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       waitNoticeMs: int(env, 'WORKER_WAIT_NOTICE_MS', 1_000),
       scheduleToStartMs: int(env, 'WORKER_SCHEDULE_TO_START_MS', 600_000),
     },
+    llm,
   };
 }

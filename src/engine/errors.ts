@@ -14,6 +14,16 @@ export type EngineErrorCode =
   | 'MCP_SERVER_UNAVAILABLE'
   /** No remote worker took the task of a worker tool in time; retried like any tool failure. */
   | 'SCHEDULE_TO_START_TIMEOUT'
+  /** An `llm` node found no provider or model in the server's configuration; not retried. */
+  | 'LLM_NOT_CONFIGURED'
+  /** The model provider refused the request (4xx: key, model name, bad request); not retried. */
+  | 'LLM_REQUEST_FAILED'
+  /** The provider failed or could not be reached (5xx, network, 408/409); retried. */
+  | 'LLM_UNAVAILABLE'
+  /** The provider answered 429; retried, after its `retry-after` when it sent one. */
+  | 'LLM_RATE_LIMITED'
+  /** The model's structured output is not JSON or does not match the node's schema; retried. */
+  | 'LLM_OUTPUT_INVALID'
   /** A `when` would iterate more than the executor's conditionBudget over the run's data. */
   | 'CONDITION_BUDGET_EXCEEDED'
   | 'LOOP_LIMIT_EXCEEDED'

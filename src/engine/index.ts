@@ -18,8 +18,10 @@ export {
   DEFAULT_BACKOFF,
   DEFAULT_INITIAL_DELAY_MS,
   DEFAULT_MAX_DELAY_MS,
+  failureDelayMs,
   isRetryable,
   maxAttempts,
+  retryAfterOf,
   retryDelayMs,
 } from './live/retry.js';
 export type { ConfigSchema, Tool, ToolContext, ToolResolver } from './tool.js';

@@ -31,7 +31,7 @@ export function isBusy(err: unknown): boolean {
   return /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text);
 }
 
-/** The event with secrets removed from what a tool's error or log line may carry. */
+/** The event with secrets removed from what a tool's error, log line or custom event may carry. */
 export function redactEvent(redactor: Redactor, e: RunEvent): RunEvent {
   switch (e.type) {
     case 'NODE_FAILED':
@@ -46,6 +46,12 @@ export function redactEvent(redactor: Redactor, e: RunEvent): RunEvent {
       return message === e.data.message && fields === e.data.fields
         ? e
         : { ...e, data: { ...e.data, message, ...(fields !== undefined ? { fields } : {}) } };
+    }
+    case 'CUSTOM': {
+      // Progress a tool emits (an llm node's streamed text) is as public as its log lines.
+      if (e.data.payload === undefined) return e;
+      const payload = redactor.value(e.data.payload);
+      return payload === e.data.payload ? e : { ...e, data: { ...e.data, payload } };
     }
     default:
       return e;

@@ -1,5 +1,7 @@
 import type { Tool } from '../engine/tool.js';
 import { exampleTools } from '../examples/index.js';
+import { createLlmTool } from '../llm/llm.tool.js';
+import { createModelProviders } from '../llm/providers.js';
 import { genericTools } from './generic/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
 
@@ -20,6 +22,11 @@ export interface BuiltinRegistryOptions {
   tools?: Iterable<Tool<unknown>>;
   /** Register the example domains' tools too (default true: the example graphs need them). */
   examples?: boolean;
+  /**
+   * The `llm` tool, created from the server's providers (app.ts). Default: one with no provider,
+   * so graphs with llm nodes still validate and their nodes fail with LLM_NOT_CONFIGURED.
+   */
+  llm?: Tool<unknown>;
 }
 
 /**
@@ -29,8 +36,13 @@ export interface BuiltinRegistryOptions {
 export function createBuiltinRegistry(
   options: BuiltinRegistryOptions | Iterable<Tool<unknown>> = {},
 ): ToolRegistry {
-  const { tools = [], examples = true } = isIterable(options) ? { tools: options } : options;
-  return createToolRegistry([...genericTools, ...(examples ? exampleTools : []), ...tools]);
+  const { tools = [], examples = true, llm } = isIterable(options) ? { tools: options } : options;
+  return createToolRegistry([
+    ...genericTools,
+    llm ?? (createLlmTool({ providers: createModelProviders({}) }) as Tool<unknown>),
+    ...(examples ? exampleTools : []),
+    ...tools,
+  ]);
 }
 
 function isIterable(value: object): value is Iterable<Tool<unknown>> {

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import type { RunEvent } from '../../src/engine/index.js';
 import type { Logger } from '../../src/logger.js';
 import { createRedactor, secretsFromEnv } from '../../src/redaction.js';
+import { redactEvent } from '../../src/runs/event-writer.js';
 import {
   type Backend,
   backends,
@@ -119,6 +120,27 @@ describe('redactor', () => {
     expect(r.value(value)).toEqual({ a: ['[redacted]'], b: 1 });
     const same = { a: 'nothing here' };
     expect(r.value(same)).toBe(same);
+  });
+});
+
+describe('redactEvent', () => {
+  it('removes secrets from CUSTOM payloads (streamed model text) as from log lines', () => {
+    const r = createRedactor([TOKEN]);
+    const event: RunEvent = {
+      runId: 'r',
+      seq: 3,
+      at: 0,
+      type: 'CUSTOM',
+      nodeId: 'ask',
+      attempt: 1,
+      data: { name: 'llm.delta', payload: { text: `the token is ${TOKEN}`, offset: 0 } },
+    };
+    expect(redactEvent(r, event)).toEqual({
+      ...event,
+      data: { name: 'llm.delta', payload: { text: 'the token is [redacted]', offset: 0 } },
+    });
+    const clean: RunEvent = { ...event, data: { name: 'llm.usage', payload: { inputTokens: 3 } } };
+    expect(redactEvent(r, clean)).toBe(clean);
   });
 });
 

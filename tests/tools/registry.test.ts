@@ -80,7 +80,9 @@ describe('builtin registry', () => {
   it('holds every builtin tool under a unique snake_case name', () => {
     const registry = createBuiltinRegistry();
     const names = registry.list().map((t) => t.name);
-    expect(names).toHaveLength(builtinTools.length);
+    // The generic and example tools, and `llm` (created from the server's model providers).
+    expect(names).toHaveLength(builtinTools.length + 1);
+    expect(registry.get('llm')?.name).toBe('llm');
     for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
     for (const name of [
       'set_state',
@@ -116,7 +118,7 @@ describe('builtin registry', () => {
   it('leaves the example tools out with examples: false', () => {
     const registry = createBuiltinRegistry({ tools: [echo], examples: false });
     expect(registry.list().map((t) => t.name)).toEqual(
-      [...genericTools.map((t) => t.name), 'echo'].sort(),
+      [...genericTools.map((t) => t.name), 'echo', 'llm'].sort(),
     );
     expect(registry.has('extract_functions')).toBe(false);
   });

@@ -6,7 +6,7 @@
 import { EngineError } from '../errors.js';
 import type { Execution } from '../fold/execution.js';
 import { outputPatch } from '../graph/node-io.js';
-import { isRetryable, maxAttempts, retryDelayMs } from './retry.js';
+import { failureDelayMs, isRetryable, maxAttempts } from './retry.js';
 import { conditionError, toErrorInfo } from './run-errors.js';
 import type { RunLoop } from './run-loop.js';
 
@@ -69,7 +69,7 @@ export function failAttempt(run: RunLoop, exec: Execution, err: unknown): void {
   const nodeId = node.id;
   const attempt = exec.attempt;
   if (isRetryable(err) && exec.attempt < maxAttempts(policy)) {
-    const delayMs = retryDelayMs(policy, exec.attempt, run.ports.random);
+    const delayMs = failureDelayMs(policy, exec.attempt, err, run.ports.random);
     const data = { iteration: exec.iteration, error, delayMs, nextAttempt: exec.attempt + 1 };
     run.emit({ runId, seq, at, type: 'NODE_RETRYING', nodeId, attempt, data }, exec);
     if (delayMs <= 0) run.cp.requeue(exec);

@@ -56,3 +56,29 @@ export function retryDelayMs(
   }
   return Math.round(delay);
 }
+
+/**
+ * The wait a failure asks for (`retryAfterMs` on the thrown value: an `llm` node's 429 with
+ * `retry-after`), or undefined. Only a finite, non-negative number counts.
+ */
+export function retryAfterOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const value = (err as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * The delay before the next attempt of a failure: the policy's backoff, raised to the wait the
+ * failure asks for (`retryAfterOf`) when that is longer, and never above `maxDelayMs`.
+ */
+export function failureDelayMs(
+  policy: RetryPolicy | undefined,
+  attempt: number,
+  err: unknown,
+  random: () => number = Math.random,
+): number {
+  const backoff = retryDelayMs(policy, attempt, random);
+  const asked = retryAfterOf(err);
+  if (asked === undefined || asked <= backoff) return backoff;
+  return Math.round(Math.min(policy?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, asked));
+}

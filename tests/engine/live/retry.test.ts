@@ -1,8 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EngineError, NonRetryableError } from '../../../src/engine/errors.js';
 import { createMemorySink, type RunEvent } from '../../../src/engine/events.js';
+import { compileGraphOrThrow } from '../../../src/engine/graph/compile.js';
 import { executeRun } from '../../../src/engine/live/executor.js';
-import { isRetryable, maxAttempts, retryDelayMs } from '../../../src/engine/live/retry.js';
+import {
+  failureDelayMs,
+  isRetryable,
+  maxAttempts,
+  retryDelayMs,
+} from '../../../src/engine/live/retry.js';
 import {
   compileScenario,
   retryExhausted,
@@ -11,6 +17,63 @@ import {
   timeline,
   timeout,
 } from '../../fixtures/scenarios.js';
+
+describe('failureDelayMs', () => {
+  const policy = {
+    maxAttempts: 5,
+    initialDelayMs: 100,
+    backoff: 2,
+    maxDelayMs: 5_000,
+    jitter: false,
+  };
+  const asking = (retryAfterMs: unknown) => Object.assign(new Error('429'), { retryAfterMs });
+
+  it('waits what the failure asks for when that is longer than the backoff', () => {
+    expect(failureDelayMs(policy, 1, asking(2_000))).toBe(2_000);
+  });
+
+  it('keeps the backoff when the failure asks for less, or for nothing usable', () => {
+    expect(failureDelayMs(policy, 3, asking(50))).toBe(400);
+    expect(failureDelayMs(policy, 1, new Error('plain'))).toBe(100);
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '2000', null])
+      expect(failureDelayMs(policy, 1, asking(bad))).toBe(100);
+  });
+
+  it('never waits longer than maxDelayMs', () => {
+    expect(failureDelayMs(policy, 1, asking(60_000))).toBe(5_000);
+    expect(failureDelayMs({ maxAttempts: 2 }, 1, asking(90_000))).toBe(30_000);
+  });
+
+  it('records the asked-for delay on NODE_RETRYING', async () => {
+    let calls = 0;
+    const tool = {
+      name: 'limited',
+      description: 'fails once asking for 30 ms, then succeeds',
+      config: { safeParse: (v: unknown) => ({ success: true as const, data: v }) },
+      run: () => {
+        calls++;
+        if (calls === 1) throw asking(30);
+        return { ok: true };
+      },
+    };
+    const sink = createMemorySink();
+    const graph = compileGraphOrThrow(
+      {
+        name: 'retry-after',
+        nodes: [
+          { id: 'a', tool: 'limited', retry: { maxAttempts: 2, initialDelayMs: 1, jitter: false } },
+        ],
+        edges: [],
+        entry: 'a',
+      },
+      { get: (name: string) => (name === 'limited' ? tool : undefined) },
+    );
+    const result = await executeRun({ runId: 'r', graph, sink });
+    expect(result.status).toBe('SUCCEEDED');
+    const retrying = sink.events.find((e) => e.type === 'NODE_RETRYING');
+    expect(retrying?.type === 'NODE_RETRYING' && retrying.data.delayMs).toBe(30);
+  });
+});
 
 describe('retryDelayMs', () => {
   const policy = {
