@@ -47,6 +47,7 @@ process.on('SIGTERM', () => app.stop().then(() => process.exit(0)));
 const TYPED = `import { type App, createServer } from 'agent-execution-framework';
 import { executeRun, type GraphDef } from 'agent-execution-framework/engine';
 import { defineTool, createToolRegistry } from 'agent-execution-framework/tools';
+import { createWorker, type RemoteWorker } from 'agent-execution-framework/worker';
 import { z } from 'zod';
 
 const greet = defineTool({
@@ -58,6 +59,7 @@ const greet = defineTool({
 const graph: GraphDef = { name: 'g', nodes: [{ id: 'a', tool: 'greet' }], edges: [], entry: 'a' };
 export const app: Promise<App> = createServer({ tools: [greet], examples: false });
 export const registry = createToolRegistry([greet]);
+export const worker: RemoteWorker = createWorker({ url: 'http://127.0.0.1:1/graphql', tools: [greet], slots: 2 });
 export { executeRun, graph };
 // The check fails if the declarations are missing (all any) or too loose.
 // @ts-expect-error tools is an iterable of tools
@@ -192,6 +194,7 @@ describe('the npm package', () => {
         'dist/main.js',
         'dist/public/engine.d.ts',
         'dist/public/tools.d.ts',
+        'dist/public/worker.d.ts',
         'dist/generated/sqlite/client/client.js',
         'dist/generated/postgresql/client/client.js',
       ]),
