@@ -22,11 +22,21 @@ import { durable } from './workloads/durable.js';
 import { fanOut } from './workloads/fan-out.js';
 import { loop } from './workloads/loop.js';
 import { pipeline } from './workloads/pipeline.js';
+import { remote } from './workloads/remote.js';
 import { responsiveness } from './workloads/responsiveness.js';
 import { scale } from './workloads/scale.js';
 import { server } from './workloads/server.js';
 
-const WORKLOADS: Workload[] = [pipeline, loop, fanOut, durable, server, responsiveness, scale];
+const WORKLOADS: Workload[] = [
+  pipeline,
+  loop,
+  fanOut,
+  durable,
+  server,
+  remote,
+  responsiveness,
+  scale,
+];
 const BUDGET_SECONDS = 600;
 
 const env = process.env;

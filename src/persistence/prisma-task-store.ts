@@ -53,22 +53,20 @@ export function createPrismaTaskStore(db: Database): TaskStore {
 
   return {
     async enqueue(task) {
-      const found = await tasks.findUnique({ where: { id: task.id } });
-      if (found) {
-        if (found.status !== 'CANCELLED' && found.status !== 'TIMED_OUT') return toRecord(found);
-        const again = await tasks.update({
-          where: { id: task.id },
-          data: { status: 'QUEUED', workerId: null, leaseUntil: null },
-        });
-        return toRecord(again);
-      }
       try {
         return toRecord(await tasks.create({ data: newRow(task) }));
       } catch (err) {
-        // Two resumes of one attempt raced (a takeover): the other one stored it.
         if (!isUniqueViolation(err)) throw err;
-        return toRecord((await tasks.findUnique({ where: { id: task.id } })) as Row);
       }
+      // A resumed attempt: its task is stored already (answered, held, or ended by a dead process).
+      const found = (await tasks.findUnique({ where: { id: task.id } })) as Row;
+      if (found.status !== 'CANCELLED' && found.status !== 'TIMED_OUT') return toRecord(found);
+      return toRecord(
+        await tasks.update({
+          where: { id: task.id },
+          data: { status: 'QUEUED', workerId: null, leaseUntil: null },
+        }),
+      );
     },
     async claim(tenantId, workerId, tools, limit, leaseUntil) {
       if (limit <= 0 || tools.length === 0) return [];
@@ -76,24 +74,26 @@ export function createPrismaTaskStore(db: Database): TaskStore {
         where: { status: 'QUEUED', tenantId, tool: { in: [...tools] } },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take: limit,
-        select: { id: true, dispatch: true },
+        select: { id: true },
       });
-      const claimed: string[] = [];
-      for (const c of candidates) {
-        const { count } = await tasks.updateMany({
-          where: { id: c.id, status: 'QUEUED', dispatch: c.dispatch },
-          data: { status: 'LEASED', workerId, dispatch: c.dispatch + 1, leaseUntil },
-        });
-        if (count === 1) claimed.push(c.id);
-      }
-      if (claimed.length === 0) return [];
+      if (candidates.length === 0) return [];
+      const ids = candidates.map((c) => c.id);
+      // One conditional update for the batch: a task another server leased meanwhile is not
+      // QUEUED any more and is left out (PostgreSQL re-checks the condition after the row lock).
+      const { count } = await tasks.updateMany({
+        where: { id: { in: ids }, status: 'QUEUED' },
+        data: { status: 'LEASED', workerId, dispatch: { increment: 1 }, leaseUntil },
+      });
+      if (count === 0) return [];
+      // This worker's connection lives on this server and its passes run one at a time, so the
+      // candidates now leased to it are the ones this update leased.
       const rows = await tasks.findMany({
-        where: { id: { in: claimed } },
+        where: { id: { in: ids }, status: 'LEASED', workerId },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       });
       return rows.map(toRecord);
     },
-    async answer(id, dispatch, end) {
+    async answer(id, tenantId, dispatch, end) {
       const data =
         end.status === 'SUCCEEDED'
           ? {
@@ -103,13 +103,12 @@ export function createPrismaTaskStore(db: Database): TaskStore {
             }
           : { status: end.status, error: end.error as object, leaseUntil: null };
       const { count } = await tasks.updateMany({
-        where: { id, dispatch, status: { in: ANSWERABLE } },
+        where: { id, tenantId, dispatch, status: { in: ANSWERABLE } },
         data,
       });
+      if (count === 1) return { ok: true };
       const row = await tasks.findUnique({ where: { id } });
-      return count === 1 && row
-        ? { ok: true, task: toRecord(row) }
-        : { ok: false, task: row ? toRecord(row) : null };
+      return { ok: false, task: row && row.tenantId === tenantId ? toRecord(row) : null };
     },
     async abandon(id, status, from) {
       const { count } = await tasks.updateMany({

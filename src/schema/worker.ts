@@ -55,15 +55,17 @@ const ToolTaskRef = builder.objectRef<WorkerTask>('ToolTask').implement({
   }),
 });
 
-const ToolTaskAck = builder.objectRef<ToolTaskRecord>('ToolTaskAck').implement({
-  description: 'A task answer that was taken.',
-  fields: (t) => ({
-    taskId: t.exposeID('id'),
-    status: t.exposeString('status', {
-      description: 'QUEUED LEASED SUCCEEDED FAILED CANCELLED TIMED_OUT',
+const ToolTaskAck = builder
+  .objectRef<Pick<ToolTaskRecord, 'id' | 'status'>>('ToolTaskAck')
+  .implement({
+    description: 'A task answer that was taken.',
+    fields: (t) => ({
+      taskId: t.exposeID('id'),
+      status: t.exposeString('status', {
+        description: 'QUEUED LEASED SUCCEEDED FAILED CANCELLED TIMED_OUT',
+      }),
     }),
-  }),
-});
+  });
 
 interface Heartbeat {
   cancelled: boolean;

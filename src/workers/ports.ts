@@ -45,10 +45,8 @@ export type NewTask = Pick<
   'id' | 'tenantId' | 'runId' | 'nodeId' | 'iteration' | 'attempt' | 'tool' | 'input' | 'config'
 >;
 
-/** Why an answer for a task was not taken, or 'ok'. */
-export type AnswerOutcome =
-  | { ok: true; task: ToolTaskRecord }
-  | { ok: false; task: ToolTaskRecord | null };
+/** An answer taken, or the task as it is (null: no such task in the tenant) to say why not. */
+export type AnswerOutcome = { ok: true } | { ok: false; task: ToolTaskRecord | null };
 
 export interface TaskStore {
   /**
@@ -69,11 +67,12 @@ export interface TaskStore {
     leaseUntil: Date,
   ): Promise<ToolTaskRecord[]>;
   /**
-   * Ends a task with a worker's answer when it is still at lease `dispatch` (leased, or queued
-   * again and not yet leased to another worker); otherwise nothing changes.
+   * Ends a task of `tenantId` with a worker's answer when it is still at lease `dispatch`
+   * (leased, or queued again and not yet leased to another worker); otherwise nothing changes.
    */
   answer(
     id: string,
+    tenantId: string,
     dispatch: number,
     end: { status: 'SUCCEEDED'; result: unknown } | { status: 'FAILED'; error: TaskError },
   ): Promise<AnswerOutcome>;

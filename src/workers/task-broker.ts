@@ -182,6 +182,22 @@ export function createTaskBroker(o: BrokerOptions) {
     }
   }
 
+  /** An answer this server stored: ends the attempt when it waits here (no read back). */
+  function answered(
+    id: string,
+    end: { status: 'SUCCEEDED'; result: unknown } | { status: 'FAILED'; error: TaskError },
+  ): void {
+    const w = waiters.get(id);
+    if (!w) return;
+    settle({
+      ...w.task,
+      events: [],
+      status: end.status,
+      result: end.status === 'SUCCEEDED' ? end.result : null,
+      error: end.status === 'FAILED' ? end.error : null,
+    });
+  }
+
   /** Relays a worker's events into the run's log; false when the attempt does not wait here. */
   function relay(taskId: string, dispatch: number, events: readonly TaskEvent[]): boolean {
     const w = waiters.get(taskId);
@@ -191,6 +207,7 @@ export function createTaskBroker(o: BrokerOptions) {
   }
 
   function relayStored(w: Waiter, task: ToolTaskRecord): void {
+    if (task.events.length <= w.delivered) return;
     for (const e of task.events.slice(w.delivered)) emitEvent(w.ctx, e);
     w.delivered = Math.max(w.delivered, task.events.length);
   }
@@ -225,6 +242,7 @@ export function createTaskBroker(o: BrokerOptions) {
     execute,
     dispatched,
     settle,
+    answered,
     relay,
     /** Attempts waiting here for a worker's answer. */
     waiting: () => waiters.size,

@@ -11,6 +11,7 @@ import { Dispatcher } from './dispatcher.js';
 import type {
   TaskError,
   TaskEvent,
+  TaskStatus,
   TaskStore,
   ToolTaskRecord,
   WorkerRecord,
@@ -92,11 +93,16 @@ export function createWorkerService(o: WorkerServiceOptions) {
     }
   }
 
-  async function task(tenantId: string, token: string): Promise<[ToolTaskRecord, number]> {
+  function parseToken(token: string): { id: string; dispatch: number } {
     const at = token.lastIndexOf('@');
     const dispatch = Number(token.slice(at + 1));
-    const id = token.slice(0, at);
-    const [found] = at > 0 && Number.isInteger(dispatch) ? await tasks.get([id]) : [];
+    if (at <= 0 || !Number.isInteger(dispatch)) throw notFound('Tool task', token);
+    return { id: token.slice(0, at), dispatch };
+  }
+
+  async function task(tenantId: string, token: string): Promise<[ToolTaskRecord, number]> {
+    const { id, dispatch } = parseToken(token);
+    const [found] = await tasks.get([id]);
     if (!found || found.tenantId !== tenantId) throw notFound('Tool task', token);
     return [found, dispatch];
   }
@@ -127,13 +133,13 @@ export function createWorkerService(o: WorkerServiceOptions) {
     tenantId: string,
     token: string,
     end: { status: 'SUCCEEDED'; result: unknown } | { status: 'FAILED'; error: TaskError },
-  ): Promise<ToolTaskRecord> {
-    const [, dispatch] = await task(tenantId, token);
-    const outcome = await tasks.answer(token.slice(0, token.lastIndexOf('@')), dispatch, end);
-    if (outcome.task) dispatcher.released(outcome.task.id, dispatch);
+  ): Promise<{ id: string; status: TaskStatus }> {
+    const { id, dispatch } = parseToken(token);
+    const outcome = await tasks.answer(id, tenantId, dispatch, end);
+    dispatcher.released(id, dispatch);
     if (!outcome.ok) throw refusal(outcome.task, token, dispatch);
-    broker.settle(outcome.task);
-    return outcome.task;
+    broker.answered(id, end);
+    return { id, status: end.status };
   }
 
   return {
