@@ -177,6 +177,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
 
   let started = false;
+  let mcpRetry: NodeJS.Timeout | undefined;
+  /** MCP servers that failed to start are tried again; their tools join the registry. */
+  const retryMcp = async () => {
+    for (const tool of (await mcp?.retryFailed()) ?? [])
+      if (!tools.has(tool.name)) tools.register(tool);
+  };
   return {
     config,
     db,
@@ -201,6 +207,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // once; a live process's runs (SQLite or PostgreSQL alike) only once its lease lapses.
       runs.startBackground();
       workers.start();
+      if (mcp && config.mcpRetryMs > 0 && mcp.servers().some((m) => m.status === 'failed')) {
+        mcpRetry = setInterval(() => {
+          retryMcp().catch((err) => logger.warn('retrying MCP servers failed', { err }));
+        }, config.mcpRetryMs);
+        mcpRetry.unref();
+      }
       setImmediate(() => {
         runs.resumeOrphans().catch((err) => logger.warn('resuming runs failed', { err }));
       });
@@ -208,6 +220,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return { port: actual, url: `http://${config.host}:${actual}/graphql` };
     },
     async stop() {
+      clearInterval(mcpRetry);
       workers.quiesce();
       await runs.shutdown(config.shutdownGraceMs);
       await workers.stop();

@@ -55,6 +55,8 @@ export interface Config {
   llm: LlmConfig;
   /** `MCP_CONFIG`: the MCP servers file (`{ "mcpServers": {...} }`); unset: ./mcp.json when it exists. */
   mcpConfig: string | undefined;
+  /** How often MCP servers that failed to start are tried again (MCP_RETRY_MS; 0: never). */
+  mcpRetryMs: number;
   /** Remote workers; see README "Tools in other processes". */
   workers: WorkerSettings;
 }
@@ -224,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((m) => m.trim())
       .filter((m) => m !== ''),
     mcpConfig: env.MCP_CONFIG || undefined,
+    mcpRetryMs: int(env, 'MCP_RETRY_MS', 30_000),
     workers: {
       leaseMs: Math.max(100, int(env, 'WORKER_LEASE_MS', 30_000)),
       pollMs: Math.max(10, int(env, 'WORKER_POLL_MS', 250)),

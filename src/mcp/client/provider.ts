@@ -34,6 +34,8 @@ export interface McpToolProvider {
   servers(): McpServerInfo[];
   /** Why `<server>.<tool>` is unknown: the server failed at start, or has no such tool. */
   missingReason(name: string): string | undefined;
+  /** Tries the servers that failed to start again; returns the tools they brought. */
+  retryFailed(): Promise<McpTool[]>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,13 @@ export class McpToolError extends EngineError {
 
 const noConfig = z.strictObject({});
 
+/**
+ * The SDK's own request timeout (60 s by default) would cut a long tool call short of the node's
+ * `timeoutMs`: the node's signal (its timeoutMs, a cancel, the run's maxDurationMs) bounds a call,
+ * so the SDK's is set out of the way.
+ */
+const CALL_TIMEOUT_MS = 24 * 3_600_000;
+
 export async function connectMcpServers(
   config: McpConfig,
   options: McpConnectionOptions & { logger?: Logger } = {},
@@ -51,24 +60,31 @@ export async function connectMcpServers(
   const connections = new Map<string, McpConnection>();
   const listed = new Map<string, string[]>();
   const tools: McpTool[] = [];
+  /** Connects one server and lists its tools; false (logged) when it fails. */
+  async function start(conn: McpConnection, added: McpTool[]): Promise<boolean> {
+    try {
+      const infos = await conn.listTools();
+      listed.set(conn.name, infos.map((t) => t.name).sort());
+      for (const info of infos) added.push(mcpTool(conn, info));
+      conn.lastError = undefined;
+      options.logger?.info('MCP server connected', { server: conn.name, tools: infos.length });
+      return true;
+    } catch (err) {
+      conn.status = 'failed';
+      conn.lastError ??= err instanceof Error ? err.message : String(err);
+      await conn.close();
+      return false;
+    }
+  }
   await Promise.all(
     Object.entries(config.mcpServers).map(async ([name, spec]) => {
       const conn = new McpConnection(name, spec, options);
       connections.set(name, conn);
-      try {
-        const infos = await conn.listTools();
-        listed.set(name, infos.map((t) => t.name).sort());
-        for (const info of infos) tools.push(mcpTool(conn, info));
-        options.logger?.info('MCP server connected', { server: name, tools: infos.length });
-      } catch (err) {
-        conn.status = 'failed';
-        conn.lastError ??= err instanceof Error ? err.message : String(err);
-        await conn.close();
-        options.logger?.warn('MCP server failed to start; its tools are unknown', {
+      if (!(await start(conn, tools)))
+        options.logger?.warn('MCP server failed to start; its tools are unknown until it does', {
           server: name,
           error: conn.lastError,
         });
-      }
     }),
   );
   tools.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -90,9 +106,20 @@ export async function connectMcpServers(
       const conn = connections.get(server);
       if (conn === undefined) return undefined;
       if (!listed.has(server)) {
-        return `MCP server "${server}" failed to start (${conn.lastError ?? 'unknown error'}), so its tool "${name.slice(dot + 1)}" is unknown; fix the server in MCP_CONFIG and restart`;
+        return `MCP server "${server}" failed to start (${conn.lastError ?? 'unknown error'}), so its tool "${name.slice(dot + 1)}" is unknown; it is retried every MCP_RETRY_MS, or fix it in MCP_CONFIG`;
       }
       return `MCP server "${server}" has no tool "${name.slice(dot + 1)}"; it has: ${(listed.get(server) ?? []).join(', ')}`;
+    },
+    async retryFailed() {
+      const added: McpTool[] = [];
+      for (const conn of connections.values()) {
+        if (listed.has(conn.name)) continue;
+        conn.status = 'idle';
+        conn.lastError = undefined;
+        await start(conn, added);
+      }
+      tools.push(...added);
+      return added;
     },
     async close() {
       await Promise.all([...connections.values()].map((c) => c.close()));
@@ -118,7 +145,7 @@ function mcpTool(conn: McpConnection, info: McpToolInfo): McpTool {
     async run(ctx: ToolContext<unknown>): Promise<Patch> {
       let result: CallToolResult;
       try {
-        result = await conn.callTool(info.name, { ...ctx.input }, ctx.signal);
+        result = await conn.callTool(info.name, { ...ctx.input }, ctx.signal, CALL_TIMEOUT_MS);
       } catch (err) {
         throw callError(err, conn.name, info.name, ctx.signal);
       }
