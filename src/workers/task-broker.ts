@@ -24,6 +24,8 @@ export interface BrokerOptions {
   tasks: TaskStore;
   /** The tenant of a run (this process executes it). */
   tenantOf(runId: string): Promise<string | undefined>;
+  /** A worker's name, for the run's log. */
+  workerName(workerId: string): Promise<string | undefined>;
   logger: Logger;
   pollMs: number;
   leaseMs: number;
@@ -155,17 +157,24 @@ export function createTaskBroker(o: BrokerOptions) {
     });
   }
 
-  /** A task reached a worker (here, or seen by the poll): recorded in the run's log. */
+  /**
+   * A task reached a worker: recorded in the run's log once per lease. The dispatcher here
+   * knows the worker; the poll (a worker on another server) looks its name up.
+   */
   function dispatched(task: ToolTaskRecord, worker: Pick<WorkerRecord, 'id' | 'name'> | null) {
     const w = waiters.get(task.id);
     if (!w || task.dispatch <= w.dispatch) return;
     w.dispatch = task.dispatch;
-    w.ctx.emit('TASK_DISPATCHED', {
-      tool: task.tool,
-      workerId: task.workerId,
-      ...(worker ? { worker: worker.name } : {}),
-      dispatch: task.dispatch,
-    });
+    const emit = (name: string | undefined) =>
+      w.ctx.emit('TASK_DISPATCHED', {
+        tool: task.tool,
+        workerId: task.workerId,
+        ...(name === undefined ? {} : { worker: name }),
+        dispatch: task.dispatch,
+      });
+    if (worker) return emit(worker.name);
+    if (!task.workerId) return emit(undefined);
+    void o.workerName(task.workerId).then(emit, () => emit(undefined));
   }
 
   /** A stored answer: ends the attempt when it waits here. */

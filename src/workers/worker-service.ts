@@ -64,8 +64,16 @@ export function createWorkerService(o: WorkerServiceOptions) {
     logger: o.logger,
     onDispatched: (task, worker) => broker.dispatched(task, worker),
   });
+  const names = new Map<string, string>();
   const broker = createTaskBroker({
     ...o,
+    async workerName(id) {
+      if (!names.has(id)) {
+        const w = await workers.getWorker(id);
+        if (w) names.set(id, w.name);
+      }
+      return names.get(id);
+    },
     onQueued: () => dispatcher.kick(),
     onEnded: (id) => dispatcher.ended(id),
   });
