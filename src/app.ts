@@ -11,6 +11,7 @@ import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
+import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
 import { createRunBus } from './pubsub/run-bus.js';
 import { createRedactor } from './redaction.js';
@@ -103,6 +104,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     resumeBatch: config.resumeBatch,
     resumeIntervalMs: config.resumeIntervalMs,
     startTimeoutMs: config.startTimeoutMs,
+    startKeys: createPrismaStartKeyStore(db),
+    idempotencyWindowMs: config.idempotencyWindowMs,
     redactor,
     ...(options.owner ? { owner: options.owner } : {}),
   });

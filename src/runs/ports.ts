@@ -44,6 +44,10 @@ export interface RunRecord {
   pinnedVersion?: number;
   /** Takeovers since the run last made progress (see RunStore.claimOrphans); stores fill it. */
   recoveries?: number;
+  /** Runs with the same key wait for each other (see concurrency.ts); null: none. */
+  concurrencyKey?: string | null;
+  /** QUEUED behind an older active run with the same concurrency key. */
+  held?: boolean;
 }
 
 export interface GraphVersionRecord {
@@ -107,6 +111,10 @@ export interface NewRun {
   owner: string;
   /** Epoch ms; defaults to now. */
   createdAt?: number;
+  /** Runs with the same key wait for each other (see concurrency.ts). */
+  concurrencyKey?: string | null;
+  /** Stored QUEUED and not executed until released (an older run with its key is active). */
+  held?: boolean;
 }
 
 /** A run a process has taken over, with what it needs to resume it. */
@@ -177,6 +185,38 @@ export interface EventPage {
   fromEnd?: boolean;
 }
 
+// --- Idempotent starts --------------------------------------------------------------------
+
+/** A startRun idempotency key, per tenant and graph. */
+export interface StartKey {
+  tenantId: string;
+  graphId: string;
+  key: string;
+}
+
+export interface StartKeyClaim {
+  runId: string;
+  /** Hash of what was asked (input, version): the same key asking something else is refused. */
+  fingerprint: string;
+  createdAt: Date;
+}
+
+/**
+ * Port: idempotency keys of startRun. Claims are atomic (a primary key, never read-then-write),
+ * so two starts with one key, in one process or two, get one run.
+ */
+export interface StartKeyStore {
+  /**
+   * Claims the key for `claim.runId` unless a claim made at or after `since` holds it (an older
+   * one is replaced); returns null when claimed, else the claim that holds it.
+   */
+  claim(key: StartKey, claim: StartKeyClaim, since: Date): Promise<StartKeyClaim | null>;
+  /** Moves the key from `fromRunId` to `claim` (a claim whose run was never stored); false if it moved. */
+  replace(key: StartKey, fromRunId: string, claim: StartKeyClaim): Promise<boolean>;
+  /** Gives the key up (its run was not created). */
+  release(key: StartKey, runId: string): Promise<void>;
+}
+
 // --- Graphs -------------------------------------------------------------------------------
 
 export interface GraphRecord {
@@ -210,6 +250,8 @@ export interface GraphStore {
   getByName(tenantId: string, name: string): Promise<GraphRecord | null>;
   /** The graph's latest version, in one query. */
   latestVersion(graphId: string): Promise<GraphVersionRecord | null>;
+  /** Version number `version` of the graph; null when it has no such version. */
+  getVersion(graphId: string, version: number): Promise<GraphVersionRecord | null>;
   countActiveRuns(graphId: string): Promise<number>;
 }
 

@@ -1,6 +1,5 @@
 import { replayEvents, type State } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
-import { uuidv7 } from '../ids.js';
 import { only, publishByRun } from './bus-helpers.js';
 import { createEventStream, shuttingDown } from './event-stream.js';
 import { EventWriter } from './event-writer.js';
@@ -18,7 +17,7 @@ import {
 import { createRecovery } from './recovery.js';
 import { type Job, RunPool } from './run-pool.js';
 import type { RunService, RunServiceOptions } from './run-service-contract.js';
-import { databaseUnavailable, runInput, withDeadline } from './start-checks.js';
+import { createStarter } from './start-run.js';
 
 export type { RunService, RunServiceOptions, RunStateSource } from './run-service-contract.js';
 
@@ -56,6 +55,16 @@ export function createRunService(opts: RunServiceOptions): RunService {
         setTimeout(() => void recovery.resumeHere(runId, 1), 1_000).unref();
       }
     },
+  });
+  const starter = createStarter({
+    store,
+    writer,
+    versions,
+    logger,
+    owner,
+    startTimeoutMs,
+    startKeys: opts.startKeys,
+    idempotencyWindowMs: opts.idempotencyWindowMs ?? 86_400_000,
   });
   const pool = new RunPool(writer, logger, opts.maxConcurrentRuns ?? 10_000);
   const recovery = createRecovery({
@@ -123,8 +132,6 @@ export function createRunService(opts: RunServiceOptions): RunService {
   const loadHistory = (runId: string) => loadEvents(store, runId);
   const isLocal = (runId: string) => local.has(runId);
 
-  const unavailable = () => databaseUnavailable(startTimeoutMs);
-
   const service: RunService = {
     owner,
     invalidateGraph: (graphId) => versions.invalidate(graphId),
@@ -150,61 +157,13 @@ export function createRunService(opts: RunServiceOptions): RunService {
       return run;
     },
 
-    async start(graphId, input, tenantId = DEFAULT_TENANT) {
+    async start(graphId, input, tenantId = DEFAULT_TENANT, options = {}) {
       if (!accepting)
         throw new AppError('SHUTTING_DOWN', 'The server is shutting down; retry shortly.');
-      const state = runInput(input);
-      const createdAt = Date.now();
-      const id = uuidv7(createdAt);
-      let gaveUp = false;
-      let creating = false;
-      const create = async () => {
-        const version = await versions.latest(graphId);
-        if (version.tenantId !== tenantId) throw notFound('Graph', graphId);
-        const graph = versions.compile(version);
-        if (gaveUp) return null;
-        creating = true;
-        // Stored with the next group commit (shared with other runs' events) before we return.
-        await writer
-          .createRun({
-            id,
-            tenantId,
-            graphId,
-            graphVersionId: version.id,
-            input: state,
-            owner,
-            createdAt,
-          })
-          .catch((err) => {
-            logger.warn('could not store a new run', { err });
-            throw unavailable();
-          });
-        return { version, graph };
-      };
-      const created = await withDeadline(create(), startTimeoutMs);
-      if (created === 'timeout' || created === null) {
-        gaveUp = true;
-        // Never half-created: out of the batch, or deleted if a commit under way stores it.
-        if (creating) writer.abandon(id);
-        throw unavailable();
-      }
-      const { version, graph } = created;
-      const record: RunRecord = {
-        id,
-        tenantId,
-        graphId,
-        graphVersionId: version.id,
-        status: 'QUEUED',
-        input: state,
-        state: null,
-        error: null,
-        lastSeq: 0,
-        createdAt: new Date(createdAt),
-        startedAt: null,
-        finishedAt: null,
-        pinnedVersion: version.version,
-      };
-      enqueue(record, { runId: id, graphId, graph, input: state, history: [] });
+      const started = await starter(graphId, input, tenantId, options);
+      if (started.existing) return started.record;
+      const { record, job } = started;
+      enqueue(record, job);
       // Stored: dashboards see the run waiting (QUEUED is in no commit patch).
       bus.publish('run:updated', graphId, [{ ...record }]);
       // A copy: the local record changes as the run goes on.
