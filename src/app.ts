@@ -10,6 +10,7 @@ import { createMcpEndpoint, createPrismaGraphCatalog, isMcpRequest } from './mcp
 import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
+import { createPrismaHeldRunStore } from './persistence/prisma-held-runs.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
 import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
@@ -105,6 +106,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     resumeIntervalMs: config.resumeIntervalMs,
     startTimeoutMs: config.startTimeoutMs,
     startKeys: createPrismaStartKeyStore(db),
+    held: createPrismaHeldRunStore(db),
     idempotencyWindowMs: config.idempotencyWindowMs,
     redactor,
     ...(options.owner ? { owner: options.owner } : {}),

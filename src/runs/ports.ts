@@ -185,6 +185,27 @@ export interface EventPage {
   fromEnd?: boolean;
 }
 
+// --- Held runs (concurrency keys) ---------------------------------------------------------
+
+/**
+ * Port: runs stored `held` (QUEUED behind an older active run with the same concurrency key).
+ * A release is one conditional statement (serialised per key on PostgreSQL), so two servers
+ * never release two runs of one key at once.
+ */
+export interface HeldRunStore {
+  /**
+   * Releases a held run to `owner` when no other active run with its key is unheld or older;
+   * false when one is (or the run is not held any more).
+   */
+  release(runId: string, owner: string): Promise<boolean>;
+  /** Takes a held run out of the wait unconditionally (to cancel or discard it); false if not held. */
+  take(runId: string, owner: string): Promise<boolean>;
+  /** Held runs that could be released now (oldest first), of one key or of any. */
+  ready(limit: number, key?: string): Promise<ClaimedRun[]>;
+  /** Active runs with the key created before `beforeRunId`, held or not. */
+  olderActive(key: string, beforeRunId: string): Promise<Array<{ id: string; held: boolean }>>;
+}
+
 // --- Idempotent starts --------------------------------------------------------------------
 
 /** A startRun idempotency key, per tenant and graph. */

@@ -6,6 +6,7 @@ import type {
   EventPage,
   Feed,
   GraphStore,
+  HeldRunStore,
   RunEventBus,
   RunRecord,
   RunStore,
@@ -36,6 +37,8 @@ export interface RunServiceOptions {
   startTimeoutMs?: number;
   /** Applied to errors and log messages of events before they are stored and streamed. */
   redactor?: Redactor;
+  /** Held runs of concurrency keys (graph policies, schedule overlap); without it none are held. */
+  held?: HeldRunStore;
   /** Idempotency keys of startRun; without it a key is accepted and ignored. */
   startKeys?: StartKeyStore;
   /** A repeated idempotency key within this long returns the first run (24 h). */

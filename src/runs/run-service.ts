@@ -1,6 +1,8 @@
 import { replayEvents, type State } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { only, publishByRun } from './bus-helpers.js';
+import { cancelledBeforeStart, createConcurrency } from './concurrency.js';
+import { concurrencyOfGraph } from './concurrency-policy.js';
 import { createEventStream, shuttingDown } from './event-stream.js';
 import { EventWriter } from './event-writer.js';
 import { createGraphVersions } from './graph-versions.js';
@@ -65,7 +67,25 @@ export function createRunService(opts: RunServiceOptions): RunService {
     startTimeoutMs,
     startKeys: opts.startKeys,
     idempotencyWindowMs: opts.idempotencyWindowMs ?? 86_400_000,
+    ...(opts.held ? { concurrencyOf: concurrencyOfGraph } : {}),
   });
+  const concurrency = opts.held
+    ? createConcurrency({
+        held: opts.held,
+        store,
+        versions,
+        logger,
+        owner,
+        enqueue,
+        cancel: (run) => service.cancel(run.id, run.tenantId),
+        cancelTaken(run, reason) {
+          local.add({ ...run, held: false });
+          const done = local.waitFor(run.id);
+          writer.emit(cancelledBeforeStart(run.id, run.lastSeq + 1, reason, run.input));
+          return done;
+        },
+      })
+    : undefined;
   const pool = new RunPool(writer, logger, opts.maxConcurrentRuns ?? 10_000);
   const recovery = createRecovery({
     store,
@@ -89,13 +109,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     if (pool.abort(runId, reason)) return true;
     const job = pool.dequeue(runId);
     if (!job) return false;
-    writer.emit({
-      runId,
-      seq: (job.history.at(-1)?.seq ?? 0) + 1,
-      at: Date.now(),
-      type: 'RUN_CANCELLED',
-      data: { reason: `${reason} before it started`, state: job.input },
-    });
+    writer.emit(cancelledBeforeStart(runId, (job.history.at(-1)?.seq ?? 0) + 1, reason, job.input));
     return true;
   }
 
@@ -120,7 +134,11 @@ export function createRunService(opts: RunServiceOptions): RunService {
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
       if (patch.status === 'FAILED' && patch.error)
         logger.info('run failed', { runId: patch.id, error: patch.error });
-      if (patch.finishedAt !== undefined) settle(patch.id);
+      if (patch.finishedAt !== undefined) {
+        const key = local.concurrencyKeyOf(patch.id);
+        settle(patch.id);
+        if (key) concurrency?.kick(key);
+      }
     }
   }
 
@@ -160,10 +178,17 @@ export function createRunService(opts: RunServiceOptions): RunService {
     async start(graphId, input, tenantId = DEFAULT_TENANT, options = {}) {
       if (!accepting)
         throw new AppError('SHUTTING_DOWN', 'The server is shutting down; retry shortly.');
-      const started = await starter(graphId, input, tenantId, options);
+      const started = await starter(
+        graphId,
+        input,
+        tenantId,
+        concurrency ? options : { ...options, concurrency: null },
+      );
       if (started.existing) return started.record;
-      const { record, job } = started;
-      enqueue(record, job);
+      const { job, concurrency: rule } = started;
+      let record = started.record;
+      if (rule && concurrency) record = await concurrency.admit(record, job, rule.onConflict);
+      else enqueue(record, job);
       // Stored: dashboards see the run waiting (QUEUED is in no commit patch).
       bus.publish('run:updated', graphId, [{ ...record }]);
       // A copy: the local record changes as the run goes on.
@@ -181,6 +206,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
             status: run.status,
           },
         );
+      if (run.held && concurrency && (await concurrency.cancelHeld(runId, 'cancelled by user')))
+        return (await store.getRun(runId)) ?? run;
       const done = service.waitFor(runId);
       if (cancelHere(runId, 'cancelled by user')) {
         await done;
@@ -226,8 +253,11 @@ export function createRunService(opts: RunServiceOptions): RunService {
           logger.warn('heartbeat failed', { err });
         }
       };
-      const scan = () =>
+      const scan = () => {
         service.resumeOrphans().catch((err) => logger.warn('orphan scan failed', { err }));
+        if (accepting)
+          concurrency?.sweep().catch((err) => logger.warn('held-run sweep failed', { err }));
+      };
       timers.push(
         setInterval(heartbeat, Math.max(100, Math.floor(leaseMs / 4))),
         setInterval(scan, Math.max(200, Math.floor(leaseMs / 2))),

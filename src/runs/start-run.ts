@@ -2,10 +2,11 @@ import type { CompiledGraph, State } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 import type { Logger } from '../logger.js';
+import type { ConcurrencyRule } from './concurrency.js';
 import type { EventWriter } from './event-writer.js';
 import type { GraphVersions } from './graph-versions.js';
 import { createIdempotency } from './idempotency.js';
-import type { GraphVersionRecord, RunRecord, RunStore, StartKeyStore } from './ports.js';
+import type { RunRecord, RunStore, StartKeyStore } from './ports.js';
 import type { Job } from './run-pool.js';
 import { databaseUnavailable, runInput, withDeadline } from './start-checks.js';
 
@@ -17,9 +18,9 @@ export interface StartOptions {
   idempotencyKey?: string | null;
   /**
    * Runs with the same key wait for each other (stored held, released when the older ends):
-   * set by schedules (`schedule:<id>`); graphs with a concurrency policy get theirs from it.
+   * set by schedules (`schedule:<id>`); without it a graph's concurrency policy applies.
    */
-  concurrencyKey?: string | null;
+  concurrency?: ConcurrencyRule | null;
 }
 
 /**
@@ -27,7 +28,7 @@ export interface StartOptions {
  * already names (nothing was created).
  */
 export type Started =
-  | { existing: false; record: RunRecord; job: Job }
+  | { existing: false; record: RunRecord; job: Job; concurrency: ConcurrencyRule | null }
   | { existing: true; record: RunRecord };
 
 export interface StarterDeps {
@@ -39,8 +40,8 @@ export interface StarterDeps {
   startTimeoutMs: number;
   startKeys?: StartKeyStore | undefined;
   idempotencyWindowMs: number;
-  /** The concurrency key of a new run of this graph version (its policy over the input), if any. */
-  concurrencyKeyOf?(version: GraphVersionRecord, graph: CompiledGraph, input: State): string | null;
+  /** The concurrency rule of a new run of this graph version (its policy over the input), if any. */
+  concurrencyOf?(graphId: string, graph: CompiledGraph, input: State): ConcurrencyRule | null;
 }
 
 const MAX_KEY_LENGTH = 255;
@@ -106,8 +107,9 @@ export function createStarter(deps: StarterDeps) {
     const create = async () => {
       const version = await pick(graphId, tenantId, options.version);
       const graph = versions.compile(version);
-      const concurrencyKey =
-        options.concurrencyKey ?? deps.concurrencyKeyOf?.(version, graph, state) ?? null;
+      const concurrency =
+        options.concurrency ?? deps.concurrencyOf?.(graphId, graph, state) ?? null;
+      const concurrencyKey = concurrency?.key ?? null;
       if (key && idempotency) {
         const existing = await idempotency.claim(key, id, state, options.version ?? null);
         if (existing) return { existing };
@@ -132,7 +134,7 @@ export function createStarter(deps: StarterDeps) {
           logger.warn('could not store a new run', { err });
           throw unavailable();
         });
-      return { version, graph, concurrencyKey };
+      return { version, graph, concurrency };
     };
     const created = await withDeadline(
       create().catch(async (err: unknown) => {
@@ -150,7 +152,7 @@ export function createStarter(deps: StarterDeps) {
     }
     if ('existing' in created && created.existing)
       return { existing: true, record: created.existing };
-    const { version, graph, concurrencyKey } = created;
+    const { version, graph, concurrency } = created;
     const record: RunRecord = {
       id,
       tenantId,
@@ -165,12 +167,14 @@ export function createStarter(deps: StarterDeps) {
       startedAt: null,
       finishedAt: null,
       pinnedVersion: version.version,
-      concurrencyKey,
+      concurrencyKey: concurrency?.key ?? null,
+      held: concurrency !== null,
     };
     return {
       record,
       job: { runId: id, graphId, graph, input: state, history: [] },
       existing: false,
+      concurrency,
     };
   };
 }

@@ -93,6 +93,11 @@ builder.prismaObject('Run', {
       resolve: (r) => (r.error as ErrorInfo | null) ?? null,
     }),
     lastSeq: t.exposeInt('lastSeq', { description: 'seq of the last stored event.' }),
+    concurrencyKey: t.exposeString('concurrencyKey', {
+      nullable: true,
+      description:
+        'Runs with the same key never execute at once (`graph:<id>:<value>` from the graph policy, `schedule:<id>`).',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
