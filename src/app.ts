@@ -12,6 +12,7 @@ import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaHeldRunStore } from './persistence/prisma-held-runs.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
+import { createPrismaScheduleStore } from './persistence/prisma-schedule-store.js';
 import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
 import { createRunBus } from './pubsub/run-bus.js';
@@ -25,6 +26,7 @@ import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createRateLimiter } from './server/rate-limit.js';
 import { createBuiltinRegistry } from './tools/index.js';
 import { loadToolModules, registerToolModules } from './tools/load-modules.js';
+import { createScheduleService, type ScheduleService } from './triggers/schedule-service.js';
 
 export const VERSION = '0.1.0';
 
@@ -35,6 +37,7 @@ export interface App {
   http: HttpServer['http'];
   graphs: GraphService;
   runs: RunService;
+  schedules: ScheduleService;
   apiKeys: ApiKeys;
   store: RunStore;
   bus: RunEventBus;
@@ -116,6 +119,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const created = await graphs.ensureExamples(examples === true ? exampleGraphs : examples);
     if (created.length > 0) logger.info('created example graphs', { graphs: created });
   }
+  const schedules = createScheduleService({
+    store: createPrismaScheduleStore(db),
+    graphs: graphStore,
+    runs,
+    logger,
+  });
+  let stopTicking: (() => Promise<void>) | undefined;
   const apiKeys = createApiKeys(createPrismaApiKeyStore(db));
   if (config.auth.openOnNetwork)
     logger.warn(
@@ -146,6 +156,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       startedAt: new Date(),
       graphs,
       runs,
+      schedules,
       apiKeys,
       tools,
     },
@@ -163,6 +174,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     http: server.http,
     graphs,
     runs,
+    schedules,
     apiKeys,
     store,
     bus,
@@ -178,6 +190,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // cannot keep the API from answering. Runs of this instance's previous boots are taken at
       // once; a live process's runs (SQLite or PostgreSQL alike) only once its lease lapses.
       runs.startBackground();
+      if (config.schedulerIntervalMs > 0)
+        stopTicking = schedules.startTicking(config.schedulerIntervalMs);
       setImmediate(() => {
         runs.resumeOrphans().catch((err) => logger.warn('resuming runs failed', { err }));
       });
@@ -185,6 +199,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return { port: actual, url: `http://${config.host}:${actual}/graphql` };
     },
     async stop() {
+      await stopTicking?.();
       await runs.shutdown(config.shutdownGraceMs);
       // The bus is closed: let subscriptions send their `complete` before sockets close.
       await new Promise((r) => setTimeout(r, 50));

@@ -3,6 +3,7 @@ import type { Identity } from '../auth/identity.js';
 import type { DatabaseProvider, Db } from '../persistence/database.js';
 import type { GraphService } from '../runs/graph-service.js';
 import type { RunService } from '../runs/run-service.js';
+import type { ScheduleService } from '../triggers/schedule-service.js';
 
 /** One tool as the `tools` query lists it. */
 export interface ToolShape {
@@ -31,6 +32,7 @@ export interface AppContext {
   startedAt: Date;
   graphs: GraphService;
   runs: RunService;
+  schedules: ScheduleService;
   apiKeys: ApiKeys;
   tools: ToolCatalog;
 }

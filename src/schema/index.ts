@@ -7,6 +7,7 @@ import './graph.js';
 import './run.js';
 import './run-event.js';
 import './api-key.js';
+import './schedule.js';
 
 // Roles: every read needs reader, every write writer; key management asks admin on its fields.
 builder.queryType({
