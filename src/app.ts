@@ -14,6 +14,7 @@ import { createPrismaHeldRunStore } from './persistence/prisma-held-runs.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
 import { createPrismaScheduleStore } from './persistence/prisma-schedule-store.js';
 import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
+import { createPrismaWebhookStore } from './persistence/prisma-webhook-store.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
 import { createRunBus } from './pubsub/run-bus.js';
 import { createRedactor } from './redaction.js';
@@ -24,9 +25,11 @@ import { createRunService, type RunService } from './runs/run-service.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createRateLimiter } from './server/rate-limit.js';
+import { createWebhookEndpoint, isHookRequest } from './server/webhook-endpoint.js';
 import { createBuiltinRegistry } from './tools/index.js';
 import { loadToolModules, registerToolModules } from './tools/load-modules.js';
 import { createScheduleService, type ScheduleService } from './triggers/schedule-service.js';
+import { createWebhookService, type WebhookService } from './triggers/webhook-service.js';
 
 export const VERSION = '0.1.0';
 
@@ -38,6 +41,7 @@ export interface App {
   graphs: GraphService;
   runs: RunService;
   schedules: ScheduleService;
+  webhooks: WebhookService;
   apiKeys: ApiKeys;
   store: RunStore;
   bus: RunEventBus;
@@ -126,6 +130,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
   });
   let stopTicking: (() => Promise<void>) | undefined;
+  const webhooks = createWebhookService({
+    store: createPrismaWebhookStore(db),
+    graphs: graphStore,
+    runs,
+    logger,
+    toleranceMs: config.webhookToleranceMs,
+  });
   const apiKeys = createApiKeys(createPrismaApiKeyStore(db));
   if (config.auth.openOnNetwork)
     logger.warn(
@@ -149,6 +160,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     schema: getSchema(),
     authenticate,
     mcp: { matches: isMcpRequest, handle: mcpEndpoint },
+    hooks: {
+      matches: isHookRequest,
+      handle: createWebhookEndpoint({
+        hooks: webhooks,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        logger,
+        rateLimiter,
+      }),
+    },
     context: {
       prisma: db.prisma,
       provider: db.provider,
@@ -157,6 +177,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       graphs,
       runs,
       schedules,
+      webhooks,
       apiKeys,
       tools,
     },
@@ -175,6 +196,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     graphs,
     runs,
     schedules,
+    webhooks,
     apiKeys,
     store,
     bus,

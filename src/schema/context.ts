@@ -4,6 +4,7 @@ import type { DatabaseProvider, Db } from '../persistence/database.js';
 import type { GraphService } from '../runs/graph-service.js';
 import type { RunService } from '../runs/run-service.js';
 import type { ScheduleService } from '../triggers/schedule-service.js';
+import type { WebhookService } from '../triggers/webhook-service.js';
 
 /** One tool as the `tools` query lists it. */
 export interface ToolShape {
@@ -33,6 +34,7 @@ export interface AppContext {
   graphs: GraphService;
   runs: RunService;
   schedules: ScheduleService;
+  webhooks: WebhookService;
   apiKeys: ApiKeys;
   tools: ToolCatalog;
 }
