@@ -65,6 +65,13 @@ export function createPrismaHeldRunStore(db: Database): HeldRunStore {
       return count > 0;
     },
 
+    async discard(runId) {
+      const { count } = await tx((t) =>
+        t.run.deleteMany({ where: { id: runId, held: true, status: 'QUEUED', lastSeq: 0 } }),
+      );
+      return count > 0;
+    },
+
     async ready(limit, key) {
       // Parameters in the order they appear (SQLite numbers `?` by position).
       const params: unknown[] = key === undefined ? [limit] : [key, limit];

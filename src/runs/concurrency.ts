@@ -100,9 +100,8 @@ export function createConcurrency(deps: ConcurrencyDeps) {
       }
       const key = record.concurrencyKey as string;
       if (onConflict === 'reject') {
-        // Taken first: a sweep elsewhere may have released it meanwhile (then it runs).
-        if (!(await held.take(record.id, owner))) return { ...record, held: false };
-        await store.discardRun(record.id);
+        // Deleted only while held: a sweep elsewhere may have released it meanwhile (then it runs).
+        if (!(await held.discard(record.id))) return { ...record, held: false };
         throw new AppError(
           'CONCURRENCY_LIMIT',
           `A run with concurrency key "${key}" is already active (its policy is reject); wait for it to end, cancel it, or start with another input.`,

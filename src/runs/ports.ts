@@ -198,8 +198,13 @@ export interface HeldRunStore {
    * false when one is (or the run is not held any more).
    */
   release(runId: string, owner: string): Promise<boolean>;
-  /** Takes a held run out of the wait unconditionally (to cancel or discard it); false if not held. */
+  /** Takes a held run out of the wait unconditionally (to cancel it); false if not held. */
   take(runId: string, owner: string): Promise<boolean>;
+  /**
+   * Deletes a run while it is still held (a refused start), in one statement: it never counts
+   * as running for another run's release. False when it was released meanwhile.
+   */
+  discard(runId: string): Promise<boolean>;
   /** Held runs that could be released now (oldest first), of one key or of any. */
   ready(limit: number, key?: string): Promise<ClaimedRun[]>;
   /** Active runs with the key created before `beforeRunId`, held or not. */
