@@ -263,6 +263,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
         setInterval(scan, Math.max(200, Math.floor(leaseMs / 2))),
       );
       for (const t of timers) t.unref();
+      // Held runs whose older run ended while no server was up start now, not at the first scan.
+      concurrency?.sweep().catch((err) => logger.warn('held-run sweep failed', { err }));
     },
 
     async shutdown(graceMs = 3_000) {
