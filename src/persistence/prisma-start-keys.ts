@@ -53,6 +53,13 @@ export function createPrismaStartKeyStore(db: Database): StartKeyStore {
       return count > 0;
     },
 
+    async prune(before) {
+      const { count } = await tx((t) =>
+        t.runStartKey.deleteMany({ where: { createdAt: { lt: before } } }),
+      );
+      return count;
+    },
+
     async release(key, runId) {
       await tx((t) =>
         t.runStartKey.deleteMany({ where: { ...where(key).tenantId_graphId_key, runId } }),

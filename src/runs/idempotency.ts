@@ -41,6 +41,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export function createIdempotency(deps: IdempotencyDeps) {
   const { keys, store, windowMs, waitMs } = deps;
+  let prunedAt = Date.now();
+
+  /** At most once a minute per process: claims past the window are deleted (the table stays small). */
+  function prune(now: number): void {
+    if (now - prunedAt < 60_000) return;
+    prunedAt = now;
+    keys.prune(new Date(now - windowMs)).catch(() => {});
+  }
 
   /** The claimed run, once the start that claimed it has stored it; null if it never will. */
   async function storedRun(runId: string): Promise<RunRecord | null> {
@@ -64,6 +72,7 @@ export function createIdempotency(deps: IdempotencyDeps) {
       version: number | null,
     ): Promise<RunRecord | null> {
       const now = Date.now();
+      prune(now);
       const mine = { runId, fingerprint: fingerprint(input, version), createdAt: new Date(now) };
       for (let attempt = 0; attempt < 3; attempt++) {
         const held = await keys.claim(key, mine, new Date(now - windowMs));

@@ -241,6 +241,8 @@ export interface StartKeyStore {
   replace(key: StartKey, fromRunId: string, claim: StartKeyClaim): Promise<boolean>;
   /** Gives the key up (its run was not created). */
   release(key: StartKey, runId: string): Promise<void>;
+  /** Deletes claims made before `before` (past the window, they no longer name a run). */
+  prune(before: Date): Promise<number>;
 }
 
 // --- Graphs -------------------------------------------------------------------------------

@@ -81,19 +81,29 @@ await describeBackends('startRun with version and idempotencyKey', (api) => {
 
   it('refuses the same key with another input or version (IDEMPOTENCY_KEY_REUSED)', async () => {
     const graph = await createGraph(api(), setStateGraph());
-    const first = await api().ok<Started>(START, { graphId: graph.id, input: { a: 1 }, key: 'x' });
+    const first = await api().ok<Started>(START, {
+      graphId: graph.id,
+      input: { a: 1, b: { c: 2, d: 3 } },
+      key: 'x',
+    });
     // Key order does not matter: the same input.
     const same = await api().ok<Started>(START, {
       graphId: graph.id,
-      input: { a: 1 },
+      input: { b: { d: 3, c: 2 }, a: 1 },
       key: 'x',
     });
     expect(same.startRun.id).toBe(first.startRun.id);
     const res = await api().gql(START, { graphId: graph.id, input: { a: 2 }, key: 'x' });
+    expect(res.errors?.[0]?.message).toContain('Use a new key');
     const error = expectError(res, 'IDEMPOTENCY_KEY_REUSED');
     expect(error.extensions?.runId).toBe(first.startRun.id);
     expectError(
-      await api().gql(START, { graphId: graph.id, input: { a: 1 }, key: 'x', version: 1 }),
+      await api().gql(START, {
+        graphId: graph.id,
+        input: { a: 1, b: { c: 2, d: 3 } },
+        key: 'x',
+        version: 1,
+      }),
       'IDEMPOTENCY_KEY_REUSED',
     );
   });

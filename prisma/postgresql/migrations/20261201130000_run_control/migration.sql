@@ -15,6 +15,7 @@ CREATE TABLE "RunStartKey" (
     CONSTRAINT "RunStartKey_pkey" PRIMARY KEY ("tenantId","graphId","key")
 );
 ALTER TABLE "RunStartKey" ADD CONSTRAINT "RunStartKey_graphId_fkey" FOREIGN KEY ("graphId") REFERENCES "Graph"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+CREATE INDEX "RunStartKey_createdAt_idx" ON "RunStartKey"("createdAt");
 
 -- CreateTable
 CREATE TABLE "Schedule" (

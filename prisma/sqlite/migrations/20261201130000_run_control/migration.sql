@@ -15,6 +15,7 @@ CREATE TABLE "RunStartKey" (
     PRIMARY KEY ("tenantId", "graphId", "key"),
     CONSTRAINT "RunStartKey_graphId_fkey" FOREIGN KEY ("graphId") REFERENCES "Graph" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
+CREATE INDEX "RunStartKey_createdAt_idx" ON "RunStartKey"("createdAt");
 
 -- CreateTable
 CREATE TABLE "Schedule" (
