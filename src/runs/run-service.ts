@@ -178,16 +178,17 @@ export function createRunService(opts: RunServiceOptions): RunService {
     async start(graphId, input, tenantId = DEFAULT_TENANT, options = {}) {
       if (!accepting)
         throw new AppError('SHUTTING_DOWN', 'The server is shutting down; retry shortly.');
-      const started = await starter(
-        graphId,
-        input,
-        tenantId,
-        concurrency ? options : { ...options, concurrency: null },
-      );
+      const asked = concurrency ? options : { ...options, concurrency: null };
+      const started = await starter.start(graphId, input, tenantId, asked);
       if (started.existing) return started.record;
       const { job, concurrency: rule } = started;
       let record = started.record;
-      if (rule && concurrency) record = await concurrency.admit(record, job, rule.onConflict);
+      if (rule && concurrency)
+        record = await concurrency.admit(record, job, rule.onConflict).catch(async (err) => {
+          // Refused (CONCURRENCY_LIMIT): the key may be used again.
+          await starter.releaseKey(record, asked);
+          throw err;
+        });
       else enqueue(record, job);
       // Stored: dashboards see the run waiting (QUEUED is in no commit patch).
       bus.publish('run:updated', graphId, [{ ...record }]);

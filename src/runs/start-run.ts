@@ -88,7 +88,7 @@ export function createStarter(deps: StarterDeps) {
     return picked;
   }
 
-  return async function start(
+  async function start(
     graphId: string,
     input: unknown,
     tenantId: string,
@@ -176,5 +176,19 @@ export function createStarter(deps: StarterDeps) {
       existing: false,
       concurrency,
     };
+  }
+
+  return {
+    start,
+    /** Gives up the start's idempotency key, if it had one (its run was refused after all). */
+    async releaseKey(record: RunRecord, options: StartOptions): Promise<void> {
+      if (!options.idempotencyKey || !idempotency) return;
+      const key = {
+        tenantId: record.tenantId,
+        graphId: record.graphId,
+        key: options.idempotencyKey,
+      };
+      await idempotency.release(key, record.id).catch(() => {});
+    },
   };
 }

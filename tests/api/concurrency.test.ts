@@ -95,6 +95,13 @@ await describeBackends('graph concurrency policy', (api) => {
     const res = await api().gql(START_RUN, { graphId, input: { customer: 'c1' } });
     const error = expectError(res, 'CONCURRENCY_LIMIT');
     expect(error.message).toContain('already active');
+    // A refused start gives its idempotency key back.
+    const keyed = await api().gql(
+      `mutation ($graphId: ID!) { startRun(graphId: $graphId, input: { customer: "c1" }, idempotencyKey: "r1") { id } }`,
+      { graphId },
+    );
+    expectError(keyed, 'CONCURRENCY_LIMIT');
+    expect(await api().app.db.prisma.runStartKey.count({ where: { graphId, key: 'r1' } })).toBe(0);
     const other = await start(api(), graphId, 'c2');
     expect(other.id).toBeTruthy();
     await cancel(api(), a.id);
