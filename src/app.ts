@@ -13,8 +13,12 @@ import { createMcpEndpoint, createPrismaGraphCatalog, isMcpRequest } from './mcp
 import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
+import { createPrismaHeldRunStore } from './persistence/prisma-held-runs.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
+import { createPrismaScheduleStore } from './persistence/prisma-schedule-store.js';
+import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
 import { createPrismaTaskStore } from './persistence/prisma-task-store.js';
+import { createPrismaWebhookStore } from './persistence/prisma-webhook-store.js';
 import { createPrismaWorkerStore } from './persistence/prisma-worker-store.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
 import { createRunBus } from './pubsub/run-bus.js';
@@ -26,8 +30,11 @@ import { createRunService, type RunService } from './runs/run-service.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createRateLimiter } from './server/rate-limit.js';
+import { createWebhookEndpoint, isHookRequest } from './server/webhook-endpoint.js';
 import { createBuiltinRegistry } from './tools/index.js';
 import { loadToolModules, registerToolModules } from './tools/load-modules.js';
+import { createScheduleService, type ScheduleService } from './triggers/schedule-service.js';
+import { createWebhookService, type WebhookService } from './triggers/webhook-service.js';
 import { createWorkerService, type WorkerService } from './workers/worker-service.js';
 
 export const VERSION = '0.1.0';
@@ -39,6 +46,8 @@ export interface App {
   http: HttpServer['http'];
   graphs: GraphService;
   runs: RunService;
+  schedules: ScheduleService;
+  webhooks: WebhookService;
   apiKeys: ApiKeys;
   store: RunStore;
   bus: RunEventBus;
@@ -117,6 +126,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     resumeBatch: config.resumeBatch,
     resumeIntervalMs: config.resumeIntervalMs,
     startTimeoutMs: config.startTimeoutMs,
+    startKeys: createPrismaStartKeyStore(db),
+    held: createPrismaHeldRunStore(db),
+    idempotencyWindowMs: config.idempotencyWindowMs,
     redactor,
     ...(options.owner ? { owner: options.owner } : {}),
   });
@@ -136,6 +148,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const created = await graphs.ensureExamples(examples === true ? exampleGraphs : examples);
     if (created.length > 0) logger.info('created example graphs', { graphs: created });
   }
+  const schedules = createScheduleService({
+    store: createPrismaScheduleStore(db),
+    graphs: graphStore,
+    runs,
+    logger,
+  });
+  let stopTicking: (() => Promise<void>) | undefined;
+  const webhooks = createWebhookService({
+    store: createPrismaWebhookStore(db),
+    graphs: graphStore,
+    runs,
+    logger,
+    toleranceMs: config.webhookToleranceMs,
+  });
   const apiKeys = createApiKeys(createPrismaApiKeyStore(db));
   if (config.auth.openOnNetwork)
     logger.warn(
@@ -159,6 +185,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     schema: getSchema(),
     authenticate,
     mcp: { matches: isMcpRequest, handle: mcpEndpoint },
+    hooks: {
+      matches: isHookRequest,
+      handle: createWebhookEndpoint({
+        hooks: webhooks,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        logger,
+        rateLimiter,
+      }),
+    },
     context: {
       prisma: db.prisma,
       provider: db.provider,
@@ -166,6 +201,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       startedAt: new Date(),
       graphs,
       runs,
+      schedules,
+      webhooks,
       apiKeys,
       tools,
       workers,
@@ -190,6 +227,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     http: server.http,
     graphs,
     runs,
+    schedules,
+    webhooks,
     apiKeys,
     store,
     bus,
@@ -213,6 +252,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         }, config.mcpRetryMs);
         mcpRetry.unref();
       }
+      if (config.schedulerIntervalMs > 0)
+        stopTicking = schedules.startTicking(config.schedulerIntervalMs);
       setImmediate(() => {
         runs.resumeOrphans().catch((err) => logger.warn('resuming runs failed', { err }));
       });
@@ -222,6 +263,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async stop() {
       clearInterval(mcpRetry);
       workers.quiesce();
+      await stopTicking?.();
       await runs.shutdown(config.shutdownGraceMs);
       await workers.stop();
       // The bus is closed: let subscriptions send their `complete` before sockets close.

@@ -42,6 +42,12 @@ export interface Config {
   resumeIntervalMs: number;
   /** startRun answers UNAVAILABLE after this long when the database is locked or down. */
   startTimeoutMs: number;
+  /** IDEMPOTENCY_WINDOW_MS: a startRun idempotency key repeated within this long returns the first run. */
+  idempotencyWindowMs: number;
+  /** SCHEDULER_INTERVAL_MS: how often due schedules are looked for (0: this server fires none). */
+  schedulerIntervalMs: number;
+  /** WEBHOOK_TOLERANCE_MS: a webhook delivery whose timestamp is further from now is refused. */
+  webhookToleranceMs: number;
   /**
    * How long one SQLite statement waits for another process's lock. better-sqlite3 waits
    * synchronously (the event loop stops), so this stays short and callers retry asynchronously.
@@ -218,6 +224,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     resumeBatch: Math.max(1, int(env, 'RESUME_BATCH', 10)),
     resumeIntervalMs: int(env, 'RESUME_INTERVAL_MS', 100),
     startTimeoutMs: Math.max(1, int(env, 'START_TIMEOUT_MS', 5_000)),
+    idempotencyWindowMs: int(env, 'IDEMPOTENCY_WINDOW_MS', 86_400_000),
+    schedulerIntervalMs: int(env, 'SCHEDULER_INTERVAL_MS', 1_000),
+    webhookToleranceMs: int(env, 'WEBHOOK_TOLERANCE_MS', 300_000),
     sqliteBusyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 200),
     // Provider keys are secrets whatever their variable is called (apiKeyEnv may name any).
     secrets: [...secretsFromEnv(env), ...llmSecrets(llm)],

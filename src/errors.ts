@@ -8,6 +8,12 @@ export type AppErrorCode =
   | 'GRAPH_NAME_TAKEN'
   | 'GRAPH_HAS_ACTIVE_RUNS'
   | 'RUN_NOT_ACTIVE'
+  /** startRun(version:) names a version the graph does not have. */
+  | 'VERSION_NOT_FOUND'
+  /** An idempotency key reused (within its window) with another input or version. */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** The graph's concurrency policy is `reject` and a run with the same key is active. */
+  | 'CONCURRENCY_LIMIT'
   | 'SHUTTING_DOWN'
   | 'SUBSCRIBER_TOO_SLOW'
   | 'UNAUTHENTICATED'

@@ -57,7 +57,9 @@ export type GraphIssueCode =
   | 'INVALID_OUTPUT'
   | 'UNKNOWN_REDUCER'
   /** A state key named __proto__, constructor or prototype. */
-  | 'RESERVED_STATE_KEY';
+  | 'RESERVED_STATE_KEY'
+  /** A `concurrency.key` expression that does not compile. */
+  | 'INVALID_CONCURRENCY_KEY';
 
 /** Serializable error as stored in events and shown to clients. */
 export interface ErrorInfo {

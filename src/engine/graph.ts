@@ -69,6 +69,18 @@ export interface RunLimits {
   maxDurationMs?: number;
 }
 
+/** What a new run does while an active run of the graph has the same concurrency key. */
+export type ConcurrencyConflict = 'enqueue' | 'reject' | 'cancel_older';
+
+/**
+ * A graph's start policy: `key` is a CEL expression over the run input (as `state`, e.g.
+ * "state.customerId"); runs whose key is equal never execute at once.
+ */
+export interface ConcurrencyDef {
+  key: string;
+  onConflict: ConcurrencyConflict;
+}
+
 export interface GraphDef {
   name: string;
   description?: string;
@@ -77,6 +89,7 @@ export interface GraphDef {
   entry: string;
   state?: Record<string, StateKeyDef>;
   limits?: RunLimits;
+  concurrency?: ConcurrencyDef;
 }
 
 /** The shared JSON state of a run. */

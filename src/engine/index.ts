@@ -8,7 +8,14 @@ export { type CheckpointStatus, RunCheckpoint } from './fold/checkpoint.js';
 export { applyEvent, replayEvents } from './fold/fold.js';
 export { reduce, reduceAll } from './fold/reducers.js';
 export { type CompileGraphResult, compileGraph, compileGraphOrThrow } from './graph/compile.js';
-export type { CompiledEdge, CompiledGraph, CompiledNode, Condition } from './graph/compiled.js';
+export type {
+  CompiledEdge,
+  CompiledGraph,
+  CompiledNode,
+  Condition,
+  Expression,
+} from './graph/compiled.js';
+export { compileExpression } from './graph/condition.js';
 export { DEFAULT_CONDITION_BUDGET } from './graph/condition-budget.js';
 export { RESERVED_STATE_KEYS } from './graph/reserved-keys.js';
 export { validateGraph } from './graph/validate.js';

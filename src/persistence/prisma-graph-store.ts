@@ -90,6 +90,10 @@ export function createPrismaGraphStore(db: Database): GraphStore {
       });
       return row ? toGraphVersionRecord(row) : null;
     },
+    async getVersion(graphId, version) {
+      const row = await prisma.graphVersion.findFirst({ where: { graphId, version } });
+      return row ? toGraphVersionRecord(row) : null;
+    },
     countActiveRuns: (graphId) =>
       prisma.run.count({ where: { graphId, status: { in: [...ACTIVE_STATUSES] } } }),
   };

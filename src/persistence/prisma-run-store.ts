@@ -162,7 +162,7 @@ export function createPrismaRunStore(db: Database): RunStore {
              "recoveries" = "recoveries" + 1
            WHERE "id" IN (
              SELECT "id" FROM "Run"
-             WHERE "status" IN (${ACTIVE.map((st) => `'${st}'`).join(', ')})
+             WHERE "status" IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) AND "held" = false
                AND ("owner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < ${d.param(3, 'timestamp')}
                  OR "owner" IN (${d.textsFrom(4)}))
              ORDER BY "recoveries", "createdAt" LIMIT ${d.param(5, 'int')} ${lock}

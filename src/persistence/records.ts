@@ -22,6 +22,8 @@ export function toRunRecord(row: RunRow): RunRecord {
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     recoveries: row.recoveries,
+    concurrencyKey: row.concurrencyKey,
+    held: row.held,
   };
 }
 

@@ -13,6 +13,8 @@ const NEW_RUN_TYPES = [
   'text',
   'timestamp',
   'timestamp',
+  'text',
+  'bool',
 ] as const;
 const EVENT_TYPES = ['text', 'int', 'text', 'text', 'int', 'timestamp', 'json'] as const;
 const NODE_TYPES = [
@@ -30,13 +32,25 @@ const NODE_TYPES = [
 const RUN_TYPES = ['text', 'int', 'text', 'json', 'json', 'timestamp', 'timestamp', 'int'] as const;
 
 export function insertRunsSql(d: SqlDialect): string {
-  return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt")
+  return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt", "concurrencyKey", "held")
     SELECT ${selectColumns(d, NEW_RUN_TYPES)} FROM ${d.rowsFrom(1)}`;
 }
 
 export function newRunRow(d: SqlDialect, r: NewRun): unknown[] {
   const at = d.time(r.createdAt ?? Date.now());
-  return [r.id, r.tenantId, r.graphId, r.graphVersionId, 'QUEUED', r.input, r.owner, at, at];
+  return [
+    r.id,
+    r.tenantId,
+    r.graphId,
+    r.graphVersionId,
+    'QUEUED',
+    r.input,
+    r.owner,
+    at,
+    at,
+    r.concurrencyKey ?? null,
+    r.held === true,
+  ];
 }
 
 export function insertEventsSql(d: SqlDialect): string {

@@ -1,6 +1,6 @@
 import type { DatabaseProvider } from './database.js';
 
-export type ColumnType = 'text' | 'int' | 'json' | 'timestamp';
+export type ColumnType = 'text' | 'int' | 'json' | 'timestamp' | 'bool';
 
 /**
  * The few places where SQLite and PostgreSQL SQL differ, for the hand-written hot-path
@@ -34,7 +34,13 @@ const sqlite: SqlDialect = {
   forUpdate: '',
 };
 
-const PG_CASTS = { text: '::text', int: '::int', json: '::jsonb', timestamp: '::timestamp(3)' };
+const PG_CASTS = {
+  text: '::text',
+  int: '::int',
+  json: '::jsonb',
+  timestamp: '::timestamp(3)',
+  bool: '::boolean',
+};
 
 const postgresql: SqlDialect = {
   provider: 'postgresql',

@@ -1,5 +1,5 @@
 import { type CompiledGraph, compileGraphOrThrow, type ToolResolver } from '../engine/index.js';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import type { GraphStore, GraphVersionRecord } from './ports.js';
 
 /**
@@ -11,6 +11,11 @@ const LATEST_CACHE_MS = 1_000;
 export interface GraphVersions {
   /** The latest version of a graph (NOT_FOUND when there is none). */
   latest(graphId: string): Promise<GraphVersionRecord>;
+  /**
+   * Version number `version` of the graph: VERSION_NOT_FOUND (saying which exist) when it has
+   * none, NOT_FOUND when the graph does not exist. Cached: versions are immutable.
+   */
+  numbered(graphId: string, version: number): Promise<GraphVersionRecord>;
   /** A version compiled once per process (versions are immutable). */
   compile(version: GraphVersionRecord): CompiledGraph;
   /** Forgets the cached latest version (the graph was saved or deleted). */
@@ -19,6 +24,7 @@ export interface GraphVersions {
 
 export function createGraphVersions(graphs: GraphStore, tools: ToolResolver): GraphVersions {
   const compiled = new Map<string, CompiledGraph>();
+  const numbered = new Map<string, GraphVersionRecord>();
   const latest = new Map<string, { version: Promise<GraphVersionRecord>; at: number }>();
   return {
     latest(graphId) {
@@ -36,6 +42,24 @@ export function createGraphVersions(graphs: GraphStore, tools: ToolResolver): Gr
       });
       return version;
     },
+    async numbered(graphId, number) {
+      const key = `${graphId}@${number}`;
+      const hit = numbered.get(key);
+      if (hit) return hit;
+      const version = await graphs.getVersion(graphId, number);
+      if (version) {
+        if (numbered.size > 1_000) numbered.clear();
+        numbered.set(key, version);
+        return version;
+      }
+      const graph = await graphs.get(graphId);
+      if (!graph) throw notFound('Graph', graphId);
+      throw new AppError(
+        'VERSION_NOT_FOUND',
+        `Graph "${graphId}" has no version ${number}: its versions are 1 to ${graph.latestVersion}. Pass one of them, or leave version out to start the latest.`,
+        { graphId, version: number, latestVersion: graph.latestVersion },
+      );
+    },
     compile(version) {
       let graph = compiled.get(version.id);
       if (!graph) {
@@ -44,6 +68,9 @@ export function createGraphVersions(graphs: GraphStore, tools: ToolResolver): Gr
       }
       return graph;
     },
-    invalidate: (graphId) => void latest.delete(graphId),
+    invalidate(graphId) {
+      latest.delete(graphId);
+      for (const key of numbered.keys()) if (key.startsWith(`${graphId}@`)) numbered.delete(key);
+    },
   };
 }

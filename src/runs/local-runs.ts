@@ -17,6 +17,11 @@ export class LocalRuns {
     return this.records.get(runId);
   }
 
+  /** The concurrency key of a run here, if it has one. */
+  concurrencyKeyOf(runId: string): string | null {
+    return this.records.get(runId)?.concurrencyKey ?? null;
+  }
+
   has(runId: string): boolean {
     return this.records.has(runId);
   }

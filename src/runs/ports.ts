@@ -44,6 +44,10 @@ export interface RunRecord {
   pinnedVersion?: number;
   /** Takeovers since the run last made progress (see RunStore.claimOrphans); stores fill it. */
   recoveries?: number;
+  /** Runs with the same key wait for each other (see concurrency.ts); null: none. */
+  concurrencyKey?: string | null;
+  /** QUEUED behind an older active run with the same concurrency key. */
+  held?: boolean;
 }
 
 export interface GraphVersionRecord {
@@ -107,6 +111,10 @@ export interface NewRun {
   owner: string;
   /** Epoch ms; defaults to now. */
   createdAt?: number;
+  /** Runs with the same key wait for each other (see concurrency.ts). */
+  concurrencyKey?: string | null;
+  /** Stored QUEUED and not executed until released (an older run with its key is active). */
+  held?: boolean;
 }
 
 /** A run a process has taken over, with what it needs to resume it. */
@@ -177,6 +185,66 @@ export interface EventPage {
   fromEnd?: boolean;
 }
 
+// --- Held runs (concurrency keys) ---------------------------------------------------------
+
+/**
+ * Port: runs stored `held` (QUEUED behind an older active run with the same concurrency key).
+ * A release is one conditional statement (serialised per key on PostgreSQL), so two servers
+ * never release two runs of one key at once.
+ */
+export interface HeldRunStore {
+  /**
+   * Releases a held run to `owner` when no other active run with its key is unheld or older;
+   * false when one is (or the run is not held any more).
+   */
+  release(runId: string, owner: string): Promise<boolean>;
+  /** Takes a held run out of the wait unconditionally (to cancel it); false if not held. */
+  take(runId: string, owner: string): Promise<boolean>;
+  /**
+   * Deletes a run while it is still held (a refused start), in one statement: it never counts
+   * as running for another run's release. False when it was released meanwhile.
+   */
+  discard(runId: string): Promise<boolean>;
+  /** Held runs that could be released now (oldest first), of one key or of any. */
+  ready(limit: number, key?: string): Promise<ClaimedRun[]>;
+  /** Active runs with the key created before `beforeRunId`, held or not. */
+  olderActive(key: string, beforeRunId: string): Promise<Array<{ id: string; held: boolean }>>;
+}
+
+// --- Idempotent starts --------------------------------------------------------------------
+
+/** A startRun idempotency key, per tenant and graph. */
+export interface StartKey {
+  tenantId: string;
+  graphId: string;
+  key: string;
+}
+
+export interface StartKeyClaim {
+  runId: string;
+  /** Hash of what was asked (input, version): the same key asking something else is refused. */
+  fingerprint: string;
+  createdAt: Date;
+}
+
+/**
+ * Port: idempotency keys of startRun. Claims are atomic (a primary key, never read-then-write),
+ * so two starts with one key, in one process or two, get one run.
+ */
+export interface StartKeyStore {
+  /**
+   * Claims the key for `claim.runId` unless a claim made at or after `since` holds it (an older
+   * one is replaced); returns null when claimed, else the claim that holds it.
+   */
+  claim(key: StartKey, claim: StartKeyClaim, since: Date): Promise<StartKeyClaim | null>;
+  /** Moves the key from `fromRunId` to `claim` (a claim whose run was never stored); false if it moved. */
+  replace(key: StartKey, fromRunId: string, claim: StartKeyClaim): Promise<boolean>;
+  /** Gives the key up (its run was not created). */
+  release(key: StartKey, runId: string): Promise<void>;
+  /** Deletes claims made before `before` (past the window, they no longer name a run). */
+  prune(before: Date): Promise<number>;
+}
+
 // --- Graphs -------------------------------------------------------------------------------
 
 export interface GraphRecord {
@@ -210,6 +278,8 @@ export interface GraphStore {
   getByName(tenantId: string, name: string): Promise<GraphRecord | null>;
   /** The graph's latest version, in one query. */
   latestVersion(graphId: string): Promise<GraphVersionRecord | null>;
+  /** Version number `version` of the graph; null when it has no such version. */
+  getVersion(graphId: string, version: number): Promise<GraphVersionRecord | null>;
   countActiveRuns(graphId: string): Promise<number>;
 }
 

@@ -6,11 +6,14 @@ import type {
   EventPage,
   Feed,
   GraphStore,
+  HeldRunStore,
   RunEventBus,
   RunRecord,
   RunStore,
   RunUpdate,
+  StartKeyStore,
 } from './ports.js';
+import type { StartOptions } from './start-run.js';
 
 export interface RunServiceOptions {
   store: RunStore;
@@ -34,6 +37,12 @@ export interface RunServiceOptions {
   startTimeoutMs?: number;
   /** Applied to errors and log messages of events before they are stored and streamed. */
   redactor?: Redactor;
+  /** Held runs of concurrency keys (graph policies, schedule overlap); without it none are held. */
+  held?: HeldRunStore;
+  /** Idempotency keys of startRun; without it a key is accepted and ignored. */
+  startKeys?: StartKeyStore;
+  /** A repeated idempotency key within this long returns the first run (24 h). */
+  idempotencyWindowMs?: number;
 }
 
 /** Tenant ids default to DEFAULT_TENANT (the single tenant of AUTH=none). */
@@ -52,8 +61,16 @@ export interface RunService {
   isLocal(runId: string): boolean;
   /** Forgets the cached latest version of a graph (it was saved or deleted). */
   invalidateGraph(graphId: string): void;
-  /** Stores a new QUEUED run of the graph's latest version and returns its record. */
-  start(graphId: string, input: unknown, tenantId?: string): Promise<RunRecord>;
+  /**
+   * Stores a new QUEUED run of the graph's latest version (or `options.version`) and returns its
+   * record; with an idempotency key used within its window, the run that key started instead.
+   */
+  start(
+    graphId: string,
+    input: unknown,
+    tenantId?: string,
+    options?: StartOptions,
+  ): Promise<RunRecord>;
   /** The run, when it exists in the tenant; NOT_FOUND otherwise (another tenant's run too). */
   get(runId: string, tenantId?: string): Promise<RunRecord>;
   /** The tenant of a run (of this process's runs even before their row is stored). */

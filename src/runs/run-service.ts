@@ -1,7 +1,8 @@
 import { replayEvents, type State } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
-import { uuidv7 } from '../ids.js';
 import { only, publishByRun } from './bus-helpers.js';
+import { cancelledBeforeStart, createConcurrency } from './concurrency.js';
+import { concurrencyOfGraph } from './concurrency-policy.js';
 import { createEventStream, shuttingDown } from './event-stream.js';
 import { EventWriter } from './event-writer.js';
 import { createGraphVersions } from './graph-versions.js';
@@ -18,7 +19,7 @@ import {
 import { createRecovery } from './recovery.js';
 import { type Job, RunPool } from './run-pool.js';
 import type { RunService, RunServiceOptions } from './run-service-contract.js';
-import { databaseUnavailable, runInput, withDeadline } from './start-checks.js';
+import { createStarter } from './start-run.js';
 
 export type { RunService, RunServiceOptions, RunStateSource } from './run-service-contract.js';
 
@@ -57,6 +58,34 @@ export function createRunService(opts: RunServiceOptions): RunService {
       }
     },
   });
+  const starter = createStarter({
+    store,
+    writer,
+    versions,
+    logger,
+    owner,
+    startTimeoutMs,
+    startKeys: opts.startKeys,
+    idempotencyWindowMs: opts.idempotencyWindowMs ?? 86_400_000,
+    ...(opts.held ? { concurrencyOf: concurrencyOfGraph } : {}),
+  });
+  const concurrency = opts.held
+    ? createConcurrency({
+        held: opts.held,
+        store,
+        versions,
+        logger,
+        owner,
+        enqueue,
+        cancel: (run) => service.cancel(run.id, run.tenantId),
+        cancelTaken(run, reason) {
+          local.add({ ...run, held: false });
+          const done = local.waitFor(run.id);
+          writer.emit(cancelledBeforeStart(run.id, run.lastSeq + 1, reason, run.input));
+          return done;
+        },
+      })
+    : undefined;
   const pool = new RunPool(writer, logger, opts.maxConcurrentRuns ?? 10_000);
   const recovery = createRecovery({
     store,
@@ -80,13 +109,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     if (pool.abort(runId, reason)) return true;
     const job = pool.dequeue(runId);
     if (!job) return false;
-    writer.emit({
-      runId,
-      seq: (job.history.at(-1)?.seq ?? 0) + 1,
-      at: Date.now(),
-      type: 'RUN_CANCELLED',
-      data: { reason: `${reason} before it started`, state: job.input },
-    });
+    writer.emit(cancelledBeforeStart(runId, (job.history.at(-1)?.seq ?? 0) + 1, reason, job.input));
     return true;
   }
 
@@ -111,7 +134,11 @@ export function createRunService(opts: RunServiceOptions): RunService {
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
       if (patch.status === 'FAILED' && patch.error)
         logger.info('run failed', { runId: patch.id, error: patch.error });
-      if (patch.finishedAt !== undefined) settle(patch.id);
+      if (patch.finishedAt !== undefined) {
+        const key = local.concurrencyKeyOf(patch.id);
+        settle(patch.id);
+        if (key) concurrency?.kick(key);
+      }
     }
   }
 
@@ -122,8 +149,6 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
   const loadHistory = (runId: string) => loadEvents(store, runId);
   const isLocal = (runId: string) => local.has(runId);
-
-  const unavailable = () => databaseUnavailable(startTimeoutMs);
 
   const service: RunService = {
     owner,
@@ -151,61 +176,21 @@ export function createRunService(opts: RunServiceOptions): RunService {
     },
     tenantOf: async (runId) => local.get(runId)?.tenantId ?? (await store.getRun(runId))?.tenantId,
 
-    async start(graphId, input, tenantId = DEFAULT_TENANT) {
+    async start(graphId, input, tenantId = DEFAULT_TENANT, options = {}) {
       if (!accepting)
         throw new AppError('SHUTTING_DOWN', 'The server is shutting down; retry shortly.');
-      const state = runInput(input);
-      const createdAt = Date.now();
-      const id = uuidv7(createdAt);
-      let gaveUp = false;
-      let creating = false;
-      const create = async () => {
-        const version = await versions.latest(graphId);
-        if (version.tenantId !== tenantId) throw notFound('Graph', graphId);
-        const graph = versions.compile(version);
-        if (gaveUp) return null;
-        creating = true;
-        // Stored with the next group commit (shared with other runs' events) before we return.
-        await writer
-          .createRun({
-            id,
-            tenantId,
-            graphId,
-            graphVersionId: version.id,
-            input: state,
-            owner,
-            createdAt,
-          })
-          .catch((err) => {
-            logger.warn('could not store a new run', { err });
-            throw unavailable();
-          });
-        return { version, graph };
-      };
-      const created = await withDeadline(create(), startTimeoutMs);
-      if (created === 'timeout' || created === null) {
-        gaveUp = true;
-        // Never half-created: out of the batch, or deleted if a commit under way stores it.
-        if (creating) writer.abandon(id);
-        throw unavailable();
-      }
-      const { version, graph } = created;
-      const record: RunRecord = {
-        id,
-        tenantId,
-        graphId,
-        graphVersionId: version.id,
-        status: 'QUEUED',
-        input: state,
-        state: null,
-        error: null,
-        lastSeq: 0,
-        createdAt: new Date(createdAt),
-        startedAt: null,
-        finishedAt: null,
-        pinnedVersion: version.version,
-      };
-      enqueue(record, { runId: id, graphId, graph, input: state, history: [] });
+      const asked = concurrency ? options : { ...options, concurrency: null };
+      const started = await starter.start(graphId, input, tenantId, asked);
+      if (started.existing) return started.record;
+      const { job, concurrency: rule } = started;
+      let record = started.record;
+      if (rule && concurrency)
+        record = await concurrency.admit(record, job, rule.onConflict).catch(async (err) => {
+          // Refused (CONCURRENCY_LIMIT): the key may be used again.
+          await starter.releaseKey(record, asked);
+          throw err;
+        });
+      else enqueue(record, job);
       // Stored: dashboards see the run waiting (QUEUED is in no commit patch).
       bus.publish('run:updated', graphId, [{ ...record }]);
       // A copy: the local record changes as the run goes on.
@@ -223,6 +208,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
             status: run.status,
           },
         );
+      if (run.held && concurrency && (await concurrency.cancelHeld(runId, 'cancelled by user')))
+        return (await store.getRun(runId)) ?? run;
       const done = service.waitFor(runId);
       if (cancelHere(runId, 'cancelled by user')) {
         await done;
@@ -268,13 +255,18 @@ export function createRunService(opts: RunServiceOptions): RunService {
           logger.warn('heartbeat failed', { err });
         }
       };
-      const scan = () =>
+      const scan = () => {
         service.resumeOrphans().catch((err) => logger.warn('orphan scan failed', { err }));
+        if (accepting)
+          concurrency?.sweep().catch((err) => logger.warn('held-run sweep failed', { err }));
+      };
       timers.push(
         setInterval(heartbeat, Math.max(100, Math.floor(leaseMs / 4))),
         setInterval(scan, Math.max(200, Math.floor(leaseMs / 2))),
       );
       for (const t of timers) t.unref();
+      // Held runs whose older run ended while no server was up start now, not at the first scan.
+      concurrency?.sweep().catch((err) => logger.warn('held-run sweep failed', { err }));
     },
 
     async shutdown(graceMs = 3_000) {

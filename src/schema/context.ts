@@ -3,6 +3,8 @@ import type { Identity } from '../auth/identity.js';
 import type { DatabaseProvider, Db } from '../persistence/database.js';
 import type { GraphService } from '../runs/graph-service.js';
 import type { RunService } from '../runs/run-service.js';
+import type { ScheduleService } from '../triggers/schedule-service.js';
+import type { WebhookService } from '../triggers/webhook-service.js';
 import type { WorkerService } from '../workers/worker-service.js';
 
 /** One tool as the `tools` query lists it. */
@@ -37,6 +39,8 @@ export interface AppContext {
   startedAt: Date;
   graphs: GraphService;
   runs: RunService;
+  schedules: ScheduleService;
+  webhooks: WebhookService;
   apiKeys: ApiKeys;
   tools: ToolCatalog;
   workers: WorkerService;

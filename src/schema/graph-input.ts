@@ -72,6 +72,26 @@ const StateKeyInput = builder.inputType('StateKeyInput', {
   }),
 });
 
+export const ConcurrencyConflictEnum = builder.enumType('ConcurrencyConflict', {
+  description: 'What a new run does while a run with the same concurrency key is active.',
+  values: {
+    ENQUEUE: { value: 'enqueue', description: 'Wait QUEUED; start when the older ends.' },
+    REJECT: { value: 'reject', description: 'Refuse the start with CONCURRENCY_LIMIT.' },
+    CANCEL_OLDER: { value: 'cancel_older', description: 'Cancel the older runs, then start.' },
+  } as const,
+});
+
+const ConcurrencyInput = builder.inputType('ConcurrencyInput', {
+  description: 'Runs of the graph whose key is equal never execute at once.',
+  fields: (t) => ({
+    key: t.string({
+      required: true,
+      description: 'A CEL expression over the run input (as `state`), e.g. "state.customerId".',
+    }),
+    onConflict: t.field({ type: ConcurrencyConflictEnum, required: true }),
+  }),
+});
+
 const LimitsInput = builder.inputType('LimitsInput', {
   fields: (t) => ({ maxSteps: t.int(), maxDurationMs: t.int() }),
 });
@@ -86,6 +106,7 @@ export const GraphInput = builder.inputType('GraphInput', {
     entry: t.string({ required: true }),
     state: t.field({ type: [StateKeyInput] }),
     limits: t.field({ type: LimitsInput }),
+    concurrency: t.field({ type: ConcurrencyInput }),
   }),
 });
 
@@ -120,5 +141,6 @@ export function toGraphDef(input: GraphInputShape): GraphDef {
     def.state = state;
   }
   if (input.limits) def.limits = compact(input.limits) as GraphDef['limits'];
+  if (input.concurrency) def.concurrency = { ...input.concurrency };
   return def;
 }

@@ -8,6 +8,8 @@ import './run.js';
 import './run-event.js';
 import './api-key.js';
 import './worker.js';
+import './schedule.js';
+import './trigger.js';
 
 // Roles: every read needs reader, every write writer; key management asks admin on its fields.
 builder.queryType({

@@ -19,6 +19,8 @@ function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } 
     heartbeatAt: null,
     cancelRequestedAt: null,
     recoveries: fields.recoveries ?? 0,
+    concurrencyKey: fields.concurrencyKey ?? null,
+    held: fields.held ?? false,
     ...(pinnedVersion !== undefined ? { graphVersion: { version: pinnedVersion } } : {}),
   };
 }
@@ -91,6 +93,11 @@ builder.prismaObject('Run', {
       resolve: (r) => (r.error as ErrorInfo | null) ?? null,
     }),
     lastSeq: t.exposeInt('lastSeq', { description: 'seq of the last stored event.' }),
+    concurrencyKey: t.exposeString('concurrencyKey', {
+      nullable: true,
+      description:
+        'Runs with the same key never execute at once (`graph:<id>:<value>` from the graph policy, `schedule:<id>`).',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
@@ -141,13 +148,26 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   startRun: t.prismaField({
     type: 'Run',
-    description: 'Starts a run of the latest graph version and returns at once (QUEUED).',
+    description:
+      'Starts a run of the latest graph version (or `version`) and returns at once (QUEUED). With an `idempotencyKey` already used for this graph within the idempotency window, returns the run it started instead (IDEMPOTENCY_KEY_REUSED when the input or version differ).',
     args: {
       graphId: t.arg.id({ required: true }),
       input: t.arg({ type: 'JSON', description: 'The initial state: a JSON object.' }),
+      version: t.arg.int({
+        description: 'The graph version to run (default: the latest); VERSION_NOT_FOUND if none.',
+      }),
+      idempotencyKey: t.arg.string({
+        description:
+          'Per tenant and graph: a repeat within IDEMPOTENCY_WINDOW_MS (24 h) returns the same run.',
+      }),
     },
     resolve: async (_query, _root, args, ctx) =>
-      asRow(await ctx.runs.start(String(args.graphId), args.input ?? {}, ctx.identity.tenantId)),
+      asRow(
+        await ctx.runs.start(String(args.graphId), args.input ?? {}, ctx.identity.tenantId, {
+          version: args.version ?? null,
+          idempotencyKey: args.idempotencyKey ?? null,
+        }),
+      ),
   }),
   cancelRun: t.prismaField({
     type: 'Run',

@@ -53,6 +53,8 @@ export function createHttpServer(opts: {
   rateLimiter?: RateLimiter;
   /** Answers `/mcp` (the graphs-as-MCP-tools endpoint) before Yoga sees the request. */
   mcp?: { matches(url: string | undefined): boolean; handle: RequestListener };
+  /** Answers `/hooks/<id>` (webhook triggers) before Yoga sees the request. */
+  hooks?: { matches(url: string | undefined): boolean; handle: RequestListener };
 }): HttpServer {
   const maskError = codeLimitErrors(createMaskError(opts.logger));
   const yoga = createYoga<ServerContext, Context>({
@@ -88,9 +90,14 @@ export function createHttpServer(opts: {
     landingPage: false,
   });
 
-  const mcp = opts.mcp;
+  const routes = [opts.mcp, opts.hooks].filter((r) => r !== undefined);
   const http = createServer(
-    mcp ? (req, res) => (mcp.matches(req.url) ? mcp.handle(req, res) : yoga(req, res)) : yoga,
+    routes.length > 0
+      ? (req, res) => {
+          const route = routes.find((r) => r.matches(req.url));
+          return route ? route.handle(req, res) : yoga(req, res);
+        }
+      : yoga,
   );
   const wss = new WebSocketServer({
     server: http,

@@ -42,12 +42,19 @@ function modelColumns(): Record<
 
 /** Prisma scalar type -> the column type each migration gives it. */
 const COLUMN_TYPE: Record<string, Record<string, string>> = {
-  sqlite: { String: 'text', Int: 'integer', DateTime: 'datetime', Json: 'jsonb' },
+  sqlite: {
+    String: 'text',
+    Int: 'integer',
+    DateTime: 'datetime',
+    Json: 'jsonb',
+    Boolean: 'boolean',
+  },
   postgresql: {
     String: 'text',
     Int: 'integer',
     DateTime: 'timestamp without time zone',
     Json: 'jsonb',
+    Boolean: 'boolean',
   },
 };
 

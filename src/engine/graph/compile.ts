@@ -110,6 +110,14 @@ function build(def: GraphDef, analysis: GraphAnalysis): CompiledGraph {
     entry: entry as CompiledNode,
     reducers: Object.freeze(reducers),
     defaults: Object.freeze(defaults),
+    ...(def.concurrency && analysis.concurrencyKey
+      ? {
+          concurrency: Object.freeze({
+            key: analysis.concurrencyKey,
+            onConflict: def.concurrency.onConflict,
+          }),
+        }
+      : {}),
   });
 }
 

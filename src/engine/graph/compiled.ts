@@ -1,4 +1,11 @@
-import type { EdgeDef, GraphDef, NodeDef, ReducerName, State } from '../graph.js';
+import type {
+  ConcurrencyConflict,
+  EdgeDef,
+  GraphDef,
+  NodeDef,
+  ReducerName,
+  State,
+} from '../graph.js';
 import type { Tool } from '../tool.js';
 
 /** A `when` expression compiled once per graph. */
@@ -61,4 +68,6 @@ export interface CompiledGraph {
   readonly reducers: Readonly<Record<string, ReducerName>>;
   /** Declared defaults, applied under the run input. */
   readonly defaults: Readonly<State>;
+  /** The start policy with its key compiled (see GraphDef.concurrency). */
+  readonly concurrency?: { readonly key: Expression; readonly onConflict: ConcurrencyConflict };
 }

@@ -95,4 +95,10 @@ export const graphDefSchema = z.strictObject({
     .refine((s) => Object.keys(s).length <= MAX_STATE_KEYS, `At most ${MAX_STATE_KEYS} state keys`)
     .optional(),
   limits: runLimitsSchema.optional(),
+  concurrency: z
+    .strictObject({
+      key: z.string().min(1).max(MAX_CONDITION_LENGTH),
+      onConflict: z.enum(['enqueue', 'reject', 'cancel_older']),
+    })
+    .optional(),
 });

@@ -8,7 +8,7 @@ import { type GraphDef, REDUCER_NAMES, type ReducerName } from '../graph.js';
 import type { Tool, ToolResolver } from '../tool.js';
 import { reachableFrom } from './analysis.js';
 import type { Condition, Expression } from './compiled.js';
-import { compileCondition } from './condition.js';
+import { compileCondition, compileExpression } from './condition.js';
 import { cycleIssues, type StructEdge } from './cycles.js';
 import { checkNodeIo } from './node-io.js';
 import { formatPath, isRecord, joinPath, listNames, ROOT_PATH, shapeIssues } from './paths.js';
@@ -26,6 +26,8 @@ export interface GraphAnalysis {
   conditions: Map<number, Condition>;
   /** Per node index: the compiled `inputs`. */
   inputs: Map<number, Array<[string, Expression]>>;
+  /** The compiled `concurrency.key`. */
+  concurrencyKey?: Expression;
   /** The zod-parsed definition (a copy of the input), when its shape is valid. */
   def?: GraphDef;
 }
@@ -81,9 +83,23 @@ function analyze(def: unknown, resolver: ToolResolver, out: GraphAnalysis): void
     checkSemantics(def, nodes, edges, resolver, out, semantic);
   }
   checkStateKeys(def.state, semantic);
+  checkConcurrency(def.concurrency, out, semantic);
   // One issue per path: a shape problem explains the field better than a follow-up one.
   const shapePaths = new Set(kept.map((i) => i.path));
   out.issues.push(...kept, ...semantic.filter((i) => !shapePaths.has(i.path)));
+}
+
+/** Compiles `concurrency.key` (CEL over the run input, any result type). */
+function checkConcurrency(concurrency: unknown, out: GraphAnalysis, issues: GraphIssue[]): void {
+  if (!isRecord(concurrency) || typeof concurrency.key !== 'string') return;
+  const compiled = compileExpression(concurrency.key);
+  if (compiled.ok) out.concurrencyKey = compiled.expression;
+  else
+    issues.push({
+      path: 'concurrency.key',
+      code: 'INVALID_CONCURRENCY_KEY',
+      message: `${compiled.message} (the key is a CEL expression over the run input, e.g. "state.customerId")`,
+    });
 }
 
 function checkSemantics(

@@ -1,0 +1,62 @@
+-- Run control: concurrency keys and held runs, idempotent starts, schedules and webhook triggers.
+ALTER TABLE "Run" ADD COLUMN "concurrencyKey" TEXT;
+ALTER TABLE "Run" ADD COLUMN "held" BOOLEAN NOT NULL DEFAULT false;
+CREATE INDEX "Run_concurrencyKey_status_idx" ON "Run"("concurrencyKey", "status");
+
+-- CreateTable
+CREATE TABLE "RunStartKey" (
+    "tenantId" TEXT NOT NULL,
+    "graphId" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "runId" TEXT NOT NULL,
+    "fingerprint" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("tenantId", "graphId", "key"),
+    CONSTRAINT "RunStartKey_graphId_fkey" FOREIGN KEY ("graphId") REFERENCES "Graph" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+CREATE INDEX "RunStartKey_createdAt_idx" ON "RunStartKey"("createdAt");
+
+-- CreateTable
+CREATE TABLE "Schedule" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantId" TEXT NOT NULL,
+    "graphId" TEXT NOT NULL,
+    "cron" TEXT NOT NULL,
+    "timezone" TEXT NOT NULL,
+    "input" JSONB NOT NULL,
+    "overlap" TEXT NOT NULL,
+    "paused" BOOLEAN NOT NULL DEFAULT false,
+    "nextFireAt" DATETIME,
+    "lastFireAt" DATETIME,
+    "lastRunId" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Schedule_graphId_fkey" FOREIGN KEY ("graphId") REFERENCES "Graph" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+CREATE INDEX "Schedule_paused_nextFireAt_idx" ON "Schedule"("paused", "nextFireAt");
+CREATE INDEX "Schedule_tenantId_createdAt_idx" ON "Schedule"("tenantId", "createdAt");
+
+-- CreateTable
+CREATE TABLE "WebhookTrigger" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantId" TEXT NOT NULL,
+    "graphId" TEXT NOT NULL,
+    "secret" TEXT NOT NULL,
+    "input" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "WebhookTrigger_graphId_fkey" FOREIGN KEY ("graphId") REFERENCES "Graph" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+CREATE INDEX "WebhookTrigger_tenantId_createdAt_idx" ON "WebhookTrigger"("tenantId", "createdAt");
+
+-- CreateTable
+CREATE TABLE "WebhookDelivery" (
+    "triggerId" TEXT NOT NULL,
+    "deliveryId" TEXT NOT NULL,
+    "runId" TEXT,
+    "receivedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("triggerId", "deliveryId"),
+    CONSTRAINT "WebhookDelivery_triggerId_fkey" FOREIGN KEY ("triggerId") REFERENCES "WebhookTrigger" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+CREATE INDEX "WebhookDelivery_receivedAt_idx" ON "WebhookDelivery"("receivedAt");

@@ -1,0 +1,194 @@
+import type { CompiledGraph, State } from '../engine/index.js';
+import { AppError, notFound } from '../errors.js';
+import { uuidv7 } from '../ids.js';
+import type { Logger } from '../logger.js';
+import type { ConcurrencyRule } from './concurrency.js';
+import type { EventWriter } from './event-writer.js';
+import type { GraphVersions } from './graph-versions.js';
+import { createIdempotency } from './idempotency.js';
+import type { RunRecord, RunStore, StartKeyStore } from './ports.js';
+import type { Job } from './run-pool.js';
+import { databaseUnavailable, runInput, withDeadline } from './start-checks.js';
+
+/** How a run is started, beyond its graph and input. */
+export interface StartOptions {
+  /** The graph version to run (default: the latest). */
+  version?: number | null;
+  /** A repeated key (per tenant and graph) within the idempotency window returns the same run. */
+  idempotencyKey?: string | null;
+  /**
+   * Runs with the same key wait for each other (stored held, released when the older ends):
+   * set by schedules (`schedule:<id>`); without it a graph's concurrency policy applies.
+   */
+  concurrency?: ConcurrencyRule | null;
+}
+
+/**
+ * What a start decided: a new run with its job, or (`existing`) the run an idempotency key
+ * already names (nothing was created).
+ */
+export type Started =
+  | { existing: false; record: RunRecord; job: Job; concurrency: ConcurrencyRule | null }
+  | { existing: true; record: RunRecord };
+
+export interface StarterDeps {
+  store: RunStore;
+  writer: EventWriter;
+  versions: GraphVersions;
+  logger: Logger;
+  owner: string;
+  startTimeoutMs: number;
+  startKeys?: StartKeyStore | undefined;
+  idempotencyWindowMs: number;
+  /** The concurrency rule of a new run of this graph version (its policy over the input), if any. */
+  concurrencyOf?(graphId: string, graph: CompiledGraph, input: State): ConcurrencyRule | null;
+}
+
+const MAX_KEY_LENGTH = 255;
+
+function checkOptions(options: StartOptions): void {
+  const problems: string[] = [];
+  const { version, idempotencyKey } = options;
+  if (version !== undefined && version !== null && !(Number.isInteger(version) && version >= 1))
+    problems.push(`version must be a whole number from 1 (got ${version})`);
+  if (
+    idempotencyKey !== undefined &&
+    idempotencyKey !== null &&
+    (idempotencyKey.length === 0 || idempotencyKey.length > MAX_KEY_LENGTH)
+  )
+    problems.push(`idempotencyKey must have 1 to ${MAX_KEY_LENGTH} characters`);
+  if (problems.length > 0)
+    throw new AppError('BAD_USER_INPUT', `${problems.join('; ')}.`, { problems });
+}
+
+/**
+ * startRun's decisions: which version, whether an idempotency key already names a run, and the
+ * new run stored (QUEUED, with the next group commit) before it is handed to the pool.
+ */
+export function createStarter(deps: StarterDeps) {
+  const { writer, versions, logger, owner, startTimeoutMs } = deps;
+  const unavailable = () => databaseUnavailable(startTimeoutMs);
+  const idempotency = deps.startKeys
+    ? createIdempotency({
+        keys: deps.startKeys,
+        store: deps.store,
+        windowMs: deps.idempotencyWindowMs,
+        // A duplicate waits for the first start's run at most half of startRun's deadline.
+        waitMs: Math.floor(startTimeoutMs / 2),
+        unavailable,
+      })
+    : undefined;
+
+  async function pick(graphId: string, tenantId: string, version: number | null | undefined) {
+    const picked =
+      version === undefined || version === null
+        ? await versions.latest(graphId)
+        : await versions.numbered(graphId, version);
+    if (picked.tenantId !== tenantId) throw notFound('Graph', graphId);
+    return picked;
+  }
+
+  async function start(
+    graphId: string,
+    input: unknown,
+    tenantId: string,
+    options: StartOptions = {},
+  ): Promise<Started> {
+    checkOptions(options);
+    const state = runInput(input);
+    const createdAt = Date.now();
+    const id = uuidv7(createdAt);
+    let gaveUp = false;
+    let creating = false;
+    const key = options.idempotencyKey
+      ? { tenantId, graphId, key: options.idempotencyKey }
+      : undefined;
+    let claimed = false;
+    const create = async () => {
+      const version = await pick(graphId, tenantId, options.version);
+      const graph = versions.compile(version);
+      const concurrency =
+        options.concurrency ?? deps.concurrencyOf?.(graphId, graph, state) ?? null;
+      const concurrencyKey = concurrency?.key ?? null;
+      if (key && idempotency) {
+        const existing = await idempotency.claim(key, id, state, options.version ?? null);
+        if (existing) return { existing };
+        claimed = true;
+      }
+      if (gaveUp) return null;
+      creating = true;
+      // Stored with the next group commit (shared with other runs' events) before we return.
+      await writer
+        .createRun({
+          id,
+          tenantId,
+          graphId,
+          graphVersionId: version.id,
+          input: state,
+          owner,
+          createdAt,
+          concurrencyKey,
+          held: concurrencyKey !== null,
+        })
+        .catch((err) => {
+          logger.warn('could not store a new run', { err });
+          throw unavailable();
+        });
+      return { version, graph, concurrency };
+    };
+    const created = await withDeadline(
+      create().catch(async (err: unknown) => {
+        if (claimed && key && idempotency) await idempotency.release(key, id);
+        throw err;
+      }),
+      startTimeoutMs,
+    );
+    if (created === 'timeout' || created === null) {
+      gaveUp = true;
+      // Never half-created: out of the batch, or deleted if a commit under way stores it.
+      if (creating) writer.abandon(id);
+      if (key && idempotency) void idempotency.release(key, id).catch(() => {});
+      throw unavailable();
+    }
+    if ('existing' in created && created.existing)
+      return { existing: true, record: created.existing };
+    const { version, graph, concurrency } = created;
+    const record: RunRecord = {
+      id,
+      tenantId,
+      graphId,
+      graphVersionId: version.id,
+      status: 'QUEUED',
+      input: state,
+      state: null,
+      error: null,
+      lastSeq: 0,
+      createdAt: new Date(createdAt),
+      startedAt: null,
+      finishedAt: null,
+      pinnedVersion: version.version,
+      concurrencyKey: concurrency?.key ?? null,
+      held: concurrency !== null,
+    };
+    return {
+      record,
+      job: { runId: id, graphId, graph, input: state, history: [] },
+      existing: false,
+      concurrency,
+    };
+  }
+
+  return {
+    start,
+    /** Gives up the start's idempotency key, if it had one (its run was refused after all). */
+    async releaseKey(record: RunRecord, options: StartOptions): Promise<void> {
+      if (!options.idempotencyKey || !idempotency) return;
+      const key = {
+        tenantId: record.tenantId,
+        graphId: record.graphId,
+        key: options.idempotencyKey,
+      };
+      await idempotency.release(key, record.id).catch(() => {});
+    },
+  };
+}
