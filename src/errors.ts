@@ -30,6 +30,10 @@ export type AppErrorCode =
   | 'TASK_TIMED_OUT'
   /** A second answer for a task. */
   | 'TASK_ALREADY_ANSWERED'
+  /** forkRun/retryRun: the node never ran, or the chosen graph version does not fit the history. */
+  | 'FORK_MISMATCH'
+  /** retryRun of a run that did not fail and was not cancelled. */
+  | 'RUN_NOT_RETRYABLE'
   /** The database is locked or down: nothing was done; retry shortly (retryable). */
   | 'UNAVAILABLE';
 

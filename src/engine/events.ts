@@ -46,6 +46,11 @@ export type CustomEvent = Base<'CUSTOM', { name: string; payload?: unknown }> & 
   nodeId?: string;
   attempt?: number;
 };
+/**
+ * Keys set outright, between node executions: the edited state of a forked run (forkRun's
+ * `statePatch`), recorded right after the history it copied. Later writes fold onto it.
+ */
+export type StatePatchedEvent = Base<'STATE_PATCHED', { patch: Patch; reason: 'fork' }>;
 export type RunSucceededEvent = Base<'RUN_SUCCEEDED', { state: State }>;
 export type RunFailedEvent = Base<'RUN_FAILED', { error: ErrorInfo; state: State }>;
 export type RunCancelledEvent = Base<'RUN_CANCELLED', { reason?: string; state: State }>;
@@ -59,6 +64,7 @@ export type RunEvent =
   | NodeSkippedEvent
   | LogEvent
   | CustomEvent
+  | StatePatchedEvent
   | RunSucceededEvent
   | RunFailedEvent
   | RunCancelledEvent;
@@ -74,6 +80,7 @@ export const RUN_EVENT_TYPES: readonly RunEventType[] = [
   'NODE_SKIPPED',
   'LOG',
   'CUSTOM',
+  'STATE_PATCHED',
   'RUN_SUCCEEDED',
   'RUN_FAILED',
   'RUN_CANCELLED',

@@ -17,7 +17,7 @@ export type {
 } from './graph/compiled.js';
 export { compileExpression } from './graph/condition.js';
 export { DEFAULT_CONDITION_BUDGET } from './graph/condition-budget.js';
-export { RESERVED_STATE_KEYS } from './graph/reserved-keys.js';
+export { isReservedKey, RESERVED_STATE_KEYS } from './graph/reserved-keys.js';
 export { validateGraph } from './graph/validate.js';
 export * from './graph.js';
 export { type ExecuteOptions, executeRun, type RunResult } from './live/executor.js';

@@ -24,6 +24,9 @@ export function toRunRecord(row: RunRow): RunRecord {
     recoveries: row.recoveries,
     concurrencyKey: row.concurrencyKey,
     held: row.held,
+    parentRunId: row.parentRunId,
+    parentSeq: row.parentSeq,
+    origin: row.origin as RunRecord['origin'],
   };
 }
 

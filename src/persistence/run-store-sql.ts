@@ -15,6 +15,9 @@ const NEW_RUN_TYPES = [
   'timestamp',
   'text',
   'bool',
+  'text',
+  'int',
+  'text',
 ] as const;
 const EVENT_TYPES = ['text', 'int', 'text', 'text', 'int', 'timestamp', 'json'] as const;
 const NODE_TYPES = [
@@ -32,7 +35,7 @@ const NODE_TYPES = [
 const RUN_TYPES = ['text', 'int', 'text', 'json', 'json', 'timestamp', 'timestamp', 'int'] as const;
 
 export function insertRunsSql(d: SqlDialect): string {
-  return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt", "concurrencyKey", "held")
+  return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt", "concurrencyKey", "held", "parentRunId", "parentSeq", "origin")
     SELECT ${selectColumns(d, NEW_RUN_TYPES)} FROM ${d.rowsFrom(1)}`;
 }
 
@@ -50,6 +53,9 @@ export function newRunRow(d: SqlDialect, r: NewRun): unknown[] {
     at,
     r.concurrencyKey ?? null,
     r.held === true,
+    r.parentRunId ?? null,
+    r.parentSeq ?? null,
+    r.origin ?? null,
   ];
 }
 

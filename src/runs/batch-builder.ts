@@ -99,6 +99,7 @@ export class BatchBuilder {
       }
       case 'LOG':
       case 'CUSTOM':
+      case 'STATE_PATCHED':
         break;
       case 'RUN_SUCCEEDED':
       case 'RUN_CANCELLED':

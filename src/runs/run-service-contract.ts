@@ -1,6 +1,7 @@
 import type { RunEvent, State, ToolResolver } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redaction.js';
+import type { ForkInput, RetryInput } from './fork-run.js';
 import type { Instance } from './instance.js';
 import type {
   EventPage,
@@ -76,6 +77,12 @@ export interface RunService {
   /** The tenant of a run (of this process's runs even before their row is stored). */
   tenantOf(runId: string): Promise<string | undefined>;
   cancel(runId: string, tenantId?: string): Promise<RunRecord>;
+  /** A new run from the start of one of the run's node executions, with an edited state. */
+  fork(runId: string, input: ForkInput, tenantId?: string): Promise<RunRecord>;
+  /** A new run of a failed or cancelled run: what succeeded is kept, what failed runs again. */
+  retry(runId: string, input: RetryInput, tenantId?: string): Promise<RunRecord>;
+  /** The run's state right after event `seq`. */
+  stateAt(runId: string, seq: number, tenantId?: string): Promise<State>;
   /** The state of a run now: final when finished, else folded from its stored events. */
   currentState(run: RunStateSource): Promise<State | null>;
   /**

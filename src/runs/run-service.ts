@@ -1,21 +1,15 @@
-import { replayEvents, type State } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { only, publishByRun } from './bus-helpers.js';
 import { cancelledBeforeStart, createConcurrency } from './concurrency.js';
 import { concurrencyOfGraph } from './concurrency-policy.js';
 import { createEventStream, shuttingDown } from './event-stream.js';
 import { EventWriter } from './event-writer.js';
+import { createForker } from './fork-run.js';
 import { createGraphVersions } from './graph-versions.js';
 import { createInstance } from './instance.js';
 import { loadEvents } from './load-events.js';
 import { LocalRuns } from './local-runs.js';
-import {
-  type CommitBatch,
-  DEFAULT_TENANT,
-  isActive,
-  type RunRecord,
-  type RunStatus,
-} from './ports.js';
+import { type CommitBatch, DEFAULT_TENANT, isActive, type RunRecord } from './ports.js';
 import { createRecovery } from './recovery.js';
 import { type Job, RunPool } from './run-pool.js';
 import type { RunService, RunServiceOptions } from './run-service-contract.js';
@@ -56,6 +50,17 @@ export function createRunService(opts: RunServiceOptions): RunService {
         pool.abort(runId, 'storing its events failed');
         setTimeout(() => void recovery.resumeHere(runId, 1), 1_000).unref();
       }
+    },
+  });
+  const forker = createForker({
+    store,
+    writer,
+    versions,
+    owner,
+    accepting: () => accepting,
+    enqueue(record, job) {
+      enqueue(record, job);
+      bus.publish('run:updated', record.graphId, [{ ...record }]);
     },
   });
   const starter = createStarter({
@@ -147,7 +152,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     pool.enqueue(job);
   }
 
-  const loadHistory = (runId: string) => loadEvents(store, runId);
+  const _loadHistory = (runId: string) => loadEvents(store, runId);
   const isLocal = (runId: string) => local.has(runId);
 
   const service: RunService = {
@@ -197,6 +202,11 @@ export function createRunService(opts: RunServiceOptions): RunService {
       return { ...record };
     },
 
+    fork: (runId, input, tenantId = DEFAULT_TENANT) => forker.fork(runId, input, tenantId),
+    retry: (runId, input, tenantId = DEFAULT_TENANT) => forker.retry(runId, input, tenantId),
+    stateAt: async (runId, seq, tenantId) =>
+      forker.stateAt(await service.get(runId, tenantId), seq),
+
     async cancel(runId, tenantId = DEFAULT_TENANT) {
       const run = await service.get(runId, tenantId);
       if (run.status === 'CANCELLED') return run;
@@ -225,15 +235,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
       }
     },
 
-    async currentState(run) {
-      const stored = (run.state ?? null) as State | null;
-      if (stored && !isActive(run.status as RunStatus)) return stored;
-      const version = await store.getGraphVersion(run.graphVersionId);
-      if (!version) return stored;
-      const events = await loadHistory(run.id);
-      if (events.length === 0) return run.input as State;
-      return replayEvents(versions.compile(version), events).state;
-    },
+    currentState: (run) => forker.currentState(run),
 
     waitFor: (runId) => local.waitFor(runId),
 

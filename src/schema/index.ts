@@ -8,6 +8,7 @@ import './run.js';
 import './run-event.js';
 import './api-key.js';
 import './worker.js';
+import './fork.js';
 import './schedule.js';
 import './trigger.js';
 

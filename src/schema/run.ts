@@ -8,7 +8,7 @@ import { builder } from './builder.js';
  * once, and relations a client asks for are loaded by Pothos' fallback (one batched query),
  * so startRun, cancelRun and runUpdated do not read back the row they have.
  */
-function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } {
+export function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } {
   const { pinnedVersion, ...fields } = run;
   return {
     ...fields,
@@ -21,6 +21,9 @@ function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } 
     recoveries: fields.recoveries ?? 0,
     concurrencyKey: fields.concurrencyKey ?? null,
     held: fields.held ?? false,
+    parentRunId: fields.parentRunId ?? null,
+    parentSeq: fields.parentSeq ?? null,
+    origin: fields.origin ?? null,
     ...(pinnedVersion !== undefined ? { graphVersion: { version: pinnedVersion } } : {}),
   };
 }

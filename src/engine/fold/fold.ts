@@ -92,6 +92,9 @@ export function applyEvent(
     case 'LOG':
     case 'CUSTOM':
       break;
+    case 'STATE_PATCHED':
+      cp.store.override(event.data.patch);
+      break;
     case 'RUN_SUCCEEDED':
       cp.status = 'SUCCEEDED';
       break;

@@ -153,6 +153,27 @@ export class StateStore {
   }
 
   /**
+   * Sets keys outright (a fork's edited state): each becomes its value, with no contributions
+   * and no writer, so later writes fold onto it like onto the run's input. Undefined values are
+   * ignored; reserved keys are refused by the caller.
+   */
+  override(patch: Patch): void {
+    let next: State | undefined;
+    for (const key of Object.keys(patch)) {
+      const v = patch[key];
+      if (v === undefined) continue;
+      const slot = this.slot(key);
+      slot.value = v;
+      slot.base = v;
+      slot.contribs.length = 0;
+      slot.lastWriter = undefined;
+      if (next === undefined) next = Object.assign({}, this.state);
+      next[key] = v;
+    }
+    if (next !== undefined) this.state = next;
+  }
+
+  /**
    * Folds into each key's base the contributions that sort before `minStep`: no execution that
    * can still run has a smaller step, so nothing can be inserted before them any more.
    */

@@ -1,0 +1,106 @@
+/**
+ * The history a forked or retried run starts from: a rewrite of the source run's log, which the
+ * new run stores as its own and resumes from (nothing in it runs again). Pure: the run service
+ * checks it against the chosen graph version by replaying it before anything is stored.
+ */
+import type { Patch, RunEvent } from '../engine/index.js';
+import { AppError } from '../errors.js';
+
+/** Where a fork starts: the first start of one execution of a node. */
+export interface ForkPoint {
+  fromNode: string;
+  /** Which execution of the node (1-based); default: its latest. */
+  iteration?: number | null;
+}
+
+const isRunEnd = (e: RunEvent) =>
+  e.type === 'RUN_SUCCEEDED' || e.type === 'RUN_FAILED' || e.type === 'RUN_CANCELLED';
+
+/** Renumbers events for the new run; its deadline (maxDurationMs) starts now. */
+function rebase(events: readonly RunEvent[], runId: string, now: number): RunEvent[] {
+  return events.map((e, i) => {
+    const copy = { ...e, runId, seq: i + 1 } as RunEvent;
+    if (copy.type === 'RUN_STARTED') copy.at = now;
+    return copy;
+  });
+}
+
+/**
+ * The source's events before the first start of the chosen execution of `fromNode` (the node
+ * and everything after it run again), then the state patch, if any.
+ */
+export function forkHistory(
+  source: readonly RunEvent[],
+  runId: string,
+  point: ForkPoint,
+  statePatch: Patch | null,
+  now: number,
+): { events: RunEvent[]; cutSeq: number; iteration: number } {
+  const starts = source.filter(
+    (e): e is RunEvent & { type: 'NODE_STARTED' } =>
+      e.type === 'NODE_STARTED' && e.nodeId === point.fromNode,
+  );
+  if (starts.length === 0)
+    throw new AppError(
+      'FORK_MISMATCH',
+      `Node "${point.fromNode}" never started in this run: fork from a node its events show (run.events).`,
+      { fromNode: point.fromNode },
+    );
+  const iteration = point.iteration ?? Math.max(...starts.map((e) => e.data.iteration));
+  const first = starts.find((e) => e.data.iteration === iteration);
+  if (!first)
+    throw new AppError(
+      'FORK_MISMATCH',
+      `Node "${point.fromNode}" has no execution ${iteration} in this run (it ran ${Math.max(...starts.map((e) => e.data.iteration))} time(s)).`,
+      { fromNode: point.fromNode, iteration },
+    );
+  const kept = source.filter((e) => e.seq < first.seq && !isRunEnd(e));
+  const events = rebase(kept, runId, now);
+  if (statePatch && Object.keys(statePatch).length > 0) {
+    events.push({
+      runId,
+      seq: events.length + 1,
+      at: now,
+      type: 'STATE_PATCHED',
+      data: { patch: statePatch, reason: 'fork' },
+    });
+  }
+  return { events, cutSeq: first.seq, iteration };
+}
+
+/**
+ * The source's events without its end: the failed execution (its starts, retries, failure and
+ * log lines) is dropped so it runs again from attempt 1; nodes that the failure or a cancel
+ * stopped (skipped `run_failed` / `cancelled`) run again as interrupted ones; every node that
+ * succeeded is kept.
+ */
+export function retryHistory(source: readonly RunEvent[], runId: string, now: number): RunEvent[] {
+  const failed = source.find(
+    (e): e is RunEvent & { type: 'NODE_FAILED' } => e.type === 'NODE_FAILED',
+  );
+  const failedStart = failed
+    ? source.find(
+        (e) =>
+          e.type === 'NODE_STARTED' &&
+          e.nodeId === failed.nodeId &&
+          e.data.iteration === failed.data.iteration,
+      )
+    : undefined;
+  const ofFailed = (e: RunEvent): boolean => {
+    if (!failed || !failedStart || e.seq < failedStart.seq) return false;
+    if (!('nodeId' in e) || e.nodeId !== failed.nodeId) return false;
+    if (e.type === 'NODE_STARTED' || e.type === 'NODE_RETRYING' || e.type === 'NODE_FAILED')
+      return e.data.iteration === failed.data.iteration;
+    return e.type === 'LOG' || e.type === 'CUSTOM';
+  };
+  const kept = source.filter(
+    (e) =>
+      !isRunEnd(e) &&
+      !ofFailed(e) &&
+      !(
+        e.type === 'NODE_SKIPPED' &&
+        (e.data.reason === 'run_failed' || e.data.reason === 'cancelled')
+      ),
+  );
+  return rebase(kept, runId, now);
+}
