@@ -27,6 +27,7 @@ import { createGraphService, type GraphService } from './runs/graph-service.js';
 import { createInstance } from './runs/instance.js';
 import type { RunEventBus, RunStore } from './runs/ports.js';
 import { createRunService, type RunService } from './runs/run-service.js';
+import { createSubgraphTool } from './runs/subgraph-tool.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createRateLimiter } from './server/rate-limit.js';
@@ -110,6 +111,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger.info('applied migrations', { migrations: db.migrations.applied });
   const store = createPrismaRunStore(db);
   const graphStore = createPrismaGraphStore(db);
+  // Sub-graph nodes run through the run service (made below; the tool runs only after start).
+  tools.register(createSubgraphTool({ runs: () => runs, graphs: graphStore }));
   const bus: RunEventBus & { close?: () => Promise<void> } = config.redisUrl
     ? await createRedisRunBus(config.redisUrl, logger)
     : createRunBus();

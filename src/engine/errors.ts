@@ -14,6 +14,8 @@ export type EngineErrorCode =
   | 'MCP_SERVER_UNAVAILABLE'
   /** No remote worker took the task of a worker tool in time; retried like any tool failure. */
   | 'SCHEDULE_TO_START_TIMEOUT'
+  /** A sub-graph node's child run failed or was cancelled (its error is in details); not retried. */
+  | 'SUBGRAPH_FAILED'
   /** An `llm` node found no provider or model in the server's configuration; not retried. */
   | 'LLM_NOT_CONFIGURED'
   /** The model provider refused the request (4xx: key, model name, bad request); not retried. */
@@ -55,6 +57,10 @@ export type GraphIssueCode =
   /** A node `inputs` expression that does not compile, or a bad `output` mapping. */
   | 'INVALID_INPUT'
   | 'INVALID_OUTPUT'
+  /** A sub-graph node names a graph the tenant does not have. */
+  | 'UNKNOWN_GRAPH'
+  /** Graphs calling graphs in a cycle (a sub-graph node reaches the graph being saved). */
+  | 'SUBGRAPH_CYCLE'
   | 'UNKNOWN_REDUCER'
   /** A state key named __proto__, constructor or prototype. */
   | 'RESERVED_STATE_KEY'

@@ -47,6 +47,14 @@ export interface NodeDef {
    * the result. Absent: the result is the patch.
    */
   output?: string | Record<string, string>;
+  /**
+   * A sub-graph node: runs the saved graph of this name (in the run's tenant) as a child run.
+   * Its tool is `subgraph` (the graph service fills it in), `inputs` are the child's input and
+   * the child's final state is the result (placed by `output`).
+   */
+  graph?: string;
+  /** The sub-graph's version (default: its latest when the node starts). */
+  graphVersion?: number;
 }
 
 export interface EdgeDef {

@@ -1,4 +1,10 @@
-import { compileGraphOrThrow, type GraphDef, type ToolResolver } from '../engine/index.js';
+import {
+  compileGraph,
+  type GraphDef,
+  GraphInvalidError,
+  type GraphIssue,
+  type ToolResolver,
+} from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 import {
@@ -8,6 +14,7 @@ import {
   type GraphStore,
   type GraphWrite,
 } from './ports.js';
+import { checkSubgraphs, withSubgraphTools } from './subgraph-nodes.js';
 
 /** Graphs of one tenant at a time: another tenant's graph answers NOT_FOUND. */
 export interface GraphService {
@@ -26,10 +33,17 @@ export function createGraphService(
   /** Told after a graph is saved or deleted (the run service drops its cached version). */
   onChange: (graphId: string) => void = () => {},
 ): GraphService {
-  /** The engine's one GRAPH_INVALID path: every issue, each with its path. */
-  function validated(definition: GraphDef): GraphDef {
-    compileGraphOrThrow(definition, tools);
-    return definition;
+  /** One GRAPH_INVALID with every issue: the engine's, then the sub-graph checks'. */
+  async function validated(definition: GraphDef, tenantId: string): Promise<GraphDef> {
+    const def = withSubgraphTools(definition);
+    const compiled = compileGraph(def, tools);
+    const issues: GraphIssue[] = compiled.ok ? [] : [...compiled.issues];
+    await checkSubgraphs(def, tenantId, store).catch((err: unknown) => {
+      if (!(err instanceof GraphInvalidError)) throw err;
+      issues.push(...err.issues);
+    });
+    if (issues.length > 0) throw new GraphInvalidError(issues);
+    return def;
   }
   const saved = (outcome: GraphSaved, write: GraphWrite): GraphRecord => {
     if (outcome.ok) return outcome.graph;
@@ -48,11 +62,11 @@ export function createGraphService(
 
   return {
     async create(definition, tenantId = DEFAULT_TENANT) {
-      const write = toWrite(validated(definition), tenantId);
+      const write = toWrite(await validated(definition, tenantId), tenantId);
       return saved(await store.create(uuidv7(), uuidv7(), write), write);
     },
     async update(id, definition, tenantId = DEFAULT_TENANT) {
-      const write = toWrite(validated(definition), tenantId);
+      const write = toWrite(await validated(definition, tenantId), tenantId);
       const outcome = await store.update(id, uuidv7(), write);
       if (!outcome) throw notFound('Graph', id);
       const graph = saved(outcome, write);

@@ -48,10 +48,10 @@ export interface RunRecord {
   concurrencyKey?: string | null;
   /** QUEUED behind an older active run with the same concurrency key. */
   held?: boolean;
-  /** A fork or retry: the run it was made from, the parent's seq it starts after, and how. */
+  /** A fork, retry or sub-graph child: the run it was made from, the parent's seq it starts after, and how. */
   parentRunId?: string | null;
   parentSeq?: number | null;
-  origin?: 'FORK' | 'RETRY' | null;
+  origin?: 'FORK' | 'RETRY' | 'CHILD' | null;
 }
 
 export interface GraphVersionRecord {
@@ -119,10 +119,10 @@ export interface NewRun {
   concurrencyKey?: string | null;
   /** Stored QUEUED and not executed until released (an older run with its key is active). */
   held?: boolean;
-  /** A fork or retry: the run it was made from, the parent's seq it starts after, and how. */
+  /** A fork, retry or sub-graph child: the run it was made from, the parent's seq it starts after, and how. */
   parentRunId?: string | null;
   parentSeq?: number | null;
-  origin?: 'FORK' | 'RETRY' | null;
+  origin?: 'FORK' | 'RETRY' | 'CHILD' | null;
 }
 
 /** A run a process has taken over, with what it needs to resume it. */

@@ -7,6 +7,9 @@ import {
 } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 
+/** The abort reason of runs a stopping server hands over (they resume; nothing is cancelled). */
+export const SHUTDOWN_REASON = 'server shutting down';
+
 export interface Job {
   runId: string;
   graphId: string;

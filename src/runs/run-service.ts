@@ -11,7 +11,7 @@ import { loadEvents } from './load-events.js';
 import { LocalRuns } from './local-runs.js';
 import { type CommitBatch, DEFAULT_TENANT, isActive, type RunRecord } from './ports.js';
 import { createRecovery } from './recovery.js';
-import { type Job, RunPool } from './run-pool.js';
+import { type Job, RunPool, SHUTDOWN_REASON } from './run-pool.js';
 import type { RunService, RunServiceOptions } from './run-service-contract.js';
 import { createStarter } from './start-run.js';
 
@@ -279,7 +279,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
       await pool.drain(graceMs);
       await writer.stop();
       // Whatever is still running stops here without recording an end: it resumes on next start.
-      pool.abortAll('server shutting down');
+      pool.abortAll(SHUTDOWN_REASON);
       await store.release(owner);
       local.settleAll();
       bus.closeAll();

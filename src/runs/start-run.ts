@@ -21,6 +21,8 @@ export interface StartOptions {
    * set by schedules (`schedule:<id>`); without it a graph's concurrency policy applies.
    */
   concurrency?: ConcurrencyRule | null;
+  /** A sub-graph node's child run: the parent run it belongs to. */
+  parentRunId?: string | null;
 }
 
 /**
@@ -129,6 +131,7 @@ export function createStarter(deps: StarterDeps) {
           createdAt,
           concurrencyKey,
           held: concurrencyKey !== null,
+          ...(options.parentRunId ? { parentRunId: options.parentRunId, origin: 'CHILD' } : {}),
         })
         .catch((err) => {
           logger.warn('could not store a new run', { err });
@@ -169,6 +172,8 @@ export function createStarter(deps: StarterDeps) {
       pinnedVersion: version.version,
       concurrencyKey: concurrency?.key ?? null,
       held: concurrency !== null,
+      parentRunId: options.parentRunId ?? null,
+      origin: options.parentRunId ? 'CHILD' : null,
     };
     return {
       record,

@@ -8,6 +8,7 @@ const RunOriginEnum = builder.enumType('RunOrigin', {
   values: {
     FORK: { description: 'forkRun: from the start of one node execution, state maybe edited.' },
     RETRY: { description: 'retryRun: what succeeded kept, what failed run again.' },
+    CHILD: { description: 'The child run of a sub-graph node of the parent.' },
   } as const,
 });
 
@@ -47,7 +48,7 @@ builder.prismaObjectFields('Run', (t) => ({
   origin: t.field({
     type: RunOriginEnum,
     nullable: true,
-    resolve: (r) => (r.origin as 'FORK' | 'RETRY' | null) ?? null,
+    resolve: (r) => (r.origin as 'FORK' | 'RETRY' | 'CHILD' | null) ?? null,
   }),
   parentSeq: t.exposeInt('parentSeq', {
     nullable: true,
@@ -56,7 +57,7 @@ builder.prismaObjectFields('Run', (t) => ({
   parent: t.prismaField({
     type: 'Run',
     nullable: true,
-    description: 'The run this one was forked or retried from.',
+    description: 'The run this one was forked or retried from, or whose sub-graph node started it.',
     resolve: (query, run, _args, ctx) =>
       run.parentRunId
         ? ctx.prisma.run.findFirst({
@@ -71,9 +72,24 @@ builder.prismaObjectFields('Run', (t) => ({
     resolve: (query, run, _args, ctx) =>
       ctx.prisma.run.findMany({
         ...query,
-        where: { parentRunId: run.id, tenantId: ctx.identity.tenantId },
+        where: {
+          parentRunId: run.id,
+          tenantId: ctx.identity.tenantId,
+          origin: { in: ['FORK', 'RETRY'] },
+        },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take: 100,
+      }),
+  }),
+  children: t.prismaField({
+    type: ['Run'],
+    description: "The child runs of this run's sub-graph nodes, oldest first (at most 1,000).",
+    resolve: (query, run, _args, ctx) =>
+      ctx.prisma.run.findMany({
+        ...query,
+        where: { parentRunId: run.id, tenantId: ctx.identity.tenantId, origin: 'CHILD' },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: 1_000,
       }),
   }),
   stateAt: t.field({

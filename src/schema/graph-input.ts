@@ -37,8 +37,12 @@ const RetryInput = builder.inputType('RetryInput', {
 const NodeInput = builder.inputType('NodeInput', {
   fields: (t) => ({
     id: t.string({ required: true }),
-    tool: t.string({ required: true }),
+    tool: t.string({ description: 'The tool the node runs (leave out for a sub-graph node).' }),
     config: t.field({ type: 'JSON' }),
+    graph: t.string({
+      description: 'A sub-graph node: the name of the saved graph to run as a child run.',
+    }),
+    graphVersion: t.int({ description: "The sub-graph's version (default: its latest)." }),
     retry: t.field({ type: RetryInput }),
     timeoutMs: t.int(),
     maxIterations: t.int(),

@@ -65,6 +65,8 @@ export const nodeDefSchema = z.strictObject({
         ),
     ])
     .optional(),
+  graph: z.string().min(1).max(200).optional(),
+  graphVersion: z.number().int().min(1).optional(),
 });
 
 export const edgeDefSchema = z.strictObject({
