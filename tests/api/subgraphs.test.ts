@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { GraphDef } from '../../src/engine/graph.js';
+import type { GraphDef, NodeDef } from '../../src/engine/graph.js';
 import { waitUntil } from '../helpers/app.js';
 import {
   CANCEL_RUN,
@@ -7,7 +7,6 @@ import {
   createGraph,
   describeBackends,
   type EventData,
-  getRun,
   type RunData,
   runToEnd,
   startRun,
@@ -19,6 +18,8 @@ import {
 
 const CHILDREN = `query($id: ID!) { run(id: $id) { children { id status origin parent { id } state } } }`;
 const events = (run: RunData): EventData[] => run.events.edges.map((e) => e.node);
+/** A sub-graph node as a client sends it: `graph`, no `tool`. */
+const sub = (node: Record<string, unknown>) => node as unknown as NodeDef;
 
 await describeBackends('sub-graphs', (api) => {
   it('runs a saved graph as a child run: inputs in, final state out, linked both ways', async () => {
@@ -35,12 +36,12 @@ await describeBackends('sub-graphs', (api) => {
       entry: 'seed',
       nodes: [
         { id: 'seed', tool: 'set_state', config: { values: { start: 2 } } },
-        {
+        sub({
           id: 'sub',
           graph: child.name,
           inputs: { n: 'state.start' },
           output: { result: 'n' },
-        } as GraphDef['nodes'][number],
+        }),
       ],
       edges: [{ from: 'seed', to: 'sub' }],
     });
@@ -50,7 +51,7 @@ await describeBackends('sub-graphs', (api) => {
     const started = events(run).find(
       (e) => e.type === 'CUSTOM' && (e.data as { name: string }).name === 'CHILD_RUN_STARTED',
     );
-    const childId = (started?.data as { payload: { runId: string } }).payload.runId;
+    const childId = (started?.data as { payload: { runId: string } } | undefined)?.payload.runId;
     const links = await t.ok<{
       run: {
         children: Array<{
@@ -85,7 +86,7 @@ await describeBackends('sub-graphs', (api) => {
     const parent = await createGraph(t, {
       name: uniqueName('cancel-parent'),
       entry: 'sub',
-      nodes: [{ id: 'sub', graph: slow.name } as GraphDef['nodes'][number]],
+      nodes: [sub({ id: 'sub', graph: slow.name })],
       edges: [],
     });
     const run = await startRun(t, parent.id);
@@ -111,7 +112,7 @@ await describeBackends('sub-graphs', (api) => {
     const p2 = await createGraph(t, {
       name: uniqueName('fail-parent'),
       entry: 'sub',
-      nodes: [{ id: 'sub', graph: broken.name } as GraphDef['nodes'][number]],
+      nodes: [sub({ id: 'sub', graph: broken.name })],
       edges: [],
     });
     const failed = await runToEnd(t, p2.id);
@@ -128,7 +129,7 @@ await describeBackends('sub-graphs', (api) => {
       input: toGraphInput({
         name: a,
         entry: 's',
-        nodes: [{ id: 's', graph: 'nope' } as GraphDef['nodes'][number]],
+        nodes: [sub({ id: 's', graph: 'nope' })],
         edges: [],
       }),
     });
@@ -144,7 +145,7 @@ await describeBackends('sub-graphs', (api) => {
     await createGraph(t, {
       name: b,
       entry: 's',
-      nodes: [{ id: 's', graph: a } as GraphDef['nodes'][number]],
+      nodes: [sub({ id: 's', graph: a })],
       edges: [],
     });
     const cycle = await t.gql(UPDATE_GRAPH, {
@@ -152,7 +153,7 @@ await describeBackends('sub-graphs', (api) => {
       input: toGraphInput({
         name: a,
         entry: 's',
-        nodes: [{ id: 's', graph: b } as GraphDef['nodes'][number]],
+        nodes: [sub({ id: 's', graph: b })],
         edges: [],
       }),
     });
@@ -169,7 +170,7 @@ await describeBackends('sub-graphs', (api) => {
       input: toGraphInput({
         name: a,
         entry: 's',
-        nodes: [{ id: 's', graph: a } as GraphDef['nodes'][number]],
+        nodes: [sub({ id: 's', graph: a })],
         edges: [],
       }),
     });
