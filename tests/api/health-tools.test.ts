@@ -30,7 +30,9 @@ await describeBackends('health and tools', (api, backend) => {
   it('lists every built-in tool once, with a description', async () => {
     const { tools } = await api().ok<{ tools: ToolData[] }>(TOOLS);
     const names = tools.map((t) => t.name);
-    expect([...names].sort()).toEqual([...builtinTools.map((t) => t.name), 'llm', 'subgraph'].sort());
+    expect([...names].sort()).toEqual(
+      [...builtinTools.map((t) => t.name), 'llm', 'subgraph'].sort(),
+    );
     expect(new Set(names).size).toBe(names.length);
     for (const tool of tools) expect(tool.description, tool.name).not.toBe('');
   });
