@@ -158,6 +158,6 @@ for (const { name: backend, skip } of await backends()) {
       } finally {
         await worker.stop({ graceMs: 100 });
       }
-    }, 120_000);
+    }, 240_000);
   });
 }
