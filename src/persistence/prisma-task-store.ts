@@ -1,3 +1,4 @@
+import type { ToolTask as ToolTaskRow } from '../generated/sqlite/client/client.js';
 import type {
   NewTask,
   TaskError,
@@ -12,25 +13,8 @@ const ENDED: TaskStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 /** Statuses an answer with the current lease may still end. */
 const ANSWERABLE: TaskStatus[] = ['LEASED', 'QUEUED'];
 
-type Row = {
-  id: string;
-  tenantId: string;
-  runId: string;
-  nodeId: string;
-  iteration: number;
-  attempt: number;
-  tool: string;
-  input: unknown;
-  config: unknown;
-  status: string;
-  dispatch: number;
-  workerId: string | null;
-  leaseUntil: Date | null;
-  result: unknown;
-  error: unknown;
-  events: unknown;
-  createdAt: Date;
-};
+/** A ToolTask row as Prisma returns it (JSON columns parsed). */
+type Row = ToolTaskRow;
 
 function toRecord(row: Row): ToolTaskRecord {
   return {

@@ -1,7 +1,8 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { WebhookService } from '../triggers/webhook-service.js';
 import type { RateLimiter } from './rate-limit.js';
+import { readBody } from './read-body.js';
 
 /** Webhook deliveries: `POST /hooks/<trigger id>`. */
 export const HOOKS_PATH = '/hooks/';
@@ -20,18 +21,6 @@ function reply(
 }
 
 const error = (code: string, message: string) => ({ error: { code, message } });
-
-/** The body as text, or null once it passes `limit` bytes (answered 413 without reading on). */
-async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /**
  * The HTTP edge of webhook triggers: method, path, body size (the API's MAX_BODY_BYTES) and the

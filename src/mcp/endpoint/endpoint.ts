@@ -12,6 +12,7 @@ import { type Identity, roleAllows } from '../../auth/identity.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { RunService } from '../../runs/run-service.js';
+import { readBody } from '../../server/read-body.js';
 import { callGraph, errorResult } from './call.js';
 import type { GraphCatalog } from './catalog.js';
 import { graphTools } from './tools.js';
@@ -55,17 +56,6 @@ function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolea
   } catch {
     return false;
   }
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
