@@ -67,6 +67,8 @@ export interface RunPatch {
   finishedAt?: number;
   /** A node succeeded in this batch: the run made progress, its recovery count starts over. */
   progressed?: boolean;
+  /** RUN_SUSPENDED: when the WAITING run must be woken (an interrupt deadline), null: never. */
+  wakeAt?: number | null;
 }
 
 /** One node-execution row as it stands after a batch of events. */

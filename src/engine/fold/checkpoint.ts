@@ -44,6 +44,10 @@ export class RunCheckpoint {
   failure: ErrorInfo | undefined = undefined;
   /** Set by NODE_SKIPPED cancelled / run_failed: the run is being stopped. */
   ending: 'cancelled' | 'run_failed' | undefined = undefined;
+  /** In-flight executions with an unanswered interrupt (they wait for resumeRun). */
+  awaitingInput = 0;
+  /** RUN_SUSPENDED is the last event: the next one must be RUN_RESUMED. */
+  suspended = false;
   /** The terminal error (RUN_FAILED). */
   error: ErrorInfo | undefined = undefined;
   readonly info: GraphInfo;

@@ -10,6 +10,7 @@ import type { NodeSkippedEvent, RunEvent } from '../events.js';
 import type { CompiledGraph } from '../graph/compiled.js';
 import { RunCheckpoint, resumeMismatch } from './checkpoint.js';
 import { type Execution, ExecutionStatus } from './execution.js';
+import { applyMemoEvent, releaseMemo } from './memo-fold.js';
 import {
   activateEntry,
   killOutEdges,
@@ -37,6 +38,9 @@ export function applyEvent(
   if (event.runId !== cp.runId) throw resumeMismatch(`event of run "${event.runId}"`, event);
   if (cp.status !== (event.type === 'RUN_STARTED' ? 'NEW' : 'RUNNING')) {
     throw resumeMismatch(`run is ${cp.status}`, event);
+  }
+  if (cp.suspended !== (event.type === 'RUN_RESUMED')) {
+    throw resumeMismatch(cp.suspended ? 'the run is suspended' : 'the run is not suspended', event);
   }
   cp.lastSeq = event.seq;
   switch (event.type) {
@@ -92,6 +96,18 @@ export function applyEvent(
     case 'LOG':
     case 'CUSTOM':
       break;
+    case 'STEP_COMPLETED':
+    case 'INTERRUPT_REQUESTED':
+    case 'INTERRUPT_ANSWERED':
+    case 'INTERRUPT_TIMED_OUT':
+      applyMemoEvent(cp, event, exec);
+      break;
+    case 'RUN_SUSPENDED':
+      cp.suspended = true;
+      break;
+    case 'RUN_RESUMED':
+      cp.suspended = false;
+      break;
     case 'RUN_SUCCEEDED':
       cp.status = 'SUCCEEDED';
       break;
@@ -119,6 +135,7 @@ function finished(
   if (e === undefined || e.status !== RUNNING) throw resumeMismatch('not running', event);
   cp.inflight.delete(e);
   cp.activeDec(e.node);
+  releaseMemo(cp, e);
   return e;
 }
 
@@ -141,6 +158,7 @@ function skipped(cp: RunCheckpoint, event: NodeSkippedEvent, exec: Execution | u
   }
   cp.inflight.delete(e);
   cp.activeDec(e.node);
+  releaseMemo(cp, e);
   e.status = SKIPPED;
   cp.ending = reason;
 }
