@@ -28,6 +28,8 @@ export type EngineErrorCode =
   | 'CONDITION_BUDGET_EXCEEDED'
   /** An interrupt without a default was not answered within its timeoutMs; not retried. */
   | 'INTERRUPT_TIMEOUT'
+  /** An `agent` node made maxTurns model calls without an answer; not retried. */
+  | 'AGENT_MAX_TURNS'
   /** A run budget (tokens, cost, model calls, wall time) is spent; not retried. */
   | 'BUDGET_EXCEEDED'
   | 'LOOP_LIMIT_EXCEEDED'

@@ -60,6 +60,12 @@ export interface InterruptRequest {
   timeoutMs?: number;
   /** The answer a timeout continues with (any JSON value; `undefined` means none). */
   default?: unknown;
+  /**
+   * A stable name of this interrupt within the node execution (letters, digits, `_ - . : /`);
+   * default: its call order (1, 2...). Give one when interrupts are asked concurrently from code
+   * whose order may change between runs. The interrupt id is `<nodeId>:<iteration>:<key>`.
+   */
+  key?: string;
 }
 
 /**

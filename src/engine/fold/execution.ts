@@ -64,6 +64,8 @@ export class Execution {
   value: unknown = undefined;
   /** `ctx.step` functions of the current attempt still running (a waiting node suspends at 0). */
   busy = 0;
+  /** Of those, the ones waiting for an interrupt asked inside them (tool-context.ts). */
+  blocked = 0;
 
   constructor(
     readonly node: CompiledNode,

@@ -33,7 +33,9 @@ export function stepKey(name: string, n: number): string {
   return `${n}:${name}`;
 }
 
-/** The id of the n-th interrupt of an activation: unique in the run, the same on every re-run. */
-export function interruptId(nodeId: string, iteration: number, n: number): string {
-  return `${nodeId}:${iteration}:${n}`;
+/** The id of an interrupt (its key, default its call order): unique in the run, stable on re-runs. */
+export function interruptId(nodeId: string, iteration: number, key: string | number): string {
+  return `${nodeId}:${iteration}:${key}`;
 }
+
+export const INTERRUPT_KEY_PATTERN = /^[A-Za-z0-9_\-.:/]{1,200}$/;

@@ -107,11 +107,11 @@ function settleRecord(run: RunLoop, exec: Execution, record: InterruptRecord): v
   else if (exec.memo !== undefined && exec.memo.pending === 0) run.cp.requeue(exec);
 }
 
-/** True when every active execution waits for an answer and none of them runs a step. */
+/** True when every active execution waits for an answer and runs no step that is not waiting too. */
 export function shouldSuspend(run: RunLoop): boolean {
   const cp = run.cp;
   if (cp.awaitingInput === 0 || cp.awaitingInput !== cp.activeTotal) return false;
-  for (const exec of cp.inflight) if (exec.busy > 0) return false;
+  for (const exec of cp.inflight) if (exec.busy > exec.blocked) return false;
   return true;
 }
 

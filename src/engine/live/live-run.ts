@@ -237,6 +237,7 @@ export class LiveRun implements RunLoop {
     exec.handle = undefined;
     exec.token++;
     exec.busy = 0;
+    exec.blocked = 0;
     if (exec.timer !== undefined) clearTimeout(exec.timer);
     exec.timer = undefined;
   }
@@ -273,7 +274,7 @@ export class LiveRun implements RunLoop {
   }
 
   stepSettled(exec: Execution): void {
-    if (!this.done && exec.busy === 0 && (exec.memo?.pending ?? 0) > 0) this.pump();
+    if (!this.done && exec.busy === exec.blocked && (exec.memo?.pending ?? 0) > 0) this.pump();
   }
 
   interruptRequested(exec: Execution, token: number, data: InterruptRequestData): void {

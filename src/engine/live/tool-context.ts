@@ -3,10 +3,11 @@
  * AbortController is created only when the tool reads `signal`, and `log` / `emit` are bound
  * only when read, so destructuring (`run({ state, log })`) works and costs nothing otherwise.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EngineError } from '../errors.js';
 import type { CustomEvent, InterruptRequestedEvent, LogEvent } from '../events.js';
 import type { AttemptHandle, Execution } from '../fold/execution.js';
-import { type InterruptRecord, interruptId, stepKey } from '../fold/memo.js';
+import { INTERRUPT_KEY_PATTERN, type InterruptRecord, interruptId, stepKey } from '../fold/memo.js';
 import type { State } from '../graph.js';
 import type { InterruptRequest, ToolContext } from '../tool.js';
 
@@ -30,6 +31,18 @@ export interface ToolHost {
   /** See ToolContext.checkBudget. */
   checkBudget(exec: Execution): 'ok' | 'stop';
 }
+
+/**
+ * A running `ctx.step`: which attempt it belongs to, its enclosing step, and how many of the
+ * interrupts asked inside it are pending. A step blocked on an interrupt does not keep a
+ * waiting run in memory (an agent's tool call that asks a person is such a step).
+ */
+interface StepFrame {
+  readonly ctx: AttemptContext;
+  readonly parent: StepFrame | undefined;
+  blocked: number;
+}
+const frames = new AsyncLocalStorage<StepFrame>();
 
 /** A step result as it is stored and replayed: a JSON copy (undefined stays undefined). */
 function asJson(value: unknown, name: string): unknown {
@@ -74,7 +87,10 @@ export class AttemptContext implements AttemptHandle {
   private interruptCalls = 0;
   /** `ctx.interrupt` promises waiting for their answer, by interrupt id. */
   private waiters:
-    | Map<string, { resolve(value: unknown): void; reject(err: unknown): void }>
+    | Map<
+        string,
+        { resolve(value: unknown): void; reject(err: unknown): void; frame: StepFrame | undefined }
+      >
     | undefined = undefined;
 
   constructor(
@@ -149,8 +165,14 @@ export class AttemptContext implements AttemptHandle {
     if (memo?.steps.has(key)) return memo.steps.get(key) as T;
     const { exec, token, host } = this;
     exec.busy++;
+    const outer = frames.getStore();
+    const frame: StepFrame = {
+      ctx: this,
+      parent: outer?.ctx === this ? outer : undefined,
+      blocked: 0,
+    };
     try {
-      const result = asJson(await fn(), name);
+      const result = asJson(await frames.run(frame, fn), name);
       host.stepCompleted(exec, token, name, n, result);
       return result as T;
     } finally {
@@ -162,7 +184,17 @@ export class AttemptContext implements AttemptHandle {
 
   private ask(request: InterruptRequest): Promise<unknown> {
     const { exec, nodeId } = this;
-    const id = interruptId(nodeId, this.iteration, ++this.interruptCalls);
+    const n = ++this.interruptCalls;
+    const key = request?.key;
+    if (key !== undefined && (typeof key !== 'string' || !INTERRUPT_KEY_PATTERN.test(key)))
+      return Promise.reject(badRequest('key must be 1-200 letters, digits or _ - . : /', nodeId));
+    const id = interruptId(nodeId, this.iteration, key ?? n);
+    const inner = frames.getStore();
+    const frame = inner?.ctx === this ? inner : undefined;
+    if (this.waiters?.has(id))
+      return Promise.reject(
+        badRequest(`interrupt ${id} was already asked in this execution`, nodeId),
+      );
     const known = exec.memo?.interrupts.get(id);
     if (known?.status === 'ANSWERED') return Promise.resolve(known.value);
     if (known?.status === 'TIMED_OUT') {
@@ -180,6 +212,7 @@ export class AttemptContext implements AttemptHandle {
       if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0))
         return Promise.reject(badRequest('timeoutMs must be a positive number', nodeId));
       const hasDefault = request.default !== undefined;
+      this.block(frame, 1);
       this.host.interruptRequested(exec, this.token, {
         iteration: this.iteration,
         id,
@@ -189,17 +222,34 @@ export class AttemptContext implements AttemptHandle {
         ...(hasDefault ? { default: request.default } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       });
+    } else {
+      // Asked again after a resume, still pending: the node waits; the run may suspend.
+      this.block(frame, 1);
+      this.host.stepSettled(exec);
     }
     return new Promise((resolve, reject) => {
       this.waiters ??= new Map();
-      this.waiters.set(id, { resolve, reject });
+      this.waiters.set(id, { resolve, reject, frame });
     });
+  }
+
+  /** Marks the steps around an interrupt blocked (+1) or running again (-1). */
+  private block(frame: StepFrame | undefined, delta: 1 | -1): void {
+    const exec = this.exec;
+    if (exec.token !== this.token) return;
+    for (let f = frame; f !== undefined; f = f.parent) {
+      const before = f.blocked;
+      f.blocked += delta;
+      if (before === 0 && f.blocked > 0) exec.blocked++;
+      else if (before > 0 && f.blocked === 0) exec.blocked--;
+    }
   }
 
   deliver(record: InterruptRecord): void {
     const waiter = this.waiters?.get(record.id);
     if (waiter === undefined) return;
     this.waiters?.delete(record.id);
+    this.block(waiter.frame, -1);
     if (record.status === 'ANSWERED' || record.hasDefault) waiter.resolve(record.value);
     else waiter.reject(interruptTimeout(record, this.nodeId));
   }
