@@ -24,6 +24,10 @@ export type AppErrorCode =
   | 'TASK_TIMED_OUT'
   /** A second answer for a task. */
   | 'TASK_ALREADY_ANSWERED'
+  /** resumeRun for an interrupt that already has its answer. */
+  | 'INTERRUPT_ALREADY_ANSWERED'
+  /** resumeRun for an interrupt whose timeoutMs passed (the run went on with its default, or failed). */
+  | 'INTERRUPT_TIMED_OUT'
   /** The database is locked or down: nothing was done; retry shortly (retryable). */
   | 'UNAVAILABLE';
 

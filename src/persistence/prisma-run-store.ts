@@ -15,6 +15,8 @@ import {
 import { chunk, dialectFor } from './sql-dialect.js';
 
 const ACTIVE = [...ACTIVE_STATUSES];
+/** Active runs that execute (a WAITING run waits out of memory for an answer). */
+const RUNNABLE = ['QUEUED', 'RUNNING'];
 /** Events per insert statement (see commit). */
 const EVENT_SLICE = 2_000;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -156,22 +158,28 @@ export function createPrismaRunStore(db: Database): RunStore {
       const now = Date.now();
       // The recovery count goes up in the claiming statement itself: a run that kills its
       // process before its first event is stored is still counted (see the run service).
+      // WAITING runs are out of memory on purpose: taken only once their wakeAt passed (an
+      // interrupt timed out), as RUNNING so no resumeRun claims them at the same time, and
+      // without counting a recovery.
       const rows = await tx((t) =>
         t.$queryRawUnsafe<Array<{ id: string }>>(
           `UPDATE "Run" SET "owner" = ${d.param(1, 'text')}, "heartbeatAt" = ${d.param(2, 'timestamp')},
-             "recoveries" = "recoveries" + 1
+             "recoveries" = CASE WHEN "status" = 'WAITING' THEN "recoveries" ELSE "recoveries" + 1 END,
+             "status" = CASE WHEN "status" = 'WAITING' THEN 'RUNNING' ELSE "status" END
            WHERE "id" IN (
              SELECT "id" FROM "Run"
-             WHERE "status" IN (${ACTIVE.map((st) => `'${st}'`).join(', ')})
+             WHERE ("status" IN (${RUNNABLE.map((st) => `'${st}'`).join(', ')})
                AND ("owner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < ${d.param(3, 'timestamp')}
-                 OR "owner" IN (${d.textsFrom(4)}))
-             ORDER BY "recoveries", "createdAt" LIMIT ${d.param(5, 'int')} ${lock}
+                 OR "owner" IN (${d.textsFrom(4)})))
+               OR ("status" = 'WAITING' AND "wakeAt" IS NOT NULL AND "wakeAt" <= ${d.param(5, 'timestamp')})
+             ORDER BY "recoveries", "createdAt" LIMIT ${d.param(6, 'int')} ${lock}
            ) RETURNING "id"`,
           owner,
           d.time(now),
           d.time(staleBefore.getTime()),
           // SQLite numbers `?` by position: the parameters are in the order they appear.
           JSON.stringify(deadOwners),
+          d.time(now),
           limit,
         ),
       );
@@ -238,6 +246,23 @@ export function createPrismaRunStore(db: Database): RunStore {
         }),
       );
       return count > 0;
+    },
+
+    async claimWaiting(runId, owner) {
+      const { count } = await tx((t) =>
+        t.run.updateMany({
+          where: { id: runId, status: 'WAITING' },
+          data: { owner, heartbeatAt: new Date(), status: 'RUNNING' },
+        }),
+      );
+      if (count === 0) return null;
+      const run = await prisma.run.findUnique({
+        where: { id: runId },
+        include: { graphVersion: true },
+      });
+      return run
+        ? { run: toRunRecord(run), version: toGraphVersionRecord(run.graphVersion) }
+        : null;
     },
 
     async release(owner) {

@@ -166,6 +166,11 @@ export interface RunStore {
   notOwned(owner: string, runIds: readonly string[]): Promise<string[]>;
   /** Asks the owner of an active run to cancel it; false when the run is not active. */
   requestCancel(runId: string): Promise<boolean>;
+  /**
+   * Takes a WAITING run (to record an answer or a cancel): it becomes RUNNING, owned by `owner`.
+   * Null when the run is not WAITING (any more): two processes never both take it.
+   */
+  claimWaiting(runId: string, owner: string): Promise<ClaimedRun | null>;
   /** Gives up the owner's active runs so the next process resumes them at once. */
   release(owner: string): Promise<void>;
 }

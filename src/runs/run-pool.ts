@@ -3,6 +3,7 @@ import {
   type EventSink,
   executeRun,
   type RunEvent,
+  type RunInbox,
   type State,
 } from '../engine/index.js';
 import type { Logger } from '../logger.js';
@@ -14,6 +15,10 @@ export interface Job {
   input: State;
   /** Stored events when resuming; empty for a new run. */
   history: RunEvent[];
+  /** Answers to the run's interrupts reach its executor here (set by the run service). */
+  inbox?: RunInbox;
+  /** Execute it cancelled (a WAITING run cancelled: its end is recorded from its log). */
+  cancelReason?: string;
 }
 
 /**
@@ -61,7 +66,9 @@ export class RunPool {
   dequeue(runId: string): Job | undefined {
     const index = this.queue.findIndex((j, i) => i >= this.head && j.runId === runId);
     if (index < 0) return undefined;
-    return this.queue.splice(index, 1)[0];
+    const job = this.queue.splice(index, 1)[0];
+    job?.inbox?.close();
+    return job;
   }
 
   /** Stops starting queued runs; waits up to graceMs for executing ones to end. */
@@ -93,6 +100,7 @@ export class RunPool {
 
   private async execute(job: Job): Promise<void> {
     const controller = new AbortController();
+    if (job.cancelReason !== undefined) controller.abort(job.cancelReason);
     this.active.set(job.runId, controller);
     try {
       await executeRun({
@@ -102,10 +110,12 @@ export class RunPool {
         sink: this.sink,
         history: job.history,
         signal: controller.signal,
+        ...(job.inbox ? { inbox: job.inbox } : {}),
       });
     } catch (err) {
       this.logger.error('run executor crashed', { runId: job.runId, err });
     } finally {
+      job.inbox?.close();
       this.active.delete(job.runId);
       this.sink.untrack(job.runId);
       this.pump();

@@ -2,6 +2,7 @@ import { replayEvents, type State } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 import { only, publishByRun } from './bus-helpers.js';
+import { createCancel } from './cancel-run.js';
 import { createEventStream, shuttingDown } from './event-stream.js';
 import { EventWriter } from './event-writer.js';
 import { createGraphVersions } from './graph-versions.js';
@@ -16,14 +17,14 @@ import {
   type RunStatus,
 } from './ports.js';
 import { createRecovery } from './recovery.js';
+import { createResumer } from './resume-run.js';
+import { RunInboxes } from './run-inboxes.js';
 import { type Job, RunPool } from './run-pool.js';
 import type { RunService, RunServiceOptions } from './run-service-contract.js';
+import { interruptsOf, usageOf } from './run-views.js';
 import { databaseUnavailable, runInput, withDeadline } from './start-checks.js';
 
 export type { RunService, RunServiceOptions, RunStateSource } from './run-service-contract.js';
-
-/** How long cancelRun waits for another process to cancel a run it executes. */
-const CANCEL_WAIT_MS = 15_000;
 
 export function createRunService(opts: RunServiceOptions): RunService {
   const { store, bus, logger } = opts;
@@ -34,6 +35,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
   const versions = createGraphVersions(opts.graphs, opts.tools);
   /** Runs this process owns until their end is stored, with their records. */
   const local = new LocalRuns();
+  const inboxes = new RunInboxes();
   const timers: NodeJS.Timeout[] = [];
   let accepting = true;
 
@@ -111,19 +113,31 @@ export function createRunService(opts: RunServiceOptions): RunService {
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
       if (patch.status === 'FAILED' && patch.error)
         logger.info('run failed', { runId: patch.id, error: patch.error });
-      if (patch.finishedAt !== undefined) settle(patch.id);
+      // Ended, or WAITING (it left memory; an answer takes it from the store again).
+      if (patch.finishedAt !== undefined || patch.status === 'WAITING') settle(patch.id);
     }
   }
 
   function enqueue(record: RunRecord, job: Job): void {
     local.add(record);
-    pool.enqueue(job);
+    pool.enqueue({ ...job, inbox: job.inbox ?? inboxes.open(job.runId) });
   }
 
   const loadHistory = (runId: string) => loadEvents(store, runId);
   const isLocal = (runId: string) => local.has(runId);
 
   const unavailable = () => databaseUnavailable(startTimeoutMs);
+  const resumer = createResumer({
+    ...{ store, local, inboxes, versions, owner, logger, enqueue },
+    get: (runId, tenantId) => service.get(runId, tenantId),
+  });
+  const cancelRun = createCancel({
+    store,
+    get: (runId, tenantId) => service.get(runId, tenantId),
+    waitFor: (runId) => local.waitFor(runId),
+    cancelHere,
+    cancelWaiting: resumer.cancelWaiting,
+  });
 
   const service: RunService = {
     owner,
@@ -212,31 +226,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
       return { ...record };
     },
 
-    async cancel(runId, tenantId = DEFAULT_TENANT) {
-      const run = await service.get(runId, tenantId);
-      if (run.status === 'CANCELLED') return run;
-      if (run.status === 'SUCCEEDED' || run.status === 'FAILED')
-        throw new AppError(
-          'RUN_NOT_ACTIVE',
-          `Run "${runId}" already ${run.status.toLowerCase()}.`,
-          {
-            status: run.status,
-          },
-        );
-      const done = service.waitFor(runId);
-      if (cancelHere(runId, 'cancelled by user')) {
-        await done;
-        return (await store.getRun(runId)) ?? run;
-      }
-      // Another process executes it: ask its owner (it looks at every heartbeat), then wait.
-      await store.requestCancel(runId);
-      const deadline = Date.now() + CANCEL_WAIT_MS;
-      for (;;) {
-        const now = await store.getRun(runId);
-        if (!now || !isActive(now.status) || Date.now() > deadline) return now ?? run;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
+    cancel: (runId, tenantId = DEFAULT_TENANT) => cancelRun(runId, tenantId),
 
     async currentState(run) {
       const stored = (run.state ?? null) as State | null;
@@ -249,6 +239,11 @@ export function createRunService(opts: RunServiceOptions): RunService {
     },
 
     waitFor: (runId) => local.waitFor(runId),
+    resume: (runId, interruptId, value, tenantId = DEFAULT_TENANT) =>
+      resumer.resume(runId, interruptId, value, tenantId),
+    interrupts: async (run) =>
+      interruptsOf(await loadHistory(run.id), isActive(run.status as RunStatus)),
+    usage: async (run) => usageOf(await loadHistory(run.id)),
 
     resumeOrphans: () => recovery.resumeOrphans(),
 

@@ -8,7 +8,7 @@ import { builder } from './builder.js';
  * once, and relations a client asks for are loaded by Pothos' fallback (one batched query),
  * so startRun, cancelRun and runUpdated do not read back the row they have.
  */
-function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } {
+export function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } {
   const { pinnedVersion, ...fields } = run;
   return {
     ...fields,
@@ -18,6 +18,7 @@ function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } 
     owner: null,
     heartbeatAt: null,
     cancelRequestedAt: null,
+    wakeAt: null,
     recoveries: fields.recoveries ?? 0,
     ...(pinnedVersion !== undefined ? { graphVersion: { version: pinnedVersion } } : {}),
   };
