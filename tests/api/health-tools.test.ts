@@ -30,7 +30,7 @@ await describeBackends('health and tools', (api, backend) => {
   it('lists every built-in tool once, with a description', async () => {
     const { tools } = await api().ok<{ tools: ToolData[] }>(TOOLS);
     const names = tools.map((t) => t.name);
-    expect([...names].sort()).toEqual([...builtinTools.map((t) => t.name), 'llm'].sort());
+    expect([...names].sort()).toEqual([...builtinTools.map((t) => t.name), 'llm', 'agent'].sort());
     expect(new Set(names).size).toBe(names.length);
     for (const tool of tools) expect(tool.description, tool.name).not.toBe('');
   });

@@ -27,7 +27,7 @@ const approval = {
   additionalProperties: false,
 };
 
-export const RESUME_RUN = `mutation Resume($runId: ID!, $interruptId: ID!, $value: JSON!) {
+const RESUME_RUN = `mutation Resume($runId: ID!, $interruptId: ID!, $value: JSON!) {
   resumeRun(runId: $runId, interruptId: $interruptId, value: $value) { id status }
 }`;
 const INTERRUPTS = `query I($id: ID!) { run(id: $id) { id status
@@ -104,7 +104,7 @@ await describeBackends('interrupts over GraphQL', (api) => {
         await resume(api(), run.id, `${order[0]}:1:1`, { note: 'far too long a note', x: 1 }),
         'BAD_USER_INPUT',
       );
-      expect((bad.extensions?.problems as string[]).length).toBe(3);
+      expect(bad.extensions?.problems as string[]).toHaveLength(3);
       expect((await getRun(api(), run.id)).status).toBe('WAITING');
 
       const first = await resume(api(), run.id, `${order[0]}:1:1`, { ok: true });
