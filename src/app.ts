@@ -77,13 +77,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Tools first: a bad tool module stops the start before the database is touched.
   // The llm tool needs the server's model providers (and its redactor for provider messages).
   const providers = providersFromConfig(config.llm);
-  const llm = createLlmTool({ providers, redactor });
+  const prices = config.llm.prices;
+  const llm = createLlmTool({ providers, redactor, prices });
   const tools = createBuiltinRegistry({
     tools: options.tools ?? [],
     examples: examples !== false,
     llm: llm as Tool<unknown>,
     // The agent's tools are looked up in this registry when a node runs (MCP and worker tools too).
-    agent: (registry) => createAgentTool({ providers, tools: registry, redactor }) as Tool<unknown>,
+    agent: (registry) =>
+      createAgentTool({ providers, tools: registry, redactor, prices }) as Tool<unknown>,
   });
   registerToolModules(tools, await loadToolModules(config.toolModules ?? []));
   // MCP servers: connected and listed now (graph validation needs their tools' names and schemas).

@@ -1,5 +1,5 @@
 import type { ErrorInfo } from './errors.js';
-import type { Patch, State } from './graph.js';
+import type { Patch, RunBudget, State } from './graph.js';
 
 /**
  * Every step of a run is one event. `seq` starts at 1 and increases by one per event of a run;
@@ -21,7 +21,11 @@ interface NodeBase<T extends string, D> extends Base<T, D> {
 
 export type SkipReason = 'dead_path' | 'loop_limit' | 'cancelled' | 'run_failed';
 
-export type RunStartedEvent = Base<'RUN_STARTED', { input: State; state: State }>;
+/** `budget`: the run's own budget (startRun), over the graph's `limits.budget`. */
+export type RunStartedEvent = Base<
+  'RUN_STARTED',
+  { input: State; state: State; budget?: RunBudget }
+>;
 export type NodeStartedEvent = NodeBase<'NODE_STARTED', { iteration: number }>;
 /** `taken` lists the indices (into graph.edges) of the outgoing edges this completion took. */
 export type NodeSucceededEvent = NodeBase<

@@ -24,10 +24,11 @@ import {
   type ToolCallResult,
 } from './agent-tools.js';
 import { createDeltaBatcher } from './delta-batcher.js';
+import type { ModelPrice } from './llm-config.js';
 import type { ModelCallResult, ModelToolCall } from './model-call.js';
 import type { ModelProviders } from './providers.js';
 import { renderTemplate, templateProblems } from './template.js';
-import { LLM_DELTA_EVENT, LLM_USAGE_EVENT } from './usage.js';
+import { LLM_DELTA_EVENT, LLM_USAGE_EVENT, usagePayload } from './usage.js';
 
 export const AGENT_TOOL_NAME = 'agent';
 export const DEFAULT_MAX_TURNS = 10;
@@ -112,6 +113,8 @@ export interface AgentToolOptions {
   tools: ToolResolver;
   redactor?: Redactor;
   delta?: { intervalMs?: number; maxChars?: number };
+  /** Price per model (LLM_PRICES): usage events carry `costUsd`. */
+  prices?: Record<string, ModelPrice>;
 }
 
 /** One model call as recorded by its step (JSON), or a stop because a budget is spent. */
@@ -176,7 +179,7 @@ export function createAgentTool(
           } finally {
             batcher?.close();
           }
-          ctx.emit(LLM_USAGE_EVENT, { ...r.usage, turn });
+          ctx.emit(LLM_USAGE_EVENT, { ...usagePayload(r.usage, options.prices), turn });
           const { text, toolCalls, responseMessages, finishReason } = r;
           return { text, toolCalls, responseMessages, finishReason };
         });

@@ -13,11 +13,12 @@ import { RESERVED_STATE_KEYS } from '../engine/index.js';
 import { noRedaction, type Redactor } from '../redaction.js';
 import { type DefinedTool, defineTool } from '../tools/define-tool.js';
 import { createDeltaBatcher } from './delta-batcher.js';
+import type { ModelPrice } from './llm-config.js';
 import type { ModelCallResult } from './model-call.js';
 import type { ModelProviders } from './providers.js';
 import { compileOutputSchema, parseStructuredOutput } from './structured-output.js';
 import { renderTemplate, templateProblems } from './template.js';
-import { LLM_DELTA_EVENT, LLM_USAGE_EVENT } from './usage.js';
+import { LLM_DELTA_EVENT, LLM_USAGE_EVENT, usagePayload } from './usage.js';
 
 export const LLM_TOOL_NAME = 'llm';
 
@@ -107,6 +108,8 @@ export interface LlmToolOptions {
   redactor?: Redactor;
   /** Delta batching (defaults: 50 ms, 256 characters). */
   delta?: { intervalMs?: number; maxChars?: number };
+  /** Price per model (LLM_PRICES): usage events carry `costUsd`. */
+  prices?: Record<string, ModelPrice>;
 }
 
 export function createLlmTool(
@@ -142,6 +145,14 @@ export function createLlmTool(
           { missing: [...missing] },
           'warn',
         );
+      if (ctx.checkBudget() === 'stop') {
+        ctx.log(
+          'The run budget is spent: no model call, nothing lands in the output',
+          undefined,
+          'warn',
+        );
+        return {};
+      }
       const batcher =
         config.stream === false
           ? undefined
@@ -167,7 +178,7 @@ export function createLlmTool(
       } finally {
         batcher?.close();
       }
-      ctx.emit(LLM_USAGE_EVENT, result.usage);
+      ctx.emit(LLM_USAGE_EVENT, usagePayload(result.usage, options.prices));
       for (const warning of result.warnings)
         ctx.log(`Model provider warning: ${warning}`, undefined, 'warn');
       const value = config.schema ? parseStructuredOutput(result.text, config.schema) : result.text;

@@ -2,6 +2,7 @@ import {
   type CompiledGraph,
   type EventSink,
   executeRun,
+  type RunBudget,
   type RunEvent,
   type RunInbox,
   type State,
@@ -17,6 +18,8 @@ export interface Job {
   history: RunEvent[];
   /** Answers to the run's interrupts reach its executor here (set by the run service). */
   inbox?: RunInbox;
+  /** A new run's own budget (recorded in its RUN_STARTED). */
+  budget?: RunBudget;
   /** Execute it cancelled (a WAITING run cancelled: its end is recorded from its log). */
   cancelReason?: string;
 }
@@ -111,6 +114,7 @@ export class RunPool {
         history: job.history,
         signal: controller.signal,
         ...(job.inbox ? { inbox: job.inbox } : {}),
+        ...(job.budget ? { budget: job.budget } : {}),
       });
     } catch (err) {
       this.logger.error('run executor crashed', { runId: job.runId, err });

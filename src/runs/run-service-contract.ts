@@ -1,4 +1,4 @@
-import type { RunEvent, State, ToolResolver } from '../engine/index.js';
+import type { RunBudget, RunEvent, State, ToolResolver } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redaction.js';
 import type { Instance } from './instance.js';
@@ -54,7 +54,12 @@ export interface RunService {
   /** Forgets the cached latest version of a graph (it was saved or deleted). */
   invalidateGraph(graphId: string): void;
   /** Stores a new QUEUED run of the graph's latest version and returns its record. */
-  start(graphId: string, input: unknown, tenantId?: string): Promise<RunRecord>;
+  start(
+    graphId: string,
+    input: unknown,
+    tenantId?: string,
+    options?: { budget?: RunBudget },
+  ): Promise<RunRecord>;
   /** The run, when it exists in the tenant; NOT_FOUND otherwise (another tenant's run too). */
   get(runId: string, tenantId?: string): Promise<RunRecord>;
   /** The tenant of a run (of this process's runs even before their row is stored). */

@@ -22,7 +22,7 @@ import { RunInboxes } from './run-inboxes.js';
 import { type Job, RunPool } from './run-pool.js';
 import type { RunService, RunServiceOptions } from './run-service-contract.js';
 import { interruptsOf, usageOf } from './run-views.js';
-import { databaseUnavailable, runInput, withDeadline } from './start-checks.js';
+import { databaseUnavailable, runBudget, runInput, withDeadline } from './start-checks.js';
 
 export type { RunService, RunServiceOptions, RunStateSource } from './run-service-contract.js';
 
@@ -165,10 +165,11 @@ export function createRunService(opts: RunServiceOptions): RunService {
     },
     tenantOf: async (runId) => local.get(runId)?.tenantId ?? (await store.getRun(runId))?.tenantId,
 
-    async start(graphId, input, tenantId = DEFAULT_TENANT) {
+    async start(graphId, input, tenantId = DEFAULT_TENANT, options = {}) {
       if (!accepting)
         throw new AppError('SHUTTING_DOWN', 'The server is shutting down; retry shortly.');
       const state = runInput(input);
+      const budget = runBudget(options.budget);
       const createdAt = Date.now();
       const id = uuidv7(createdAt);
       let gaveUp = false;
@@ -219,7 +220,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
         finishedAt: null,
         pinnedVersion: version.version,
       };
-      enqueue(record, { runId: id, graphId, graph, input: state, history: [] });
+      enqueue(record, { runId: id, graphId, graph, input: state, history: [], budget });
       // Stored: dashboards see the run waiting (QUEUED is in no commit patch).
       bus.publish('run:updated', graphId, [{ ...record }]);
       // A copy: the local record changes as the run goes on.

@@ -2,6 +2,7 @@ import type { ErrorInfo } from '../engine/index.js';
 import type { Run as RunRow } from '../generated/sqlite/client/client.js';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from '../runs/ports.js';
 import { builder } from './builder.js';
+import { RunBudgetInput, toRunBudget } from './graph-input.js';
 
 /**
  * A run record the service already holds, as the parent of Run's fields: its scalars answer at
@@ -146,9 +147,20 @@ builder.mutationFields((t) => ({
     args: {
       graphId: t.arg.id({ required: true }),
       input: t.arg({ type: 'JSON', description: 'The initial state: a JSON object.' }),
+      budget: t.arg({
+        type: RunBudgetInput,
+        description: "This run's budget, over the graph's limits.budget (field by field).",
+      }),
     },
     resolve: async (_query, _root, args, ctx) =>
-      asRow(await ctx.runs.start(String(args.graphId), args.input ?? {}, ctx.identity.tenantId)),
+      asRow(
+        await ctx.runs.start(
+          String(args.graphId),
+          args.input ?? {},
+          ctx.identity.tenantId,
+          args.budget ? { budget: toRunBudget(args.budget) } : undefined,
+        ),
+      ),
   }),
   cancelRun: t.prismaField({
     type: 'Run',

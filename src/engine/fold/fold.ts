@@ -8,6 +8,8 @@
 import { assertNever } from '../errors.js';
 import type { NodeSkippedEvent, RunEvent } from '../events.js';
 import type { CompiledGraph } from '../graph/compiled.js';
+import { USAGE_EVENT } from '../graph.js';
+import { budgetOf, countUsage } from './budget.js';
 import { RunCheckpoint, resumeMismatch } from './checkpoint.js';
 import { type Execution, ExecutionStatus } from './execution.js';
 import { applyMemoEvent, releaseMemo } from './memo-fold.js';
@@ -49,6 +51,7 @@ export function applyEvent(
       cp.startedAt = event.at;
       cp.input = event.data.input;
       cp.store.state = event.data.state;
+      cp.budget = budgetOf(cp.graph.def.limits?.budget, event.data.budget);
       activateEntry(cp);
       break;
     case 'NODE_STARTED': {
@@ -94,7 +97,9 @@ export function applyEvent(
       skipped(cp, event, exec);
       break;
     case 'LOG':
+      break;
     case 'CUSTOM':
+      if (event.data.name === USAGE_EVENT) countUsage(cp, event.data.payload);
       break;
     case 'STEP_COMPLETED':
     case 'INTERRUPT_REQUESTED':

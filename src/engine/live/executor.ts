@@ -10,7 +10,7 @@ import { replayEvents } from '../fold/fold.js';
 import type { CompiledGraph } from '../graph/compiled.js';
 import { DEFAULT_CONDITION_BUDGET } from '../graph/condition-budget.js';
 import { isReservedKey, reservedKeyMessage } from '../graph/reserved-keys.js';
-import type { State } from '../graph.js';
+import type { RunBudget, State } from '../graph.js';
 import type { RunInbox } from './inbox.js';
 import { LiveRun } from './live-run.js';
 import { describeStop, type Stop } from './run-errors.js';
@@ -41,6 +41,8 @@ export interface ExecuteOptions {
   conditionBudget?: number;
   /** Answers to the run's interrupts (resumeRun), taken when it begins and as they arrive. */
   inbox?: RunInbox;
+  /** A new run's own budget, over the graph's limits.budget (recorded in RUN_STARTED). */
+  budget?: RunBudget;
 }
 
 /**
@@ -88,7 +90,7 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
         seq: 1,
         at: ports.now(),
         type: 'RUN_STARTED',
-        data: { input, state },
+        data: opts.budget === undefined ? { input, state } : { input, state, budget: opts.budget },
       });
     }
   } catch (err) {

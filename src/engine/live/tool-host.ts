@@ -1,8 +1,9 @@
 /**
  * The events a tool context's calls become (LOG, CUSTOM, STEP_COMPLETED) and the budget check
- * of `ctx.checkBudget`, for LiveRun's ToolHost methods.
+ * of `ctx.checkBudget` (fold/budget.ts), for LiveRun's ToolHost methods.
  */
 import type { RunEvent } from '../events.js';
+import { checkBudget as checkRunBudget } from '../fold/budget.js';
 import type { Execution } from '../fold/execution.js';
 import type { RunLoop } from './run-loop.js';
 import type { ToolEventData } from './tool-context.js';
@@ -42,6 +43,6 @@ export function recordStep(
   );
 }
 
-export function checkBudget(_run: RunLoop, _exec: Execution): 'ok' | 'stop' {
-  return 'ok';
+export function checkBudget(run: RunLoop, exec: Execution): 'ok' | 'stop' {
+  return checkRunBudget(run.cp, run.ports.now(), exec.node.id);
 }
