@@ -25,8 +25,18 @@ import { pipeline } from './workloads/pipeline.js';
 import { responsiveness } from './workloads/responsiveness.js';
 import { scale } from './workloads/scale.js';
 import { server } from './workloads/server.js';
+import { waiting } from './workloads/waiting.js';
 
-const WORKLOADS: Workload[] = [pipeline, loop, fanOut, durable, server, responsiveness, scale];
+const WORKLOADS: Workload[] = [
+  pipeline,
+  loop,
+  fanOut,
+  durable,
+  server,
+  responsiveness,
+  scale,
+  waiting,
+];
 const BUDGET_SECONDS = 600;
 
 const env = process.env;
