@@ -1,4 +1,4 @@
-import type { ClaimedRun, CommitBatch, NewRun, RunStore } from '../runs/ports.js';
+import type { ClaimedRun, CommitBatch, NewRun, PostedAnswer, RunStore } from '../runs/ports.js';
 import { ACTIVE_STATUSES } from '../runs/ports.js';
 import type { Database } from './database.js';
 import { toGraphVersionRecord, toRunEvent, toRunRecord } from './records.js';
@@ -21,6 +21,8 @@ const RUNNABLE = ['QUEUED', 'RUNNING'];
 const EVENT_SLICE = 2_000;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const TX = { maxWait: 30_000, timeout: 60_000 };
+/** A JSON column read by raw SQL: text on SQLite, parsed on PostgreSQL. */
+const parseJson = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
 
 /**
  * RunStore over Prisma. Reads use the Prisma API; the hot write path (group commit of events)
@@ -263,6 +265,42 @@ export function createPrismaRunStore(db: Database): RunStore {
       return run
         ? { run: toRunRecord(run), version: toGraphVersionRecord(run.graphVersion) }
         : null;
+    },
+
+    async postAnswer(runId, answer) {
+      return tx(async (t) => {
+        const rows = await t.$queryRawUnsafe<Array<{ status: string; answers: unknown }>>(
+          `SELECT "status", "answers" FROM "Run" WHERE "id" = ${d.param(1, 'text')} ${d.forUpdate}`,
+          runId,
+        );
+        const row = rows[0];
+        if (!row || !ACTIVE.includes(row.status as (typeof ACTIVE)[number])) return false;
+        const list = parseJson(row.answers);
+        await t.run.update({
+          where: { id: runId },
+          data: { answers: [...(Array.isArray(list) ? list : []), answer] as object[] },
+        });
+        return true;
+      });
+    },
+
+    async takeAnswers(owner) {
+      return tx(async (t) => {
+        const rows = await t.$queryRawUnsafe<Array<{ id: string; answers: unknown }>>(
+          `SELECT "id", "answers" FROM "Run" WHERE "owner" = ${d.param(1, 'text')}
+             AND "answers" IS NOT NULL AND "status" IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) ${d.forUpdate}`,
+          owner,
+        );
+        if (rows.length === 0) return [];
+        await t.$executeRawUnsafe(
+          `UPDATE "Run" SET "answers" = NULL WHERE "id" IN (${d.textsFrom(1)})`,
+          JSON.stringify(rows.map((r) => r.id)),
+        );
+        return rows.map((r) => {
+          const list = parseJson(r.answers);
+          return { runId: r.id, answers: (Array.isArray(list) ? list : []) as PostedAnswer[] };
+        });
+      });
     },
 
     async release(owner) {

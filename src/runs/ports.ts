@@ -171,8 +171,21 @@ export interface RunStore {
    * Null when the run is not WAITING (any more): two processes never both take it.
    */
   claimWaiting(runId: string, owner: string): Promise<ClaimedRun | null>;
+  /**
+   * Leaves an answer for the owner of an active run (it executes on another process); false
+   * when the run is not active. The owner takes it with `takeAnswers`.
+   */
+  postAnswer(runId: string, answer: PostedAnswer): Promise<boolean>;
+  /** The answers left for the owner's active runs, taken (each is returned once). */
+  takeAnswers(owner: string): Promise<Array<{ runId: string; answers: PostedAnswer[] }>>;
   /** Gives up the owner's active runs so the next process resumes them at once. */
   release(owner: string): Promise<void>;
+}
+
+/** An interrupt's answer posted through a process that does not execute the run. */
+export interface PostedAnswer {
+  interruptId: string;
+  value: unknown;
 }
 
 /** A window of a run's events (exclusive bounds), for cursor connections. */

@@ -6,6 +6,7 @@
  * The executor records it (INTERRUPT_ANSWERED); a second answer to one interrupt is refused
  * there too, so two concurrent calls cannot both win.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { Ajv } from 'ajv';
 import type { AnswerOutcome } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
@@ -19,6 +20,8 @@ import type { Job } from './run-pool.js';
 import { interruptsOf } from './run-views.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
+/** How long resumeRun waits for the server executing the run to take a posted answer. */
+const OWNER_WAIT_MS = 30_000;
 
 export interface ResumeDeps {
   store: RunStore;
@@ -94,15 +97,51 @@ export function createResumer(deps: ResumeDeps) {
       const run = await store.getRun(runId);
       if (!run || !isActive(run.status)) return 'UNKNOWN';
       if (run.status === 'WAITING') continue;
-      throw new AppError(
-        'UNAVAILABLE',
-        `Run "${runId}" is executing on another server right now; retry shortly (an answer is taken by the server executing the run, or by any server once the run waits).`,
-        { retryable: true },
-      );
+      // Another process executes it: leave the answer for its owner (taken at its heartbeat).
+      return viaOwner(runId, id, value);
     }
     throw new AppError('UNAVAILABLE', `Run "${runId}" could not be reached; retry shortly.`, {
       retryable: true,
     });
+  }
+
+  /**
+   * Posts the answer for the run's owner and watches the log for it. Delivery may happen twice
+   * (the owner, and this process if the run meanwhile waits): the executor records one answer
+   * per interrupt, so the second is refused harmlessly.
+   */
+  async function viaOwner(runId: string, id: string, value: unknown): Promise<AnswerOutcome> {
+    if (!(await store.postAnswer(runId, { interruptId: id, value }))) return 'UNKNOWN';
+    const deadline = Date.now() + OWNER_WAIT_MS;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      const run = await store.getRun(runId);
+      const found = interruptsOf(await loadEvents(store, runId), true).find((i) => i.id === id);
+      if (found?.status === 'ANSWERED')
+        return isDeepStrictEqual(found.answer, value) ? 'ANSWERED' : 'ALREADY_ANSWERED';
+      if (found?.status === 'TIMED_OUT') return 'TIMED_OUT';
+      if (!run || !isActive(run.status)) return 'UNKNOWN';
+      if (run.status === 'WAITING' && (await takeWaiting(runId))) {
+        const inbox = inboxes.get(runId);
+        if (inbox) return offer(inbox, id, value).then((o) => (o === 'CLOSED' ? 'UNKNOWN' : o));
+      }
+    }
+    throw new AppError(
+      'UNAVAILABLE',
+      `The server executing run "${runId}" did not take the answer within ${OWNER_WAIT_MS / 1000} s; retry shortly.`,
+      { retryable: true },
+    );
+  }
+
+  /** Answers other processes left for runs this one owns (called at each heartbeat). */
+  async function pickUp(): Promise<void> {
+    for (const { runId, answers } of await store.takeAnswers(owner)) {
+      for (const a of answers) {
+        deliver(runId, a.interruptId, a.value).catch((err) =>
+          logger.warn('could not deliver a posted answer', { runId, err }),
+        );
+      }
+    }
   }
 
   async function check(runId: string, interruptId: string, value: unknown, tenantId: string) {
@@ -155,6 +194,7 @@ export function createResumer(deps: ResumeDeps) {
       if (!record) throw notFound('Run', runId);
       return { ...record, status: 'RUNNING' as const };
     },
+    pickUp,
     /** Cancels a run that waits out of memory: taken from the store and resumed cancelled. */
     cancelWaiting: (runId: string, reason: string) => takeWaiting(runId, { cancelReason: reason }),
   };

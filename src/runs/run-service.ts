@@ -260,6 +260,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
             for (const runId of lost) writer.stopStoring(runId);
             lose(lost);
           }
+          await resumer.pickUp(); // answers posted through other servers
         } catch (err) {
           logger.warn('heartbeat failed', { err });
         }

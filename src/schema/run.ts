@@ -20,6 +20,7 @@ export function asRow(run: RunRecord): RunRow & { graphVersion?: { version: numb
     heartbeatAt: null,
     cancelRequestedAt: null,
     wakeAt: null,
+    answers: null,
     recoveries: fields.recoveries ?? 0,
     ...(pinnedVersion !== undefined ? { graphVersion: { version: pinnedVersion } } : {}),
   };

@@ -314,5 +314,30 @@ export function runStoreSpec(backend: Backend): void {
       const running = await newRun('p1');
       expect(await store.claimWaiting(running.id, 'x')).toBeNull();
     });
+
+    it('keeps answers posted for an active run until its owner takes them, once', async () => {
+      const run = await newRun('owner-q');
+      expect(await store.postAnswer(run.id, { interruptId: 'a:1:1', value: { ok: true } })).toBe(
+        true,
+      );
+      expect(await store.postAnswer(run.id, { interruptId: 'a:1:2', value: 2 })).toBe(true);
+      expect(await store.takeAnswers('someone-else')).toEqual([]);
+      expect(await store.takeAnswers('owner-q')).toEqual([
+        {
+          runId: run.id,
+          answers: [
+            { interruptId: 'a:1:1', value: { ok: true } },
+            { interruptId: 'a:1:2', value: 2 },
+          ],
+        },
+      ]);
+      expect(await store.takeAnswers('owner-q')).toEqual([]);
+      const done = await newRun('owner-q');
+      const b = new BatchBuilder();
+      b.add(ev(done.id, 1, 'RUN_STARTED'));
+      b.add(ev(done.id, 2, 'RUN_SUCCEEDED'));
+      await store.commit(b.take(), 'owner-q');
+      expect(await store.postAnswer(done.id, { interruptId: 'a:1:1', value: 1 })).toBe(false);
+    });
   });
 }
