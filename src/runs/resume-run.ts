@@ -57,6 +57,12 @@ export function createResumer(deps: ResumeDeps) {
     });
   }
 
+  async function statusOf(runId: string, id: string) {
+    const run = await store.getRun(runId);
+    if (!run || !isActive(run.status)) return undefined;
+    return interruptsOf(await loadEvents(store, runId), true).find((i) => i.id === id)?.status;
+  }
+
   /** Takes the WAITING run from the store and queues it here; false when it is not WAITING. */
   async function takeWaiting(runId: string, extra: Partial<Job> = {}): Promise<boolean> {
     const claim = await store.claimWaiting(runId, owner);
@@ -83,9 +89,12 @@ export function createResumer(deps: ResumeDeps) {
       const inbox = inboxes.get(runId);
       if (inbox) {
         const outcome = await offer(inbox, id, value);
-        if (outcome !== 'CLOSED' && outcome !== 'UNKNOWN') return outcome;
-        // UNKNOWN: its node may have ended meanwhile; the stored log says (checked again below).
-        if (outcome === 'UNKNOWN') return outcome;
+        if (outcome === 'CLOSED') continue;
+        if (outcome !== 'UNKNOWN') return outcome;
+        // The run stopped executing here as the answer arrived (it suspended): look again,
+        // unless the log says the interrupt is over.
+        if ((await statusOf(runId, id)) !== 'PENDING') return outcome;
+        await new Promise((r) => setTimeout(r, 50));
         continue;
       }
       // Suspending here: its WAITING status is being stored, then it is in the store.

@@ -90,6 +90,7 @@ await describeBackends('interrupts over GraphQL', (api) => {
   ]) {
     it(`answers two pending interrupts in either order (${order.join(' then ')})`, async () => {
       const graph = await createGraph(api(), twoApprovals());
+      const updates = await api().app.runs.updates('default', graph.id);
       const run = await startRun(api(), graph.id, { deal: 'ACME' });
       await waitForRun(api(), run.id, ['WAITING']);
       const waiting = await interruptsOf(api(), run.id);
@@ -130,6 +131,18 @@ await describeBackends('interrupts over GraphQL', (api) => {
         [order[1]!]: { ok: false, note: 'no' },
         done: true,
       });
+      // runUpdated: the waits and the resumes, for dashboards.
+      const statuses: string[] = [];
+      for (;;) {
+        const next = await updates.next();
+        if (next.done) break;
+        statuses.push(next.value.status);
+        if (next.value.status === 'SUCCEEDED') break;
+      }
+      await updates.return();
+      expect(statuses.filter((st) => st === 'WAITING')).toHaveLength(2);
+      expect(statuses.at(-1)).toBe('SUCCEEDED');
+      expect(statuses.filter((st) => st === 'RUNNING').length).toBeGreaterThanOrEqual(3);
       const after = await interruptsOf(api(), run.id);
       expect(after.interrupts.map((i) => i.status)).toEqual(['ANSWERED', 'ANSWERED']);
       // The wait and the answers are events: a UI follows them on runEvents.
