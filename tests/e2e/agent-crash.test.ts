@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Backend, backends } from '../helpers/databases.js';
 import { startOpenAIServer } from '../helpers/openai-server.js';
-import { createGraph, poll, startRun, storedEvents, waitForFinished } from './helpers/gql.js';
+import {
+  createGraph,
+  getRun,
+  gql,
+  poll,
+  startRun,
+  storedEvents,
+  waitForFinished,
+} from './helpers/gql.js';
 import { processSuiteDatabases } from './helpers/process-suite.js';
 import { withLogs } from './helpers/recovery.js';
 import { spawnServer } from './helpers/spawn-server.js';
@@ -122,6 +130,68 @@ function suite(backend: Backend) {
         expect(events.filter((e) => e.type === 'NODE_STARTED').map((e) => e.attempt)).toEqual([
           1, 1,
         ]);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      'keeps a waiting agent WAITING across SIGKILL and a restart, then goes on when answered',
+      async () => {
+        llm.reset();
+        llm.script(
+          { toolCalls: [call('a')] },
+          { toolCalls: [{ name: 'human_input', arguments: { prompt: 'Which word next?' } }] },
+          { toolCalls: [call('z')] },
+          { text: 'Recorded a and z.' },
+        );
+        const callsFile = join(dir, `${backend}-waiting.txt`);
+        const db = await database();
+        const env = {
+          LLM_BASE_URL: llm.baseURL,
+          LLM_MODEL: 'scripted',
+          AGENT_CALLS_FILE: callsFile,
+        };
+        const entry = 'tests/e2e/helpers/fixture-server.ts';
+        const first = await spawnServer({ databaseUrl: db.url, name: 'first', env, entry });
+        const graphId = await createGraph(first.url, {
+          name: `agent-wait-${backend}`,
+          nodes: [
+            {
+              id: 'agent',
+              tool: 'agent',
+              config: {
+                output: 'answer',
+                prompt: 'Record words; ask me which.',
+                tools: ['record_call', { name: 'human_input', config: { output: 'word' } }],
+              },
+            },
+          ],
+          edges: [],
+          entry: 'agent',
+        });
+        const run = await startRun(first.url, graphId);
+        await poll('the run waits', async () =>
+          (await getRun(first.url, run.id)).status === 'WAITING' ? true : undefined,
+        );
+        expect(await first.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+
+        const second = await spawnServer({ databaseUrl: db.url, name: 'restarted', env, entry });
+        // Recovery leaves it alone: still WAITING, no model call made again.
+        await new Promise((r) => setTimeout(r, 1_500));
+        expect((await getRun(second.url, run.id)).status).toBe('WAITING');
+        expect(llm.requests).toHaveLength(2);
+        const answered = await gql(
+          second.url,
+          'mutation ($r: ID!, $i: ID!, $v: JSON!) { resumeRun(runId: $r, interruptId: $i, value: $v) { id } }',
+          { r: run.id, i: 'agent:1:tool:2:1:1', v: { answer: 'z' } },
+        );
+        expect(answered.errors).toBeUndefined();
+        const done = await withLogs([first, second], waitForFinished(second.url, run.id));
+        expect(done.status, second.output()).toBe('SUCCEEDED');
+        expect(done.state).toMatchObject({ answer: 'Recorded a and z.' });
+        expect(llm.requests.map((r) => turnOf(r.body))).toEqual([1, 2, 3, 4]);
+        const lines = readFileSync(callsFile, 'utf8').trim().split('\n');
+        expect(lines.map((l) => l.split(' ')[1])).toEqual(['a', 'z']);
       },
       TIMEOUT,
     );
