@@ -9,8 +9,11 @@
  * - `llm.usage` (LlmUsage): one per completed model call, also when its output then fails
  *   validation (the tokens were spent).
  */
+import { USAGE_EVENT } from '../engine/index.js';
+
 export const LLM_DELTA_EVENT = 'llm.delta';
-export const LLM_USAGE_EVENT = 'llm.usage';
+/** The engine's USAGE_EVENT: budgets and Run.usage sum these. */
+export const LLM_USAGE_EVENT = USAGE_EVENT;
 
 export interface LlmDelta {
   text: string;

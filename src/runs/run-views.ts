@@ -2,7 +2,7 @@
  * What the API shows of a run besides its record, derived from its stored events: its
  * interrupts (`Run.interrupts`) and what its model calls spent (`Run.usage`).
  */
-import type { InterruptStatus, RunEvent } from '../engine/index.js';
+import { type InterruptStatus, type RunEvent, USAGE_EVENT } from '../engine/index.js';
 
 /** PENDING, ANSWERED or TIMED_OUT as recorded; CANCELLED: the run ended without an answer. */
 export type InterruptViewStatus = InterruptStatus | 'CANCELLED';
@@ -62,8 +62,6 @@ export interface RunUsage {
   costUsd: number;
 }
 
-export const LLM_USAGE = 'llm.usage';
-
 export function usageOf(events: readonly RunEvent[]): RunUsage {
   const usage: RunUsage = {
     modelCalls: 0,
@@ -73,7 +71,7 @@ export function usageOf(events: readonly RunEvent[]): RunUsage {
     costUsd: 0,
   };
   for (const e of events) {
-    if (e.type !== 'CUSTOM' || e.data.name !== LLM_USAGE) continue;
+    if (e.type !== 'CUSTOM' || e.data.name !== USAGE_EVENT) continue;
     const p = (e.data.payload ?? {}) as Record<string, unknown>;
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
     usage.modelCalls++;
