@@ -145,7 +145,44 @@ export function createLlmTool(
           { missing: [...missing] },
           'warn',
         );
-      if (ctx.checkBudget() === 'stop') {
+      // One recorded step: an answer that arrived is not asked for again when the node runs
+      // again in this activation (after a crash); a bad structured answer is not recorded, so a
+      // retry asks again.
+      const outcome = await ctx.step<{ value: unknown } | { stopped: true }>('model', async () => {
+        if (ctx.checkBudget() === 'stop') return { stopped: true };
+        const batcher =
+          config.stream === false
+            ? undefined
+            : createDeltaBatcher((delta) => ctx.emit(LLM_DELTA_EVENT, delta), options.delta);
+        // Loaded on first call: the AI SDK stays out of servers that never call a model.
+        const { callModel } = await import('./model-call.js');
+        let result: ModelCallResult;
+        try {
+          result = await callModel(
+            {
+              model,
+              system,
+              messages,
+              temperature: config.temperature,
+              maxOutputTokens: config.maxTokens,
+              schema: config.schema,
+              strictSchema: config.strictSchema,
+              signal: ctx.signal,
+              onDelta: batcher ? (text) => batcher.push(text) : undefined,
+            },
+            { redactor },
+          );
+        } finally {
+          batcher?.close();
+        }
+        ctx.emit(LLM_USAGE_EVENT, usagePayload(result.usage, options.prices));
+        for (const warning of result.warnings)
+          ctx.log(`Model provider warning: ${warning}`, undefined, 'warn');
+        return {
+          value: config.schema ? parseStructuredOutput(result.text, config.schema) : result.text,
+        };
+      });
+      if ('stopped' in outcome) {
         ctx.log(
           'The run budget is spent: no model call, nothing lands in the output',
           undefined,
@@ -153,36 +190,7 @@ export function createLlmTool(
         );
         return {};
       }
-      const batcher =
-        config.stream === false
-          ? undefined
-          : createDeltaBatcher((delta) => ctx.emit(LLM_DELTA_EVENT, delta), options.delta);
-      // Loaded on first call: the AI SDK stays out of servers that never call a model.
-      const { callModel } = await import('./model-call.js');
-      let result: ModelCallResult;
-      try {
-        result = await callModel(
-          {
-            model,
-            system,
-            messages,
-            temperature: config.temperature,
-            maxOutputTokens: config.maxTokens,
-            schema: config.schema,
-            strictSchema: config.strictSchema,
-            signal: ctx.signal,
-            onDelta: batcher ? (text) => batcher.push(text) : undefined,
-          },
-          { redactor },
-        );
-      } finally {
-        batcher?.close();
-      }
-      ctx.emit(LLM_USAGE_EVENT, usagePayload(result.usage, options.prices));
-      for (const warning of result.warnings)
-        ctx.log(`Model provider warning: ${warning}`, undefined, 'warn');
-      const value = config.schema ? parseStructuredOutput(result.text, config.schema) : result.text;
-      return { [config.output]: value };
+      return { [config.output]: outcome.value };
     },
   });
 }
