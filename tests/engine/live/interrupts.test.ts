@@ -247,4 +247,59 @@ describe('ctx.interrupt: waiting for a person', () => {
     expect(types(again.events)).toEqual(['RUN_SUSPENDED']);
     expect(runs).toBe(1);
   });
+
+  it('answers several interrupts of one node in any order; the node runs again only once all are answered', async () => {
+    let runs = 0;
+    const graph = compile({ name: 'g', nodes: [{ id: 'a', tool: 'two' }], edges: [], entry: 'a' }, [
+      tool('two', async (ctx) => {
+        runs++;
+        const [x, y] = await Promise.all([
+          ctx.interrupt({ prompt: 'x?', schema, key: 'x' }),
+          ctx.interrupt({ prompt: 'y?', schema, key: 'y' }),
+        ]);
+        return { x, y };
+      }),
+    ]);
+    const first = await execute(graph);
+    expect(first.events.at(-1)).toMatchObject({ data: { interrupts: ['a:1:x', 'a:1:y'] } });
+    const inbox1 = createTestInbox();
+    const o1 = inbox1.answer('a:1:y', { ok: false });
+    const second = await execute(graph, first.log, { inbox: inbox1 });
+    expect(await o1).toBe('ANSWERED');
+    expect(types(second.events)).toEqual(['RUN_RESUMED', 'INTERRUPT_ANSWERED', 'RUN_SUSPENDED']);
+    expect(runs).toBe(1);
+    const inbox2 = createTestInbox();
+    const o2 = inbox2.answer('a:1:x', { ok: true });
+    const third = await execute(graph, second.log, { inbox: inbox2 });
+    expect(await o2).toBe('ANSWERED');
+    expect(third.result).toMatchObject({
+      status: 'SUCCEEDED',
+      state: { x: { ok: true }, y: { ok: false } },
+    });
+    expect(runs).toBe(2);
+  });
+
+  it('refuses a bad request: no prompt, a schema that is not an object, a key used twice', async () => {
+    const errors: string[] = [];
+    const graph = compile({ name: 'g', nodes: [{ id: 'a', tool: 'bad' }], edges: [], entry: 'a' }, [
+      tool('bad', async (ctx) => {
+        for (const request of [
+          { schema },
+          { prompt: 'p', schema: [] },
+          { prompt: 'p', schema, timeoutMs: -1 },
+          { prompt: 'p', schema, key: 'no spaces' },
+        ])
+          await ctx.interrupt(request as never).catch((e: Error) => errors.push(e.message));
+        void ctx.interrupt({ prompt: 'p', schema, key: 'k' });
+        await ctx
+          .interrupt({ prompt: 'p', schema, key: 'k' })
+          .catch((e: Error) => errors.push(e.message));
+        return {};
+      }),
+    ]);
+    const { result } = await execute(graph);
+    expect(result.status).toBe('WAITING');
+    expect(errors).toHaveLength(5);
+    expect(errors[4]).toContain('a:1:k was already asked');
+  });
 });
