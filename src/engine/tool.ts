@@ -66,6 +66,12 @@ export interface InterruptRequest {
    * whose order may change between runs. The interrupt id is `<nodeId>:<iteration>:<key>`.
    */
   key?: string;
+  /**
+   * The name of the `ctx.step` this interrupt is asked inside, if any (steps nest with `/`):
+   * that step, waiting for the answer, then does not keep the run in memory. Without it, a step
+   * still running keeps the run live until it ends. The agent's tool calls set it.
+   */
+  step?: string;
 }
 
 /**

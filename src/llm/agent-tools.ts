@@ -118,7 +118,12 @@ export async function runToolCall(
     emit: (name, payload) => ctx.emit(name, payload),
     step: (name, fn) => ctx.step(`${key}/${name}`, fn),
     interrupt: (request) =>
-      ctx.interrupt({ ...request, key: `${key}:${request.key ?? ++interrupts}` }),
+      ctx.interrupt({
+        ...request,
+        key: `${key}:${request.key ?? ++interrupts}`,
+        // Asked inside the call's step (or one of the tool's own steps, nested under it).
+        step: request.step === undefined ? key : `${key}/${request.step}`,
+      }),
     checkBudget: () => ctx.checkBudget(),
   };
   try {

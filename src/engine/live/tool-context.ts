@@ -3,7 +3,6 @@
  * AbortController is created only when the tool reads `signal`, and `log` / `emit` are bound
  * only when read, so destructuring (`run({ state, log })`) works and costs nothing otherwise.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { EngineError } from '../errors.js';
 import type { CustomEvent, InterruptRequestedEvent, LogEvent } from '../events.js';
 import type { AttemptHandle, Execution } from '../fold/execution.js';
@@ -33,16 +32,27 @@ export interface ToolHost {
 }
 
 /**
- * A running `ctx.step`: which attempt it belongs to, its enclosing step, and how many of the
- * interrupts asked inside it are pending. A step blocked on an interrupt does not keep a
- * waiting run in memory (an agent's tool call that asks a person is such a step).
+ * A running `ctx.step` and how many interrupts asked inside it are pending. A step blocked on an
+ * interrupt does not keep a waiting run in memory (an agent's tool call that asks a person is
+ * such a step). Which step an interrupt is inside is said by `InterruptRequest.step`; step names
+ * nest with `/` (`tool:1:2/fetch` runs inside `tool:1:2`), so its enclosing steps block too.
+ * (Explicit, not AsyncLocalStorage: that would turn on promise hooks for the whole process.)
  */
 interface StepFrame {
-  readonly ctx: AttemptContext;
-  readonly parent: StepFrame | undefined;
+  readonly name: string;
   blocked: number;
 }
-const frames = new AsyncLocalStorage<StepFrame>();
+
+/** The frame of `name` and of the steps it nests in, those running now. */
+function chainOf(running: Map<string, StepFrame> | undefined, name: string): StepFrame[] {
+  const chain: StepFrame[] = [];
+  if (running === undefined) return chain;
+  for (let cut = name.length; cut > 0; cut = name.lastIndexOf('/', cut - 1)) {
+    const frame = running.get(name.slice(0, cut));
+    if (frame !== undefined) chain.push(frame);
+  }
+  return chain;
+}
 
 /** A step result as it is stored and replayed: a JSON copy (undefined stays undefined). */
 function asJson(value: unknown, name: string): unknown {
@@ -85,11 +95,13 @@ export class AttemptContext implements AttemptHandle {
   /** Calls so far per step name, and of interrupt, in this execution of the tool. */
   private stepCalls: Map<string, number> | undefined = undefined;
   private interruptCalls = 0;
+  /** Steps running now, by name (the latest call of a name). */
+  private running: Map<string, StepFrame> | undefined = undefined;
   /** `ctx.interrupt` promises waiting for their answer, by interrupt id. */
   private waiters:
     | Map<
         string,
-        { resolve(value: unknown): void; reject(err: unknown): void; frame: StepFrame | undefined }
+        { resolve(value: unknown): void; reject(err: unknown): void; frames: StepFrame[] }
       >
     | undefined = undefined;
 
@@ -165,17 +177,15 @@ export class AttemptContext implements AttemptHandle {
     if (memo?.steps.has(key)) return memo.steps.get(key) as T;
     const { exec, token, host } = this;
     exec.busy++;
-    const outer = frames.getStore();
-    const frame: StepFrame = {
-      ctx: this,
-      parent: outer?.ctx === this ? outer : undefined,
-      blocked: 0,
-    };
+    const frame: StepFrame = { name, blocked: 0 };
+    this.running ??= new Map();
+    this.running.set(name, frame);
     try {
-      const result = asJson(await frames.run(frame, fn), name);
+      const result = asJson(await fn(), name);
       host.stepCompleted(exec, token, name, n, result);
       return result as T;
     } finally {
+      if (this.running?.get(name) === frame) this.running.delete(name);
       // Only the current attempt's count: an aborted attempt's late steps do not hold the run.
       if (exec.token === token && exec.busy > 0) exec.busy--;
       host.stepSettled(exec);
@@ -189,8 +199,9 @@ export class AttemptContext implements AttemptHandle {
     if (key !== undefined && (typeof key !== 'string' || !INTERRUPT_KEY_PATTERN.test(key)))
       return Promise.reject(badRequest('key must be 1-200 letters, digits or _ - . : /', nodeId));
     const id = interruptId(nodeId, this.iteration, key ?? n);
-    const inner = frames.getStore();
-    const frame = inner?.ctx === this ? inner : undefined;
+    if (request?.step !== undefined && typeof request.step !== 'string')
+      return Promise.reject(badRequest('step must be the name of the enclosing ctx.step', nodeId));
+    const frames = request?.step === undefined ? [] : chainOf(this.running, request.step);
     if (this.waiters?.has(id))
       return Promise.reject(
         badRequest(`interrupt ${id} was already asked in this execution`, nodeId),
@@ -212,7 +223,7 @@ export class AttemptContext implements AttemptHandle {
       if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0))
         return Promise.reject(badRequest('timeoutMs must be a positive number', nodeId));
       const hasDefault = request.default !== undefined;
-      this.block(frame, 1);
+      this.block(frames, 1);
       this.host.interruptRequested(exec, this.token, {
         iteration: this.iteration,
         id,
@@ -224,20 +235,20 @@ export class AttemptContext implements AttemptHandle {
       });
     } else {
       // Asked again after a resume, still pending: the node waits; the run may suspend.
-      this.block(frame, 1);
+      this.block(frames, 1);
       this.host.stepSettled(exec);
     }
     return new Promise((resolve, reject) => {
       this.waiters ??= new Map();
-      this.waiters.set(id, { resolve, reject, frame });
+      this.waiters.set(id, { resolve, reject, frames });
     });
   }
 
   /** Marks the steps around an interrupt blocked (+1) or running again (-1). */
-  private block(frame: StepFrame | undefined, delta: 1 | -1): void {
+  private block(frames: readonly StepFrame[], delta: 1 | -1): void {
     const exec = this.exec;
     if (exec.token !== this.token) return;
-    for (let f = frame; f !== undefined; f = f.parent) {
+    for (const f of frames) {
       const before = f.blocked;
       f.blocked += delta;
       if (before === 0 && f.blocked > 0) exec.blocked++;
@@ -249,7 +260,7 @@ export class AttemptContext implements AttemptHandle {
     const waiter = this.waiters?.get(record.id);
     if (waiter === undefined) return;
     this.waiters?.delete(record.id);
-    this.block(waiter.frame, -1);
+    this.block(waiter.frames, -1);
     if (record.status === 'ANSWERED' || record.hasDefault) waiter.resolve(record.value);
     else waiter.reject(interruptTimeout(record, this.nodeId));
   }

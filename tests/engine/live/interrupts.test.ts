@@ -302,4 +302,31 @@ describe('ctx.interrupt: waiting for a person', () => {
     expect(errors).toHaveLength(5);
     expect(errors[4]).toContain('a:1:k was already asked');
   });
+
+  it('suspends when the interrupt is asked inside steps that it names (nested with /)', async () => {
+    let outerRuns = 0;
+    const graph = compile(
+      { name: 'g', nodes: [{ id: 'a', tool: 'nested' }], edges: [], entry: 'a' },
+      [
+        tool('nested', async (ctx) => ({
+          v: await ctx.step('outer', async () => {
+            outerRuns++;
+            return ctx.step('outer/inner', () =>
+              ctx.interrupt({ prompt: 'p', schema, step: 'outer/inner' }),
+            );
+          }),
+        })),
+      ],
+    );
+    const first = await execute(graph);
+    expect(first.result.status).toBe('WAITING');
+    const inbox = createTestInbox();
+    const answered = inbox.answer('a:1:1', { ok: true });
+    const second = await execute(graph, first.log, { inbox });
+    expect(await answered).toBe('ANSWERED');
+    expect(second.result).toMatchObject({ status: 'SUCCEEDED', state: { v: { ok: true } } });
+    // The steps had not completed: they ran again, and now completed once.
+    expect(outerRuns).toBe(2);
+    expect(second.events.filter((e) => e.type === 'STEP_COMPLETED')).toHaveLength(2);
+  });
 });
