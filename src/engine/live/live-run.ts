@@ -58,7 +58,8 @@ export class LiveRun implements RunLoop {
   private deadline = 0;
   private runTimer: ReturnType<typeof setTimeout> | undefined;
   private onAbort: (() => void) | undefined = undefined;
-  readonly interruptTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Made on first use: most runs never ask a person. */
+  private timers: Map<string, ReturnType<typeof setTimeout>> | undefined = undefined;
 
   constructor(
     readonly cp: RunCheckpoint,
@@ -69,6 +70,11 @@ export class LiveRun implements RunLoop {
       this.resolve = resolve;
       this.reject = reject;
     });
+  }
+
+  get interruptTimers(): Map<string, ReturnType<typeof setTimeout>> {
+    this.timers ??= new Map();
+    return this.timers;
   }
 
   emit(event: RunEvent, exec?: Execution, planned?: boolean): void {
@@ -244,8 +250,8 @@ export class LiveRun implements RunLoop {
 
   private cleanup(): void {
     this.done = true;
-    for (const timer of this.interruptTimers.values()) clearTimeout(timer);
-    this.interruptTimers.clear();
+    if (this.timers !== undefined) for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers = undefined;
     this.ports.inbox?.close();
     if (this.runTimer !== undefined) clearTimeout(this.runTimer);
     if (this.onAbort !== undefined) this.ports.signal?.removeEventListener('abort', this.onAbort);
