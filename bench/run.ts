@@ -26,6 +26,7 @@ import { remote } from './workloads/remote.js';
 import { responsiveness } from './workloads/responsiveness.js';
 import { scale } from './workloads/scale.js';
 import { server } from './workloads/server.js';
+import { waiting } from './workloads/waiting.js';
 
 const WORKLOADS: Workload[] = [
   pipeline,
@@ -36,6 +37,7 @@ const WORKLOADS: Workload[] = [
   remote,
   responsiveness,
   scale,
+  waiting,
 ];
 const BUDGET_SECONDS = 600;
 

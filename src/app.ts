@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { GraphDef, Tool } from './engine/index.js';
 import { exampleGraphs } from './examples/index.js';
 // Not llm/index.js: that would load the AI SDK at start (llm.tool.ts imports it on first call).
+import { createAgentTool } from './llm/agent.tool.js';
 import { createLlmTool } from './llm/llm.tool.js';
 import { providersFromConfig } from './llm/providers.js';
 import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
@@ -85,11 +86,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const examples = options.examples ?? true;
   // Tools first: a bad tool module stops the start before the database is touched.
   // The llm tool needs the server's model providers (and its redactor for provider messages).
-  const llm = createLlmTool({ providers: providersFromConfig(config.llm), redactor });
+  const providers = providersFromConfig(config.llm);
+  const prices = config.llm.prices;
+  const llm = createLlmTool({ providers, redactor, prices });
   const tools = createBuiltinRegistry({
     tools: options.tools ?? [],
     examples: examples !== false,
     llm: llm as Tool<unknown>,
+    // The agent's tools are looked up in this registry when a node runs (MCP and worker tools too).
+    agent: (registry) =>
+      createAgentTool({ providers, tools: registry, redactor, prices }) as Tool<unknown>,
   });
   registerToolModules(tools, await loadToolModules(config.toolModules ?? []));
   // MCP servers: connected and listed now (graph validation needs their tools' names and schemas).

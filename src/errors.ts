@@ -34,6 +34,10 @@ export type AppErrorCode =
   | 'FORK_MISMATCH'
   /** retryRun of a run that did not fail and was not cancelled. */
   | 'RUN_NOT_RETRYABLE'
+  /** resumeRun for an interrupt that already has its answer. */
+  | 'INTERRUPT_ALREADY_ANSWERED'
+  /** resumeRun for an interrupt whose timeoutMs passed (the run went on with its default, or failed). */
+  | 'INTERRUPT_TIMED_OUT'
   /** The database is locked or down: nothing was done; retry shortly (retryable). */
   | 'UNAVAILABLE';
 

@@ -28,6 +28,12 @@ export type EngineErrorCode =
   | 'LLM_OUTPUT_INVALID'
   /** A `when` would iterate more than the executor's conditionBudget over the run's data. */
   | 'CONDITION_BUDGET_EXCEEDED'
+  /** An interrupt without a default was not answered within its timeoutMs; not retried. */
+  | 'INTERRUPT_TIMEOUT'
+  /** An `agent` node made maxTurns model calls without an answer; not retried. */
+  | 'AGENT_MAX_TURNS'
+  /** A run budget (tokens, cost, model calls, wall time) is spent; not retried. */
+  | 'BUDGET_EXCEEDED'
   | 'LOOP_LIMIT_EXCEEDED'
   | 'MAX_STEPS_EXCEEDED'
   | 'RUN_TIMEOUT'

@@ -1,5 +1,5 @@
 import type { ErrorInfo } from './errors.js';
-import type { Patch, State } from './graph.js';
+import type { Patch, RunBudget, State } from './graph.js';
 
 /**
  * Every step of a run is one event. `seq` starts at 1 and increases by one per event of a run;
@@ -21,7 +21,11 @@ interface NodeBase<T extends string, D> extends Base<T, D> {
 
 export type SkipReason = 'dead_path' | 'loop_limit' | 'cancelled' | 'run_failed';
 
-export type RunStartedEvent = Base<'RUN_STARTED', { input: State; state: State }>;
+/** `budget`: the run's own budget (startRun), over the graph's `limits.budget`. */
+export type RunStartedEvent = Base<
+  'RUN_STARTED',
+  { input: State; state: State; budget?: RunBudget }
+>;
 export type NodeStartedEvent = NodeBase<'NODE_STARTED', { iteration: number }>;
 /** `taken` lists the indices (into graph.edges) of the outgoing edges this completion took. */
 export type NodeSucceededEvent = NodeBase<
@@ -51,6 +55,48 @@ export type CustomEvent = Base<'CUSTOM', { name: string; payload?: unknown }> & 
  * `statePatch`), recorded right after the history it copied. Later writes fold onto it.
  */
 export type StatePatchedEvent = Base<'STATE_PATCHED', { patch: Patch; reason: 'fork' }>;
+/**
+ * A `ctx.step(name, fn)` of the node completed: `result` (JSON) is returned instead of calling
+ * `fn` again when this activation runs again (crash, answered interrupt, retry). `n` counts the
+ * calls of `name` in one execution of the tool (the n-th call of a name has its own memo).
+ */
+export type StepCompletedEvent = NodeBase<
+  'STEP_COMPLETED',
+  { iteration: number; name: string; n: number; result?: unknown }
+>;
+/** `ctx.interrupt(...)`: the node waits for an answer (resumeRun) matching `schema`. */
+export type InterruptRequestedEvent = NodeBase<
+  'INTERRUPT_REQUESTED',
+  {
+    iteration: number;
+    /** Unique in the run: `<nodeId>:<iteration>:<n>` (n-th interrupt of the activation). */
+    id: string;
+    prompt: string;
+    /** JSON Schema of the answer. */
+    schema: Record<string, unknown>;
+    /** Epoch ms after which the interrupt times out (absent: never). */
+    deadline?: number;
+    /** Whether a timeout continues with `default` (true) or fails the node (false). */
+    hasDefault: boolean;
+    default?: unknown;
+  }
+>;
+export type InterruptAnsweredEvent = NodeBase<
+  'INTERRUPT_ANSWERED',
+  { iteration: number; id: string; value: unknown }
+>;
+/** The interrupt's deadline passed: `value` is the default it continues with, when it has one. */
+export type InterruptTimedOutEvent = NodeBase<
+  'INTERRUPT_TIMED_OUT',
+  { iteration: number; id: string; value?: unknown }
+>;
+/**
+ * Nothing can go on until interrupts are answered: the run leaves memory (status WAITING).
+ * `wakeAt`: the earliest interrupt deadline (or the run's maxDurationMs deadline), when any.
+ */
+export type RunSuspendedEvent = Base<'RUN_SUSPENDED', { interrupts: string[]; wakeAt?: number }>;
+/** A suspended run is executing again (an answer, a timeout, a cancel, or a restart). */
+export type RunResumedEvent = Base<'RUN_RESUMED', Record<string, never>>;
 export type RunSucceededEvent = Base<'RUN_SUCCEEDED', { state: State }>;
 export type RunFailedEvent = Base<'RUN_FAILED', { error: ErrorInfo; state: State }>;
 export type RunCancelledEvent = Base<'RUN_CANCELLED', { reason?: string; state: State }>;
@@ -65,6 +111,12 @@ export type RunEvent =
   | LogEvent
   | CustomEvent
   | StatePatchedEvent
+  | StepCompletedEvent
+  | InterruptRequestedEvent
+  | InterruptAnsweredEvent
+  | InterruptTimedOutEvent
+  | RunSuspendedEvent
+  | RunResumedEvent
   | RunSucceededEvent
   | RunFailedEvent
   | RunCancelledEvent;
@@ -81,6 +133,12 @@ export const RUN_EVENT_TYPES: readonly RunEventType[] = [
   'LOG',
   'CUSTOM',
   'STATE_PATCHED',
+  'STEP_COMPLETED',
+  'INTERRUPT_REQUESTED',
+  'INTERRUPT_ANSWERED',
+  'INTERRUPT_TIMED_OUT',
+  'RUN_SUSPENDED',
+  'RUN_RESUMED',
   'RUN_SUCCEEDED',
   'RUN_FAILED',
   'RUN_CANCELLED',

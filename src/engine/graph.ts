@@ -75,6 +75,8 @@ export interface RunLimits {
   maxSteps?: number;
   /** Wall-clock bound for the whole run. */
   maxDurationMs?: number;
+  /** What the run's model calls may spend; startRun may override it per run. */
+  budget?: RunBudget;
 }
 
 /** What a new run does while an active run of the graph has the same concurrency key. */
@@ -88,6 +90,25 @@ export interface ConcurrencyDef {
   key: string;
   onConflict: ConcurrencyConflict;
 }
+
+/**
+ * A run's budget, checked before each model call (`ctx.checkBudget`): past one, the model call
+ * is refused, and the node fails with BUDGET_EXCEEDED (`onBudget: "fail"`, default) or finishes
+ * with what it has (`"stop"`). Spent amounts are the run's `llm.usage` events.
+ */
+export interface RunBudget {
+  /** Input + output tokens of all model calls. */
+  maxTokens?: number;
+  /** US dollars, from the server's price table per model (LLM_PRICES). */
+  maxCostUsd?: number;
+  maxModelCalls?: number;
+  /** Milliseconds since the run started after which no model call is made. */
+  maxWallTimeMs?: number;
+  onBudget?: 'fail' | 'stop';
+}
+
+/** The CUSTOM event a model call records its usage in (`{ totalTokens, costUsd, ... }`). */
+export const USAGE_EVENT = 'llm.usage';
 
 export interface GraphDef {
   name: string;

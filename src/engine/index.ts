@@ -6,6 +6,7 @@ export * from './events.js';
 export type { CheckpointStatus as RunStatus } from './fold/checkpoint.js';
 export { type CheckpointStatus, RunCheckpoint } from './fold/checkpoint.js';
 export { applyEvent, replayEvents } from './fold/fold.js';
+export type { InterruptStatus } from './fold/memo.js';
 export { reduce, reduceAll } from './fold/reducers.js';
 export { type CompileGraphResult, compileGraph, compileGraphOrThrow } from './graph/compile.js';
 export type {
@@ -21,6 +22,7 @@ export { isReservedKey, RESERVED_STATE_KEYS } from './graph/reserved-keys.js';
 export { validateGraph } from './graph/validate.js';
 export * from './graph.js';
 export { type ExecuteOptions, executeRun, type RunResult } from './live/executor.js';
+export type { AnswerOutcome, InterruptAnswer, RunInbox } from './live/inbox.js';
 export {
   DEFAULT_BACKOFF,
   DEFAULT_INITIAL_DELAY_MS,
@@ -31,4 +33,10 @@ export {
   retryAfterOf,
   retryDelayMs,
 } from './live/retry.js';
-export type { ConfigSchema, Tool, ToolContext, ToolResolver } from './tool.js';
+export type {
+  ConfigSchema,
+  InterruptRequest,
+  Tool,
+  ToolContext,
+  ToolResolver,
+} from './tool.js';

@@ -26,6 +26,52 @@ export interface ToolContext<C = unknown> {
   log(message: string, fields?: unknown, level?: LogLevel): void;
   /** Becomes a CUSTOM event, streamed to subscribers (progress, partial output...). */
   emit(name: string, payload?: unknown): void;
+  /**
+   * A recorded step: the first time, runs `fn` and records its result (JSON: what it returns is
+   * a JSON copy) as a STEP_COMPLETED event; when this activation runs again (after a crash, an
+   * answered interrupt, a cancel-and-resume or a retry) it returns the recorded result without
+   * calling `fn`. The n-th call of a name in one execution has its own record, so call steps in
+   * a deterministic order. A failure of `fn` is not recorded and propagates.
+   */
+  step<T>(name: string, fn: () => T | Promise<T>): Promise<T>;
+  /**
+   * Asks a person: records an interrupt (INTERRUPT_REQUESTED) and resolves with the answer given
+   * by `resumeRun`, validated against `schema`. While nothing else can run the run is WAITING and
+   * leaves memory; the node then runs again and its recorded steps and answers come back from
+   * the log. After `timeoutMs` it resolves with `default`, or fails the node
+   * (INTERRUPT_TIMEOUT) when there is none.
+   */
+  interrupt<T = unknown>(request: InterruptRequest): Promise<T>;
+  /**
+   * Checks the run's budget before spending (a model call): 'ok', or 'stop' when a budget is
+   * spent and the run says `onBudget: "stop"` (finish with what you have); throws
+   * EngineError('BUDGET_EXCEEDED') naming the budget otherwise.
+   */
+  checkBudget(): 'ok' | 'stop';
+}
+
+/** What `ctx.interrupt` asks. */
+export interface InterruptRequest {
+  /** Shown to the person (already rendered). */
+  prompt: string;
+  /** JSON Schema of the answer (`{ "type": "object", ... }`); a UI renders its form from it. */
+  schema: Record<string, unknown>;
+  /** After this long without an answer: continue with `default` when given, else fail. */
+  timeoutMs?: number;
+  /** The answer a timeout continues with (any JSON value; `undefined` means none). */
+  default?: unknown;
+  /**
+   * A stable name of this interrupt within the node execution (letters, digits, `_ - . : /`);
+   * default: its call order (1, 2...). Give one when interrupts are asked concurrently from code
+   * whose order may change between runs. The interrupt id is `<nodeId>:<iteration>:<key>`.
+   */
+  key?: string;
+  /**
+   * The name of the `ctx.step` this interrupt is asked inside, if any (steps nest with `/`):
+   * that step, waiting for the answer, then does not keep the run in memory. Without it, a step
+   * still running keeps the run live until it ends. The agent's tool calls set it.
+   */
+  step?: string;
 }
 
 /**

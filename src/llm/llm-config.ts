@@ -36,8 +36,19 @@ export interface ProviderConfig {
   api: 'responses' | 'chat';
 }
 
+/** Dollars per million tokens of one model. */
+export interface ModelPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
 export interface LlmConfig {
   providers: Record<string, ProviderConfig>;
+  /**
+   * `LLM_PRICES` (a JSON file, or inline JSON): model -> price, keyed `provider/model` or
+   * `model`. Each llm.usage event then carries `costUsd`, which budgets (maxCostUsd) sum.
+   */
+  prices: Record<string, ModelPrice>;
   /** The provider a node without `model.provider` uses; undefined: none configured. */
   defaultProvider: string | undefined;
 }
@@ -156,7 +167,38 @@ export function loadLlmConfig(
   const model = env.LLM_MODEL?.trim();
   const fallback = defaultProvider === undefined ? undefined : providers[defaultProvider];
   if (model && fallback && fallback.model === undefined) fallback.model = model;
-  return { providers, defaultProvider };
+  return { providers, defaultProvider, prices: loadPrices(env.LLM_PRICES, read) };
+}
+
+const priceTable = z.record(
+  z.string().min(1),
+  z.strictObject({
+    inputPerMTok: z.number().nonnegative(),
+    outputPerMTok: z.number().nonnegative(),
+  }),
+);
+
+/** LLM_PRICES: inline JSON (starts with `{`) or the path of a JSON file; every problem listed. */
+function loadPrices(
+  raw: string | undefined,
+  read: (path: string) => string,
+): Record<string, ModelPrice> {
+  const value = raw?.trim();
+  if (!value) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(value.startsWith('{') ? value : read(value));
+  } catch (err) {
+    fail(`LLM_PRICES: cannot read it as JSON (inline, or a file path): ${(err as Error).message}`);
+  }
+  const parsed = priceTable.safeParse(json);
+  if (!parsed.success)
+    fail(
+      `LLM_PRICES must map models to { "inputPerMTok": n, "outputPerMTok": n }: ${parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+    );
+  return parsed.data;
 }
 
 /** The configured API keys: they join the redaction list (config.secrets). */

@@ -13,11 +13,12 @@ import { RESERVED_STATE_KEYS } from '../engine/index.js';
 import { noRedaction, type Redactor } from '../redaction.js';
 import { type DefinedTool, defineTool } from '../tools/define-tool.js';
 import { createDeltaBatcher } from './delta-batcher.js';
+import type { ModelPrice } from './llm-config.js';
 import type { ModelCallResult } from './model-call.js';
 import type { ModelProviders } from './providers.js';
 import { compileOutputSchema, parseStructuredOutput } from './structured-output.js';
 import { renderTemplate, templateProblems } from './template.js';
-import { LLM_DELTA_EVENT, LLM_USAGE_EVENT } from './usage.js';
+import { LLM_DELTA_EVENT, LLM_USAGE_EVENT, usagePayload } from './usage.js';
 
 export const LLM_TOOL_NAME = 'llm';
 
@@ -107,6 +108,8 @@ export interface LlmToolOptions {
   redactor?: Redactor;
   /** Delta batching (defaults: 50 ms, 256 characters). */
   delta?: { intervalMs?: number; maxChars?: number };
+  /** Price per model (LLM_PRICES): usage events carry `costUsd`. */
+  prices?: Record<string, ModelPrice>;
 }
 
 export function createLlmTool(
@@ -142,36 +145,52 @@ export function createLlmTool(
           { missing: [...missing] },
           'warn',
         );
-      const batcher =
-        config.stream === false
-          ? undefined
-          : createDeltaBatcher((delta) => ctx.emit(LLM_DELTA_EVENT, delta), options.delta);
-      // Loaded on first call: the AI SDK stays out of servers that never call a model.
-      const { callModel } = await import('./model-call.js');
-      let result: ModelCallResult;
-      try {
-        result = await callModel(
-          {
-            model,
-            system,
-            messages,
-            temperature: config.temperature,
-            maxOutputTokens: config.maxTokens,
-            schema: config.schema,
-            strictSchema: config.strictSchema,
-            signal: ctx.signal,
-            onDelta: batcher ? (text) => batcher.push(text) : undefined,
-          },
-          { redactor },
+      // One recorded step: an answer that arrived is not asked for again when the node runs
+      // again in this activation (after a crash); a bad structured answer is not recorded, so a
+      // retry asks again.
+      const outcome = await ctx.step<{ value: unknown } | { stopped: true }>('model', async () => {
+        if (ctx.checkBudget() === 'stop') return { stopped: true };
+        const batcher =
+          config.stream === false
+            ? undefined
+            : createDeltaBatcher((delta) => ctx.emit(LLM_DELTA_EVENT, delta), options.delta);
+        // Loaded on first call: the AI SDK stays out of servers that never call a model.
+        const { callModel } = await import('./model-call.js');
+        let result: ModelCallResult;
+        try {
+          result = await callModel(
+            {
+              model,
+              system,
+              messages,
+              temperature: config.temperature,
+              maxOutputTokens: config.maxTokens,
+              schema: config.schema,
+              strictSchema: config.strictSchema,
+              signal: ctx.signal,
+              onDelta: batcher ? (text) => batcher.push(text) : undefined,
+            },
+            { redactor },
+          );
+        } finally {
+          batcher?.close();
+        }
+        ctx.emit(LLM_USAGE_EVENT, usagePayload(result.usage, options.prices));
+        for (const warning of result.warnings)
+          ctx.log(`Model provider warning: ${warning}`, undefined, 'warn');
+        return {
+          value: config.schema ? parseStructuredOutput(result.text, config.schema) : result.text,
+        };
+      });
+      if ('stopped' in outcome) {
+        ctx.log(
+          'The run budget is spent: no model call, nothing lands in the output',
+          undefined,
+          'warn',
         );
-      } finally {
-        batcher?.close();
+        return {};
       }
-      ctx.emit(LLM_USAGE_EVENT, result.usage);
-      for (const warning of result.warnings)
-        ctx.log(`Model provider warning: ${warning}`, undefined, 'warn');
-      const value = config.schema ? parseStructuredOutput(result.text, config.schema) : result.text;
-      return { [config.output]: value };
+      return { [config.output]: outcome.value };
     },
   });
 }

@@ -9,8 +9,11 @@
  * - `llm.usage` (LlmUsage): one per completed model call, also when its output then fails
  *   validation (the tokens were spent).
  */
+import { USAGE_EVENT } from '../engine/index.js';
+
 export const LLM_DELTA_EVENT = 'llm.delta';
-export const LLM_USAGE_EVENT = 'llm.usage';
+/** The engine's USAGE_EVENT: budgets and Run.usage sum these. */
+export const LLM_USAGE_EVENT = USAGE_EVENT;
 
 export interface LlmDelta {
   text: string;
@@ -36,4 +39,36 @@ export interface LlmUsage {
   firstTokenMs?: number;
   /** `stop`, `length`, `tool-calls`, `content-filter`, `error`, `other`. */
   finishReason: string;
+  /** US dollars, from the server's price table (LLM_PRICES), when the model has a price. */
+  costUsd?: number;
+}
+
+/** A model call's cost in US dollars from the price table, or undefined when it has no price. */
+export function costOf(
+  usage: LlmUsage,
+  prices: Readonly<Record<string, { inputPerMTok: number; outputPerMTok: number }>> | undefined,
+): number | undefined {
+  if (prices === undefined) return undefined;
+  const full = `${usage.provider}/${usage.model}`;
+  const key = Object.hasOwn(prices, full)
+    ? full
+    : Object.hasOwn(prices, usage.model)
+      ? usage.model
+      : undefined;
+  if (key === undefined) return undefined;
+  const price = prices[key]!;
+  const cost =
+    ((usage.inputTokens ?? 0) * price.inputPerMTok +
+      (usage.outputTokens ?? 0) * price.outputPerMTok) /
+    1_000_000;
+  return Math.round(cost * 1e9) / 1e9;
+}
+
+/** The llm.usage payload: the usage, with its cost when the model has a price. */
+export function usagePayload(
+  usage: LlmUsage,
+  prices: Parameters<typeof costOf>[1],
+): LlmUsage & { costUsd?: number } {
+  const costUsd = costOf(usage, prices);
+  return costUsd === undefined ? usage : { ...usage, costUsd };
 }

@@ -1,4 +1,4 @@
-import type { ClaimedRun, CommitBatch, NewRun, RunStore } from '../runs/ports.js';
+import type { ClaimedRun, CommitBatch, NewRun, PostedAnswer, RunStore } from '../runs/ports.js';
 import { ACTIVE_STATUSES } from '../runs/ports.js';
 import type { Database } from './database.js';
 import { toGraphVersionRecord, toRunEvent, toRunRecord } from './records.js';
@@ -15,10 +15,14 @@ import {
 import { chunk, dialectFor } from './sql-dialect.js';
 
 const ACTIVE = [...ACTIVE_STATUSES];
+/** Active runs that execute (a WAITING run waits out of memory for an answer). */
+const RUNNABLE = ['QUEUED', 'RUNNING'];
 /** Events per insert statement (see commit). */
 const EVENT_SLICE = 2_000;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const TX = { maxWait: 30_000, timeout: 60_000 };
+/** A JSON column read by raw SQL: text on SQLite, parsed on PostgreSQL. */
+const parseJson = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
 
 /**
  * RunStore over Prisma. Reads use the Prisma API; the hot write path (group commit of events)
@@ -156,22 +160,28 @@ export function createPrismaRunStore(db: Database): RunStore {
       const now = Date.now();
       // The recovery count goes up in the claiming statement itself: a run that kills its
       // process before its first event is stored is still counted (see the run service).
+      // WAITING runs are out of memory on purpose: taken only once their wakeAt passed (an
+      // interrupt timed out), as RUNNING so no resumeRun claims them at the same time, and
+      // without counting a recovery.
       const rows = await tx((t) =>
         t.$queryRawUnsafe<Array<{ id: string }>>(
           `UPDATE "Run" SET "owner" = ${d.param(1, 'text')}, "heartbeatAt" = ${d.param(2, 'timestamp')},
-             "recoveries" = "recoveries" + 1
+             "recoveries" = CASE WHEN "status" = 'WAITING' THEN "recoveries" ELSE "recoveries" + 1 END,
+             "status" = CASE WHEN "status" = 'WAITING' THEN 'RUNNING' ELSE "status" END
            WHERE "id" IN (
              SELECT "id" FROM "Run"
-             WHERE "status" IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) AND "held" = false
+             WHERE ("status" IN (${RUNNABLE.map((st) => `'${st}'`).join(', ')}) AND "held" = false
                AND ("owner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < ${d.param(3, 'timestamp')}
-                 OR "owner" IN (${d.textsFrom(4)}))
-             ORDER BY "recoveries", "createdAt" LIMIT ${d.param(5, 'int')} ${lock}
+                 OR "owner" IN (${d.textsFrom(4)})))
+               OR ("status" = 'WAITING' AND "wakeAt" IS NOT NULL AND "wakeAt" <= ${d.param(5, 'timestamp')})
+             ORDER BY "recoveries", "createdAt" LIMIT ${d.param(6, 'int')} ${lock}
            ) RETURNING "id"`,
           owner,
           d.time(now),
           d.time(staleBefore.getTime()),
           // SQLite numbers `?` by position: the parameters are in the order they appear.
           JSON.stringify(deadOwners),
+          d.time(now),
           limit,
         ),
       );
@@ -238,6 +248,59 @@ export function createPrismaRunStore(db: Database): RunStore {
         }),
       );
       return count > 0;
+    },
+
+    async claimWaiting(runId, owner) {
+      const { count } = await tx((t) =>
+        t.run.updateMany({
+          where: { id: runId, status: 'WAITING' },
+          data: { owner, heartbeatAt: new Date(), status: 'RUNNING' },
+        }),
+      );
+      if (count === 0) return null;
+      const run = await prisma.run.findUnique({
+        where: { id: runId },
+        include: { graphVersion: true },
+      });
+      return run
+        ? { run: toRunRecord(run), version: toGraphVersionRecord(run.graphVersion) }
+        : null;
+    },
+
+    async postAnswer(runId, answer) {
+      return tx(async (t) => {
+        const rows = await t.$queryRawUnsafe<Array<{ status: string; answers: unknown }>>(
+          `SELECT "status", "answers" FROM "Run" WHERE "id" = ${d.param(1, 'text')} ${d.forUpdate}`,
+          runId,
+        );
+        const row = rows[0];
+        if (!row || !ACTIVE.includes(row.status as (typeof ACTIVE)[number])) return false;
+        const list = parseJson(row.answers);
+        await t.run.update({
+          where: { id: runId },
+          data: { answers: [...(Array.isArray(list) ? list : []), answer] as object[] },
+        });
+        return true;
+      });
+    },
+
+    async takeAnswers(owner) {
+      return tx(async (t) => {
+        const rows = await t.$queryRawUnsafe<Array<{ id: string; answers: unknown }>>(
+          `SELECT "id", "answers" FROM "Run" WHERE "owner" = ${d.param(1, 'text')}
+             AND "answers" IS NOT NULL AND "status" IN (${ACTIVE.map((st) => `'${st}'`).join(', ')}) ${d.forUpdate}`,
+          owner,
+        );
+        if (rows.length === 0) return [];
+        await t.$executeRawUnsafe(
+          `UPDATE "Run" SET "answers" = NULL WHERE "id" IN (${d.textsFrom(1)})`,
+          JSON.stringify(rows.map((r) => r.id)),
+        );
+        return rows.map((r) => {
+          const list = parseJson(r.answers);
+          return { runId: r.id, answers: (Array.isArray(list) ? list : []) as PostedAnswer[] };
+        });
+      });
     },
 
     async release(owner) {

@@ -32,7 +32,17 @@ const NODE_TYPES = [
   'int',
   'json',
 ] as const;
-const RUN_TYPES = ['text', 'int', 'text', 'json', 'json', 'timestamp', 'timestamp', 'int'] as const;
+const RUN_TYPES = [
+  'text',
+  'int',
+  'text',
+  'json',
+  'json',
+  'timestamp',
+  'timestamp',
+  'int',
+  'timestamp',
+] as const;
 
 export function insertRunsSql(d: SqlDialect): string {
   return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt", "concurrencyKey", "held", "parentRunId", "parentSeq", "origin")
@@ -95,7 +105,7 @@ export function nodeRow(d: SqlDialect, n: NodeRow): unknown[] {
 }
 
 export function updateRunsSql(d: SqlDialect): string {
-  return `WITH v ("id", "lastSeq", "status", "state", "error", "startedAt", "finishedAt", "progressed") AS (
+  return `WITH v ("id", "lastSeq", "status", "state", "error", "startedAt", "finishedAt", "progressed", "wakeAt") AS (
       SELECT ${selectColumns(d, RUN_TYPES)} FROM ${d.rowsFrom(1)}
     )
     UPDATE "Run" SET
@@ -105,7 +115,8 @@ export function updateRunsSql(d: SqlDialect): string {
       "error" = COALESCE(v."error", "Run"."error"),
       "startedAt" = COALESCE("Run"."startedAt", v."startedAt"),
       "finishedAt" = COALESCE(v."finishedAt", "Run"."finishedAt"),
-      "recoveries" = CASE WHEN v."progressed" = 1 THEN 0 ELSE "Run"."recoveries" END
+      "recoveries" = CASE WHEN v."progressed" = 1 THEN 0 ELSE "Run"."recoveries" END,
+      "wakeAt" = CASE WHEN v."status" = 'WAITING' THEN v."wakeAt" ELSE "Run"."wakeAt" END
     FROM v WHERE "Run"."id" = v."id"`;
 }
 
@@ -119,5 +130,6 @@ export function runRow(d: SqlDialect, r: RunPatch): unknown[] {
     d.time(r.startedAt ?? null),
     d.time(r.finishedAt ?? null),
     r.progressed ? 1 : 0,
+    d.time(r.wakeAt ?? null),
   ];
 }

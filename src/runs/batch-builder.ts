@@ -101,6 +101,20 @@ export class BatchBuilder {
       case 'CUSTOM':
       case 'STATE_PATCHED':
         break;
+      case 'STEP_COMPLETED':
+      case 'INTERRUPT_REQUESTED':
+      case 'INTERRUPT_ANSWERED':
+      case 'INTERRUPT_TIMED_OUT':
+        // Recorded work and answers are progress (the recovery count starts over).
+        patch.progressed = true;
+        break;
+      case 'RUN_SUSPENDED':
+        setStatus(patch, 'WAITING');
+        patch.wakeAt = e.data.wakeAt ?? null;
+        break;
+      case 'RUN_RESUMED':
+        setStatus(patch, 'RUNNING');
+        break;
       case 'RUN_SUCCEEDED':
       case 'RUN_CANCELLED':
         setStatus(patch, e.type === 'RUN_SUCCEEDED' ? 'SUCCEEDED' : 'CANCELLED');

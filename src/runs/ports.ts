@@ -75,6 +75,8 @@ export interface RunPatch {
   finishedAt?: number;
   /** A node succeeded in this batch: the run made progress, its recovery count starts over. */
   progressed?: boolean;
+  /** RUN_SUSPENDED: when the WAITING run must be woken (an interrupt deadline), null: never. */
+  wakeAt?: number | null;
 }
 
 /** One node-execution row as it stands after a batch of events. */
@@ -180,8 +182,26 @@ export interface RunStore {
   notOwned(owner: string, runIds: readonly string[]): Promise<string[]>;
   /** Asks the owner of an active run to cancel it; false when the run is not active. */
   requestCancel(runId: string): Promise<boolean>;
+  /**
+   * Takes a WAITING run (to record an answer or a cancel): it becomes RUNNING, owned by `owner`.
+   * Null when the run is not WAITING (any more): two processes never both take it.
+   */
+  claimWaiting(runId: string, owner: string): Promise<ClaimedRun | null>;
+  /**
+   * Leaves an answer for the owner of an active run (it executes on another process); false
+   * when the run is not active. The owner takes it with `takeAnswers`.
+   */
+  postAnswer(runId: string, answer: PostedAnswer): Promise<boolean>;
+  /** The answers left for the owner's active runs, taken (each is returned once). */
+  takeAnswers(owner: string): Promise<Array<{ runId: string; answers: PostedAnswer[] }>>;
   /** Gives up the owner's active runs so the next process resumes them at once. */
   release(owner: string): Promise<void>;
+}
+
+/** An interrupt's answer posted through a process that does not execute the run. */
+export interface PostedAnswer {
+  interruptId: string;
+  value: unknown;
 }
 
 /** A window of a run's events (exclusive bounds), for cursor connections. */

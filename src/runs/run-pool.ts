@@ -2,7 +2,9 @@ import {
   type CompiledGraph,
   type EventSink,
   executeRun,
+  type RunBudget,
   type RunEvent,
+  type RunInbox,
   type State,
 } from '../engine/index.js';
 import type { Logger } from '../logger.js';
@@ -17,6 +19,12 @@ export interface Job {
   input: State;
   /** Stored events when resuming; empty for a new run. */
   history: RunEvent[];
+  /** Answers to the run's interrupts reach its executor here (set by the run service). */
+  inbox?: RunInbox;
+  /** A new run's own budget (recorded in its RUN_STARTED). */
+  budget?: RunBudget;
+  /** Execute it cancelled (a WAITING run cancelled: its end is recorded from its log). */
+  cancelReason?: string;
 }
 
 /**
@@ -64,7 +72,9 @@ export class RunPool {
   dequeue(runId: string): Job | undefined {
     const index = this.queue.findIndex((j, i) => i >= this.head && j.runId === runId);
     if (index < 0) return undefined;
-    return this.queue.splice(index, 1)[0];
+    const job = this.queue.splice(index, 1)[0];
+    job?.inbox?.close();
+    return job;
   }
 
   /** Stops starting queued runs; waits up to graceMs for executing ones to end. */
@@ -96,6 +106,7 @@ export class RunPool {
 
   private async execute(job: Job): Promise<void> {
     const controller = new AbortController();
+    if (job.cancelReason !== undefined) controller.abort(job.cancelReason);
     this.active.set(job.runId, controller);
     try {
       await executeRun({
@@ -105,10 +116,13 @@ export class RunPool {
         sink: this.sink,
         history: job.history,
         signal: controller.signal,
+        ...(job.inbox ? { inbox: job.inbox } : {}),
+        ...(job.budget ? { budget: job.budget } : {}),
       });
     } catch (err) {
       this.logger.error('run executor crashed', { runId: job.runId, err });
     } finally {
+      job.inbox?.close();
       this.active.delete(job.runId);
       this.sink.untrack(job.runId);
       this.pump();

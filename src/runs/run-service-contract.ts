@@ -14,6 +14,7 @@ import type {
   RunUpdate,
   StartKeyStore,
 } from './ports.js';
+import type { InterruptView, RunUsage } from './run-views.js';
 import type { StartOptions } from './start-run.js';
 
 export interface RunServiceOptions {
@@ -99,8 +100,21 @@ export interface RunService {
    * stops.
    */
   updates(tenantId: string, graphId?: string): Promise<Feed<RunUpdate>>;
-  /** Resolves once the run's terminal event is stored (runs executing in this process). */
+  /**
+   * Resolves once the run's terminal event is stored (runs executing in this process), or its
+   * WAITING status (it left memory).
+   */
   waitFor(runId: string): Promise<void>;
+  /**
+   * Answers an interrupt: BAD_USER_INPUT (every problem) when `value` does not match its schema
+   * (the run keeps waiting), INTERRUPT_ALREADY_ANSWERED, INTERRUPT_TIMED_OUT, NOT_FOUND; else the
+   * answer is recorded and the run goes on (RUNNING).
+   */
+  resume(runId: string, interruptId: string, value: unknown, tenantId?: string): Promise<RunRecord>;
+  /** The run's interrupts, from its stored events. */
+  interrupts(run: { id: string; status: string }): Promise<InterruptView[]>;
+  /** What the run's model calls spent, from its stored `llm.usage` events. */
+  usage(run: { id: string }): Promise<RunUsage>;
   /**
    * Takes over and resumes runs left by a crashed or stopped process (at once for this
    * instance's previous boots, after their lease for others), a batch per tick; returns how many.

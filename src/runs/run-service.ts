@@ -1,5 +1,6 @@
 import { AppError, notFound } from '../errors.js';
 import { only, publishByRun } from './bus-helpers.js';
+import { createCancel } from './cancel-run.js';
 import { cancelledBeforeStart, createConcurrency } from './concurrency.js';
 import { concurrencyOfGraph } from './concurrency-policy.js';
 import { createEventStream, shuttingDown } from './event-stream.js';
@@ -9,16 +10,22 @@ import { createGraphVersions } from './graph-versions.js';
 import { createInstance } from './instance.js';
 import { loadEvents } from './load-events.js';
 import { LocalRuns } from './local-runs.js';
-import { type CommitBatch, DEFAULT_TENANT, isActive, type RunRecord } from './ports.js';
+import {
+  type CommitBatch,
+  DEFAULT_TENANT,
+  isActive,
+  type RunRecord,
+  type RunStatus,
+} from './ports.js';
 import { createRecovery } from './recovery.js';
+import { createResumer } from './resume-run.js';
+import { RunInboxes } from './run-inboxes.js';
 import { type Job, RunPool, SHUTDOWN_REASON } from './run-pool.js';
 import type { RunService, RunServiceOptions } from './run-service-contract.js';
+import { interruptsOf, usageOf } from './run-views.js';
 import { createStarter } from './start-run.js';
 
 export type { RunService, RunServiceOptions, RunStateSource } from './run-service-contract.js';
-
-/** How long cancelRun waits for another process to cancel a run it executes. */
-const CANCEL_WAIT_MS = 15_000;
 
 export function createRunService(opts: RunServiceOptions): RunService {
   const { store, bus, logger } = opts;
@@ -29,6 +36,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
   const versions = createGraphVersions(opts.graphs, opts.tools);
   /** Runs this process owns until their end is stored, with their records. */
   const local = new LocalRuns();
+  const inboxes = new RunInboxes();
   const timers: NodeJS.Timeout[] = [];
   let accepting = true;
 
@@ -139,21 +147,38 @@ export function createRunService(opts: RunServiceOptions): RunService {
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
       if (patch.status === 'FAILED' && patch.error)
         logger.info('run failed', { runId: patch.id, error: patch.error });
-      if (patch.finishedAt !== undefined) {
+      // Ended, or WAITING (it left memory; an answer takes it from the store again).
+      if (patch.finishedAt !== undefined || patch.status === 'WAITING') {
         const key = local.concurrencyKeyOf(patch.id);
         settle(patch.id);
-        if (key) concurrency?.kick(key);
+        // A waiting run still holds its concurrency key: the next one starts when it ends.
+        if (key && patch.finishedAt !== undefined) concurrency?.kick(key);
       }
     }
   }
 
   function enqueue(record: RunRecord, job: Job): void {
     local.add(record);
-    pool.enqueue(job);
+    pool.enqueue({ ...job, inbox: job.inbox ?? inboxes.open(job.runId) });
   }
 
-  const _loadHistory = (runId: string) => loadEvents(store, runId);
   const isLocal = (runId: string) => local.has(runId);
+
+  const resumer = createResumer({
+    ...{ store, local, inboxes, versions, owner, logger, enqueue },
+    get: (runId, tenantId) => service.get(runId, tenantId),
+  });
+  const cancelRun = createCancel({
+    store,
+    get: (runId, tenantId) => service.get(runId, tenantId),
+    waitFor: (runId) => local.waitFor(runId),
+    cancelHere,
+    cancelWaiting: resumer.cancelWaiting,
+    cancelHeld: async (run, reason) =>
+      run.held === true &&
+      concurrency !== undefined &&
+      (await concurrency.cancelHeld(run.id, reason)),
+  });
 
   const service: RunService = {
     owner,
@@ -206,38 +231,16 @@ export function createRunService(opts: RunServiceOptions): RunService {
     retry: (runId, input, tenantId = DEFAULT_TENANT) => forker.retry(runId, input, tenantId),
     stateAt: async (runId, seq, tenantId) =>
       forker.stateAt(await service.get(runId, tenantId), seq),
-
-    async cancel(runId, tenantId = DEFAULT_TENANT) {
-      const run = await service.get(runId, tenantId);
-      if (run.status === 'CANCELLED') return run;
-      if (run.status === 'SUCCEEDED' || run.status === 'FAILED')
-        throw new AppError(
-          'RUN_NOT_ACTIVE',
-          `Run "${runId}" already ${run.status.toLowerCase()}.`,
-          {
-            status: run.status,
-          },
-        );
-      if (run.held && concurrency && (await concurrency.cancelHeld(runId, 'cancelled by user')))
-        return (await store.getRun(runId)) ?? run;
-      const done = service.waitFor(runId);
-      if (cancelHere(runId, 'cancelled by user')) {
-        await done;
-        return (await store.getRun(runId)) ?? run;
-      }
-      // Another process executes it: ask its owner (it looks at every heartbeat), then wait.
-      await store.requestCancel(runId);
-      const deadline = Date.now() + CANCEL_WAIT_MS;
-      for (;;) {
-        const now = await store.getRun(runId);
-        if (!now || !isActive(now.status) || Date.now() > deadline) return now ?? run;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
+    cancel: (runId, tenantId = DEFAULT_TENANT) => cancelRun(runId, tenantId),
 
     currentState: (run) => forker.currentState(run),
 
     waitFor: (runId) => local.waitFor(runId),
+    resume: (runId, interruptId, value, tenantId = DEFAULT_TENANT) =>
+      resumer.resume(runId, interruptId, value, tenantId),
+    interrupts: async (run) =>
+      interruptsOf(await loadEvents(store, run.id), isActive(run.status as RunStatus)),
+    usage: async (run) => usageOf(await loadEvents(store, run.id)),
 
     resumeOrphans: () => recovery.resumeOrphans(),
 
@@ -253,6 +256,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
             for (const runId of lost) writer.stopStoring(runId);
             lose(lost);
           }
+          await resumer.pickUp(); // answers posted through other servers
         } catch (err) {
           logger.warn('heartbeat failed', { err });
         }

@@ -1,4 +1,4 @@
-import type { State } from '../engine/index.js';
+import type { RunBudget, State } from '../engine/index.js';
 import { AppError } from '../errors.js';
 
 /** A run's input: a JSON object (the initial state), or nothing. */
@@ -26,4 +26,24 @@ export function databaseUnavailable(ms: number): AppError {
     `The database did not answer within ${ms} ms (locked by another process or down); the run was not created. Retry shortly.`,
     { retryable: true },
   );
+}
+
+/** startRun's budget: every limit a positive number; BAD_USER_INPUT lists every problem. */
+export function runBudget(budget: RunBudget | undefined): RunBudget | undefined {
+  if (budget === undefined) return undefined;
+  const problems: string[] = [];
+  for (const key of ['maxTokens', 'maxCostUsd', 'maxModelCalls', 'maxWallTimeMs'] as const) {
+    const v = budget[key];
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      problems.push(`budget.${key} must be positive`);
+  }
+  if (budget.onBudget !== undefined && budget.onBudget !== 'fail' && budget.onBudget !== 'stop')
+    problems.push('budget.onBudget must be fail or stop');
+  if (problems.length > 0)
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `The run budget has ${problems.length} problem(s): ${problems.join('; ')}.`,
+      { problems },
+    );
+  return budget;
 }

@@ -1,4 +1,4 @@
-import type { CompiledGraph, State } from '../engine/index.js';
+import type { CompiledGraph, RunBudget, State } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -8,7 +8,7 @@ import type { GraphVersions } from './graph-versions.js';
 import { createIdempotency } from './idempotency.js';
 import type { RunRecord, RunStore, StartKeyStore } from './ports.js';
 import type { Job } from './run-pool.js';
-import { databaseUnavailable, runInput, withDeadline } from './start-checks.js';
+import { databaseUnavailable, runBudget, runInput, withDeadline } from './start-checks.js';
 
 /** How a run is started, beyond its graph and input. */
 export interface StartOptions {
@@ -23,6 +23,8 @@ export interface StartOptions {
   concurrency?: ConcurrencyRule | null;
   /** A sub-graph node's child run: the parent run it belongs to. */
   parentRunId?: string | null;
+  /** This run's budget, over the graph's `limits.budget` (field by field). */
+  budget?: RunBudget | undefined;
 }
 
 /**
@@ -98,6 +100,7 @@ export function createStarter(deps: StarterDeps) {
   ): Promise<Started> {
     checkOptions(options);
     const state = runInput(input);
+    const budget = runBudget(options.budget);
     const createdAt = Date.now();
     const id = uuidv7(createdAt);
     let gaveUp = false;
@@ -177,7 +180,7 @@ export function createStarter(deps: StarterDeps) {
     };
     return {
       record,
-      job: { runId: id, graphId, graph, input: state, history: [] },
+      job: { runId: id, graphId, graph, input: state, history: [], budget },
       existing: false,
       concurrency,
     };

@@ -1,4 +1,4 @@
-import type { GraphDef, NodeDef, ReducerName, StateKeyDef } from '../engine/index.js';
+import type { GraphDef, NodeDef, ReducerName, RunBudget, StateKeyDef } from '../engine/index.js';
 import { builder } from './builder.js';
 
 export const ReducerEnum = builder.enumType('Reducer', {
@@ -96,9 +96,37 @@ const ConcurrencyInput = builder.inputType('ConcurrencyInput', {
   }),
 });
 
-const LimitsInput = builder.inputType('LimitsInput', {
-  fields: (t) => ({ maxSteps: t.int(), maxDurationMs: t.int() }),
+export const OnBudgetEnum = builder.enumType('OnBudget', {
+  description: 'What a spent budget does to the next model call.',
+  values: {
+    FAIL: { value: 'fail', description: 'Fail the node (and the run) with BUDGET_EXCEEDED.' },
+    STOP: { value: 'stop', description: 'Make no call: the node finishes with what it has.' },
+  } as const,
 });
+
+export const RunBudgetInput = builder.inputType('RunBudgetInput', {
+  description: 'What a run may spend on model calls; checked before each call. Spent: Run.usage.',
+  fields: (t) => ({
+    maxTokens: t.int({ description: 'Input + output tokens of all model calls.' }),
+    maxCostUsd: t.float({ description: 'US dollars, from the server price table (LLM_PRICES).' }),
+    maxModelCalls: t.int(),
+    maxWallTimeMs: t.int({ description: 'No model call after this long since the run started.' }),
+    onBudget: t.field({ type: OnBudgetEnum }),
+  }),
+});
+
+const LimitsInput = builder.inputType('LimitsInput', {
+  fields: (t) => ({
+    maxSteps: t.int(),
+    maxDurationMs: t.int(),
+    budget: t.field({ type: RunBudgetInput, description: 'Default budget of its runs.' }),
+  }),
+});
+
+/** RunBudgetInput -> RunBudget (nulls dropped). */
+export function toRunBudget(input: typeof RunBudgetInput.$inferInput): RunBudget {
+  return compact(input) as RunBudget;
+}
 
 export const GraphInput = builder.inputType('GraphInput', {
   description: 'A graph definition; the same shape the engine validates.',
@@ -144,7 +172,11 @@ export function toGraphDef(input: GraphInputShape): GraphDef {
     }
     def.state = state;
   }
-  if (input.limits) def.limits = compact(input.limits) as GraphDef['limits'];
   if (input.concurrency) def.concurrency = { ...input.concurrency };
+  if (input.limits) {
+    const { budget, ...rest } = input.limits;
+    def.limits = compact(rest) as NonNullable<GraphDef['limits']>;
+    if (budget) def.limits.budget = toRunBudget(budget);
+  }
   return def;
 }

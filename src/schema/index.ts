@@ -6,6 +6,7 @@ import './tool.js';
 import './graph.js';
 import './run.js';
 import './run-event.js';
+import './interrupt.js';
 import './api-key.js';
 import './worker.js';
 import './fork.js';

@@ -2,6 +2,7 @@ import type { ErrorInfo } from '../engine/index.js';
 import type { Run as RunRow } from '../generated/sqlite/client/client.js';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from '../runs/ports.js';
 import { builder } from './builder.js';
+import { RunBudgetInput, toRunBudget } from './graph-input.js';
 
 /**
  * A run record the service already holds, as the parent of Run's fields: its scalars answer at
@@ -18,6 +19,8 @@ export function asRow(run: RunRecord): RunRow & { graphVersion?: { version: numb
     owner: null,
     heartbeatAt: null,
     cancelRequestedAt: null,
+    wakeAt: null,
+    answers: null,
     recoveries: fields.recoveries ?? 0,
     concurrencyKey: fields.concurrencyKey ?? null,
     held: fields.held ?? false,
@@ -163,12 +166,17 @@ builder.mutationFields((t) => ({
         description:
           'Per tenant and graph: a repeat within IDEMPOTENCY_WINDOW_MS (24 h) returns the same run.',
       }),
+      budget: t.arg({
+        type: RunBudgetInput,
+        description: "This run's budget, over the graph's limits.budget (field by field).",
+      }),
     },
     resolve: async (_query, _root, args, ctx) =>
       asRow(
         await ctx.runs.start(String(args.graphId), args.input ?? {}, ctx.identity.tenantId, {
           version: args.version ?? null,
           idempotencyKey: args.idempotencyKey ?? null,
+          ...(args.budget ? { budget: toRunBudget(args.budget) } : {}),
         }),
       ),
   }),

@@ -1,5 +1,6 @@
 import type { Tool } from '../engine/tool.js';
 import { exampleTools } from '../examples/index.js';
+import { createAgentTool } from '../llm/agent.tool.js';
 import { createLlmTool } from '../llm/llm.tool.js';
 import { createModelProviders } from '../llm/providers.js';
 import { genericTools } from './generic/index.js';
@@ -27,6 +28,11 @@ export interface BuiltinRegistryOptions {
    * so graphs with llm nodes still validate and their nodes fail with LLM_NOT_CONFIGURED.
    */
   llm?: Tool<unknown>;
+  /**
+   * Makes the `agent` tool, given the registry its tools are looked up in. Default: one on the
+   * same providers as the default llm tool (none), so agent graphs validate.
+   */
+  agent?: (registry: ToolRegistry) => Tool<unknown>;
 }
 
 /**
@@ -36,13 +42,19 @@ export interface BuiltinRegistryOptions {
 export function createBuiltinRegistry(
   options: BuiltinRegistryOptions | Iterable<Tool<unknown>> = {},
 ): ToolRegistry {
-  const { tools = [], examples = true, llm } = isIterable(options) ? { tools: options } : options;
-  return createToolRegistry([
+  const opts = isIterable(options) ? { tools: options } : options;
+  const { tools = [], examples = true, llm } = opts;
+  const registry = createToolRegistry([
     ...genericTools,
     llm ?? (createLlmTool({ providers: createModelProviders({}) }) as Tool<unknown>),
-    ...(examples ? exampleTools : []),
-    ...tools,
   ]);
+  const agent =
+    opts.agent ??
+    ((r: ToolRegistry) =>
+      createAgentTool({ providers: createModelProviders({}), tools: r }) as Tool<unknown>);
+  registry.register(agent(registry));
+  for (const tool of [...(examples ? exampleTools : []), ...tools]) registry.register(tool);
+  return registry;
 }
 
 function isIterable(value: object): value is Iterable<Tool<unknown>> {

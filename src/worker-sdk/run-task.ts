@@ -104,6 +104,15 @@ export async function runTask(
         }),
       emit: (name, payload) =>
         void pending.push({ type: 'CUSTOM', name, ...(payload === undefined ? {} : { payload }) }),
+      // The server records the task's result as a whole: steps inside a worker are not recorded.
+      step: async (_name, fn) => fn(),
+      interrupt: () =>
+        Promise.reject(
+          Object.assign(new Error('ctx.interrupt is not available in a remote worker'), {
+            retryable: false,
+          }),
+        ),
+      checkBudget: () => 'ok',
     };
     const result = await tool.run(ctx);
     await flush();

@@ -203,7 +203,9 @@ export function createWorkerService(o: WorkerServiceOptions) {
         const r = await feed.next();
         if (r.done) return r;
         const t = r.value;
-        const idempotencyKey = `${t.runId}:${t.nodeId}:${t.iteration}`;
+        // The task id is `<idempotencyKey of the call>:<attempt>` (task-broker.ts): a node's key,
+        // or, for a tool call of an agent, that call's own key.
+        const idempotencyKey = t.id.slice(0, t.id.lastIndexOf(':'));
         return { done: false, value: { ...t, token: `${t.id}@${t.dispatch}`, idempotencyKey } };
       };
       const iterator: AsyncIterableIterator<WorkerTask> = {

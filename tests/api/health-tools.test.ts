@@ -31,7 +31,7 @@ await describeBackends('health and tools', (api, backend) => {
     const { tools } = await api().ok<{ tools: ToolData[] }>(TOOLS);
     const names = tools.map((t) => t.name);
     expect([...names].sort()).toEqual(
-      [...builtinTools.map((t) => t.name), 'llm', 'subgraph'].sort(),
+      [...builtinTools.map((t) => t.name), 'llm', 'agent', 'subgraph'].sort(),
     );
     expect(new Set(names).size).toBe(names.length);
     for (const tool of tools) expect(tool.description, tool.name).not.toBe('');

@@ -7,7 +7,17 @@ const file = (json: unknown) => () => JSON.stringify(json);
 
 describe('model providers from configuration', () => {
   it('has none without LLM_* variables', () => {
-    expect(loadLlmConfig({})).toEqual({ providers: {}, defaultProvider: undefined });
+    expect(loadLlmConfig({})).toEqual({ providers: {}, defaultProvider: undefined, prices: {} });
+  });
+
+  it('reads LLM_PRICES inline or from a file, and lists every problem', () => {
+    const prices = { 'default/m': { inputPerMTok: 1, outputPerMTok: 2 } };
+    expect(loadLlmConfig({ LLM_PRICES: JSON.stringify(prices) }).prices).toEqual(prices);
+    const read = (path: string) => (path === 'p.json' ? JSON.stringify(prices) : '');
+    expect(loadLlmConfig({ LLM_PRICES: 'p.json' }, read).prices).toEqual(prices);
+    expect(() =>
+      loadLlmConfig({ LLM_PRICES: JSON.stringify({ m: { inputPerMTok: -1, out: 1 } }) }),
+    ).toThrow(/m.inputPerMTok.*m: /);
   });
 
   it('makes LLM_BASE_URL the OpenAI-compatible provider "default", with LLM_MODEL and LLM_API_KEY', async () => {

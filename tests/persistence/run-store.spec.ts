@@ -41,6 +41,8 @@ function ev(
     RUN_SUCCEEDED: { state: { n: seq } },
     RUN_FAILED: { error: { code: 'TOOL_FAILED', message: 'boom', nodeId: 'a' }, state: {} },
     RUN_CANCELLED: { reason: 'user', state: {} },
+    RUN_SUSPENDED: { interrupts: ['a:1:1'] },
+    RUN_RESUMED: {},
   };
   return { ...base, data: data[type], ...extra } as RunEvent;
 }
@@ -264,6 +266,78 @@ export function runStoreSpec(backend: Backend): void {
       const claimed = (await store.claimOrphans('next', new Date(0), 1000)).map((c) => c.run.id);
       expect(claimed).toContain(run.id);
       expect(claimed).not.toContain(done.id);
+    });
+
+    /** A run stored WAITING by its owner (RUN_SUSPENDED), with a wake-up time or none. */
+    const waitingRun = async (owner: string, wakeAt?: number) => {
+      const run = await newRun(owner);
+      const b = new BatchBuilder();
+      b.add(ev(run.id, 1, 'RUN_STARTED'));
+      b.add(
+        ev(run.id, 2, 'RUN_SUSPENDED', {
+          data: { interrupts: ['a:1:1'], ...(wakeAt === undefined ? {} : { wakeAt }) },
+        } as Partial<RunEvent>),
+      );
+      await store.commit(b.take(), owner);
+      return run;
+    };
+
+    it('never claims a WAITING run as an orphan, until its wakeAt passed (then once, RUNNING, no recovery counted)', async () => {
+      const asleep = await waitingRun('gone');
+      const due = await waitingRun('gone', Date.now() - 1_000);
+      const later = await waitingRun('gone', Date.now() + 3_600_000);
+      expect((await store.getRun(asleep.id))?.status).toBe('WAITING');
+      const [a, b] = await Promise.all([
+        store.claimOrphans('p5', new Date(), 1000, ['gone']),
+        store.claimOrphans('p6', new Date(), 1000, ['gone']),
+      ]);
+      const ids = [...a, ...b].map((c) => c.run.id);
+      expect(ids).not.toContain(asleep.id);
+      expect(ids).not.toContain(later.id);
+      expect(ids.filter((id) => id === due.id)).toHaveLength(1);
+      const row = await store.getRun(due.id);
+      expect(row).toMatchObject({ status: 'RUNNING', recoveries: 0 });
+    });
+
+    it('lets exactly one process take a WAITING run (claimWaiting), and only while it waits', async () => {
+      const run = await waitingRun('p1');
+      const claims = await Promise.all([
+        store.claimWaiting(run.id, 'x'),
+        store.claimWaiting(run.id, 'y'),
+        store.claimWaiting(run.id, 'z'),
+      ]);
+      const won = claims.filter((c) => c !== null);
+      expect(won).toHaveLength(1);
+      expect(won[0]?.version.definition).toEqual(definition);
+      expect((await store.getRun(run.id))?.status).toBe('RUNNING');
+      expect(await store.claimWaiting(run.id, 'late')).toBeNull();
+      const running = await newRun('p1');
+      expect(await store.claimWaiting(running.id, 'x')).toBeNull();
+    });
+
+    it('keeps answers posted for an active run until its owner takes them, once', async () => {
+      const run = await newRun('owner-q');
+      expect(await store.postAnswer(run.id, { interruptId: 'a:1:1', value: { ok: true } })).toBe(
+        true,
+      );
+      expect(await store.postAnswer(run.id, { interruptId: 'a:1:2', value: 2 })).toBe(true);
+      expect(await store.takeAnswers('someone-else')).toEqual([]);
+      expect(await store.takeAnswers('owner-q')).toEqual([
+        {
+          runId: run.id,
+          answers: [
+            { interruptId: 'a:1:1', value: { ok: true } },
+            { interruptId: 'a:1:2', value: 2 },
+          ],
+        },
+      ]);
+      expect(await store.takeAnswers('owner-q')).toEqual([]);
+      const done = await newRun('owner-q');
+      const b = new BatchBuilder();
+      b.add(ev(done.id, 1, 'RUN_STARTED'));
+      b.add(ev(done.id, 2, 'RUN_SUCCEEDED'));
+      await store.commit(b.take(), 'owner-q');
+      expect(await store.postAnswer(done.id, { interruptId: 'a:1:1', value: 1 })).toBe(false);
     });
   });
 }

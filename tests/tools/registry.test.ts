@@ -80,8 +80,8 @@ describe('builtin registry', () => {
   it('holds every builtin tool under a unique snake_case name', () => {
     const registry = createBuiltinRegistry();
     const names = registry.list().map((t) => t.name);
-    // The generic and example tools, and `llm` (created from the server's model providers).
-    expect(names).toHaveLength(builtinTools.length + 1);
+    // The generic and example tools, `llm` and `agent` (created from the server's providers).
+    expect(names).toHaveLength(builtinTools.length + 2);
     expect(registry.get('llm')?.name).toBe('llm');
     for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
     for (const name of [
@@ -118,7 +118,7 @@ describe('builtin registry', () => {
   it('leaves the example tools out with examples: false', () => {
     const registry = createBuiltinRegistry({ tools: [echo], examples: false });
     expect(registry.list().map((t) => t.name)).toEqual(
-      [...genericTools.map((t) => t.name), 'echo', 'llm'].sort(),
+      [...genericTools.map((t) => t.name), 'echo', 'llm', 'agent'].sort(),
     );
     expect(registry.has('extract_functions')).toBe(false);
   });

@@ -39,6 +39,9 @@ export async function runTool(
     idempotencyKey: options.idempotencyKey ?? 'run-1:node-1:1',
     log: (message, fields, level) => void logs.push({ message, fields, level }),
     emit: (name, payload) => void events.push({ name, payload }),
+    step: async (_name, fn) => fn(),
+    interrupt: () => Promise.reject(new Error('no interrupts in runTool')),
+    checkBudget: () => 'ok',
   });
   return { patch: patch ?? undefined, logs, events };
 }

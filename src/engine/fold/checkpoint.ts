@@ -10,7 +10,7 @@ import { EngineError, type ErrorInfo } from '../errors.js';
 import type { RunEvent } from '../events.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compiled.js';
 import { type GraphInfo, graphInfo } from '../graph/info.js';
-import type { State } from '../graph.js';
+import type { RunBudget, State } from '../graph.js';
 import { type AgendaItem, AgendaSkip, Execution, ExecutionList } from './execution.js';
 import { StateStore } from './state.js';
 
@@ -44,6 +44,14 @@ export class RunCheckpoint {
   failure: ErrorInfo | undefined = undefined;
   /** Set by NODE_SKIPPED cancelled / run_failed: the run is being stopped. */
   ending: 'cancelled' | 'run_failed' | undefined = undefined;
+  /** The graph's budget with the run's own (RUN_STARTED) over it; undefined: none. */
+  budget: RunBudget | undefined = undefined;
+  /** Spent by model calls so far (the `llm.usage` events). */
+  readonly usage = { modelCalls: 0, tokens: 0, costUsd: 0 };
+  /** In-flight executions with an unanswered interrupt (they wait for resumeRun). */
+  awaitingInput = 0;
+  /** RUN_SUSPENDED is the last event: the next one must be RUN_RESUMED. */
+  suspended = false;
   /** The terminal error (RUN_FAILED). */
   error: ErrorInfo | undefined = undefined;
   readonly info: GraphInfo;

@@ -6,6 +6,7 @@
 
 import type { SkipReason } from '../events.js';
 import type { CompiledNode } from '../graph/compiled.js';
+import type { ActivationMemo, InterruptRecord } from './memo.js';
 
 /** Where an execution is in its life (small integers: compared on every hot path). */
 export const ExecutionStatus = {
@@ -35,6 +36,8 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 /** Live-only handle on a running attempt (the tool context); see tool-context.ts. */
 export interface AttemptHandle {
   abort(reason: unknown): void;
+  /** An interrupt of this attempt was answered or timed out: settle its `ctx.interrupt`. */
+  deliver(record: InterruptRecord): void;
 }
 
 export class Execution {
@@ -49,6 +52,8 @@ export class Execution {
   prev: Execution | undefined = undefined;
   next: Execution | undefined = undefined;
   listed = false;
+  /** Recorded steps and interrupts of this activation (memo.ts); undefined until it has one. */
+  memo: ActivationMemo | undefined = undefined;
   // Live-only fields, never read by the fold (a replayed execution leaves them at their defaults).
   /** Incremented per start; late results of an older attempt carry an older token. */
   token = 0;
@@ -57,6 +62,10 @@ export class Execution {
   /** The settled result waiting in the live loop's queue (Outcome.NONE when none). */
   outcome: Outcome = Outcome.NONE;
   value: unknown = undefined;
+  /** `ctx.step` functions of the current attempt still running (a waiting node suspends at 0). */
+  busy = 0;
+  /** Of those, the ones waiting for an interrupt asked inside them (tool-context.ts). */
+  blocked = 0;
 
   constructor(
     readonly node: CompiledNode,

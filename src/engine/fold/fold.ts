@@ -8,8 +8,11 @@
 import { assertNever } from '../errors.js';
 import type { NodeSkippedEvent, RunEvent } from '../events.js';
 import type { CompiledGraph } from '../graph/compiled.js';
+import { USAGE_EVENT } from '../graph.js';
+import { budgetOf, countUsage } from './budget.js';
 import { RunCheckpoint, resumeMismatch } from './checkpoint.js';
 import { type Execution, ExecutionStatus } from './execution.js';
+import { applyMemoEvent, releaseMemo } from './memo-fold.js';
 import {
   activateEntry,
   killOutEdges,
@@ -38,6 +41,9 @@ export function applyEvent(
   if (cp.status !== (event.type === 'RUN_STARTED' ? 'NEW' : 'RUNNING')) {
     throw resumeMismatch(`run is ${cp.status}`, event);
   }
+  if (cp.suspended !== (event.type === 'RUN_RESUMED')) {
+    throw resumeMismatch(cp.suspended ? 'the run is suspended' : 'the run is not suspended', event);
+  }
   cp.lastSeq = event.seq;
   switch (event.type) {
     case 'RUN_STARTED':
@@ -45,6 +51,7 @@ export function applyEvent(
       cp.startedAt = event.at;
       cp.input = event.data.input;
       cp.store.state = event.data.state;
+      cp.budget = budgetOf(cp.graph.def.limits?.budget, event.data.budget);
       activateEntry(cp);
       break;
     case 'NODE_STARTED': {
@@ -90,7 +97,21 @@ export function applyEvent(
       skipped(cp, event, exec);
       break;
     case 'LOG':
+      break;
     case 'CUSTOM':
+      if (event.data.name === USAGE_EVENT) countUsage(cp, event.data.payload);
+      break;
+    case 'STEP_COMPLETED':
+    case 'INTERRUPT_REQUESTED':
+    case 'INTERRUPT_ANSWERED':
+    case 'INTERRUPT_TIMED_OUT':
+      applyMemoEvent(cp, event, exec);
+      break;
+    case 'RUN_SUSPENDED':
+      cp.suspended = true;
+      break;
+    case 'RUN_RESUMED':
+      cp.suspended = false;
       break;
     case 'STATE_PATCHED':
       cp.store.override(event.data.patch);
@@ -122,6 +143,7 @@ function finished(
   if (e === undefined || e.status !== RUNNING) throw resumeMismatch('not running', event);
   cp.inflight.delete(e);
   cp.activeDec(e.node);
+  releaseMemo(cp, e);
   return e;
 }
 
@@ -144,6 +166,7 @@ function skipped(cp: RunCheckpoint, event: NodeSkippedEvent, exec: Execution | u
   }
   cp.inflight.delete(e);
   cp.activeDec(e.node);
+  releaseMemo(cp, e);
   e.status = SKIPPED;
   cp.ending = reason;
 }

@@ -81,9 +81,18 @@ export const stateKeyDefSchema = z.strictObject({
   default: z.unknown().optional(),
 });
 
+export const runBudgetSchema = z.strictObject({
+  maxTokens: z.number().int().positive().optional(),
+  maxCostUsd: z.number().positive().optional(),
+  maxModelCalls: z.number().int().positive().optional(),
+  maxWallTimeMs: z.number().int().positive().optional(),
+  onBudget: z.enum(['fail', 'stop']).optional(),
+});
+
 export const runLimitsSchema = z.strictObject({
   maxSteps: z.number().int().positive().optional(),
   maxDurationMs: z.number().int().positive().optional(),
+  budget: runBudgetSchema.optional(),
 });
 
 export const graphDefSchema = z.strictObject({

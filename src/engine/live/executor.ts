@@ -10,7 +10,8 @@ import { replayEvents } from '../fold/fold.js';
 import type { CompiledGraph } from '../graph/compiled.js';
 import { DEFAULT_CONDITION_BUDGET } from '../graph/condition-budget.js';
 import { isReservedKey, reservedKeyMessage } from '../graph/reserved-keys.js';
-import type { State } from '../graph.js';
+import type { RunBudget, State } from '../graph.js';
+import type { RunInbox } from './inbox.js';
 import { LiveRun } from './live-run.js';
 import { describeStop, type Stop } from './run-errors.js';
 import type { RunResult } from './run-loop.js';
@@ -38,6 +39,10 @@ export interface ExecuteOptions {
    * Default DEFAULT_CONDITION_BUDGET (100,000).
    */
   conditionBudget?: number;
+  /** Answers to the run's interrupts (resumeRun), taken when it begins and as they arrive. */
+  inbox?: RunInbox;
+  /** A new run's own budget, over the graph's limits.budget (recorded in RUN_STARTED). */
+  budget?: RunBudget;
 }
 
 /**
@@ -50,7 +55,10 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
   const last = history[history.length - 1];
   if (last !== undefined) {
     const done = terminalResult(last);
-    if (done !== undefined) return Promise.resolve(done);
+    if (done !== undefined) {
+      opts.inbox?.close();
+      return Promise.resolve(done);
+    }
   }
   const ports = {
     sink: opts.sink,
@@ -58,6 +66,7 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
     random: opts.random ?? Math.random,
     signal: opts.signal,
     conditionBudget: opts.conditionBudget ?? DEFAULT_CONDITION_BUDGET,
+    inbox: opts.inbox,
   };
   let run: LiveRun;
   let resumeStop: Stop | undefined;
@@ -81,10 +90,11 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
         seq: 1,
         at: ports.now(),
         type: 'RUN_STARTED',
-        data: { input, state },
+        data: opts.budget === undefined ? { input, state } : { input, state, budget: opts.budget },
       });
     }
   } catch (err) {
+    opts.inbox?.close();
     return Promise.reject(err);
   }
   run.begin(resumeStop);
@@ -107,10 +117,13 @@ function terminalResult(event: RunEvent): RunResult | undefined {
 
 /**
  * After replay: interrupted attempts (NODE_STARTED without outcome) and due retries go back to
- * the front of the agenda, in the order they started. Returns the stop the log was recording.
+ * the front of the agenda, in the order they started, except nodes waiting for an answer to an
+ * interrupt (they run again once answered). Returns the stop the log was recording.
  */
 function prepareResume(cp: RunCheckpoint): Stop | undefined {
-  const interrupted = [...cp.inflight].filter((e) => !e.queued);
+  const interrupted = [...cp.inflight].filter(
+    (e) => !e.queued && (e.memo === undefined || e.memo.pending === 0),
+  );
   for (let i = interrupted.length - 1; i >= 0; i--) cp.requeue(interrupted[i]!, true);
   if (cp.failure !== undefined) return { kind: 'fail', error: cp.failure };
   if (cp.ending === 'cancelled') return { kind: 'cancel', reason: undefined };

@@ -12,11 +12,22 @@ import { AgendaSkip, type Execution, ExecutionStatus, Outcome } from '../fold/ex
 import { applyEvent } from '../fold/fold.js';
 import { recordSkip, startAttempt } from './attempt.js';
 import { sliceSpent } from './fairness.js';
+import {
+  armInterrupts,
+  type InterruptRequestData,
+  recordInterrupt,
+  resumeSuspended,
+  shouldSuspend,
+  suspendRun,
+  takeAnswers,
+  timeOutInterrupt,
+} from './interrupts.js';
 import { failAttempt, succeedNode } from './outcomes.js';
 import { finishRun, succeedRun } from './run-end.js';
 import { describeStop, type Stop } from './run-errors.js';
 import type { LivePorts, RunLoop, RunResult } from './run-loop.js';
 import type { ToolEventData } from './tool-context.js';
+import { checkBudget, nodeEvent, recordStep } from './tool-host.js';
 
 export type { LivePorts } from './run-loop.js';
 
@@ -47,6 +58,8 @@ export class LiveRun implements RunLoop {
   private deadline = 0;
   private runTimer: ReturnType<typeof setTimeout> | undefined;
   private onAbort: (() => void) | undefined = undefined;
+  /** Made on first use: most runs never ask a person. */
+  private timers: Map<string, ReturnType<typeof setTimeout>> | undefined = undefined;
 
   constructor(
     readonly cp: RunCheckpoint,
@@ -57,6 +70,11 @@ export class LiveRun implements RunLoop {
       this.resolve = resolve;
       this.reject = reject;
     });
+  }
+
+  get interruptTimers(): Map<string, ReturnType<typeof setTimeout>> {
+    this.timers ??= new Map();
+    return this.timers;
   }
 
   emit(event: RunEvent, exec?: Execution, planned?: boolean): void {
@@ -70,6 +88,7 @@ export class LiveRun implements RunLoop {
    */
   begin(resumeStop?: Stop): void {
     this.stop = resumeStop;
+    if (this.cp.suspended) resumeSuspended(this);
     const { signal } = this.ports;
     const maxMs = this.cp.info.maxDurationMs;
     if (maxMs > 0) {
@@ -77,20 +96,23 @@ export class LiveRun implements RunLoop {
       const wait = Math.max(0, this.deadline - this.ports.now());
       this.runTimer = setTimeout(runTimedOut, wait, this);
     }
-    if (signal !== undefined) {
-      if (signal.aborted) this.cancel();
-      else {
-        this.onAbort = () => this.cancel();
-        signal.addEventListener('abort', this.onAbort, { once: true });
-      }
+    if (signal?.aborted) this.stop ??= cancelStop(signal);
+    else if (signal !== undefined) {
+      this.onAbort = () => this.cancel();
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+    const inbox = this.ports.inbox;
+    if (this.stop === undefined) {
+      if (this.cp.awaitingInput > 0) armInterrupts(this);
+      inbox?.open(() => this.outside(() => takeAnswers(this)));
+      takeAnswers(this);
     }
     this.pump();
   }
 
   cancel(): void {
     if (this.done) return;
-    const reason = this.ports.signal?.reason;
-    this.stop ??= { kind: 'cancel', reason: typeof reason === 'string' ? reason : undefined };
+    this.stop ??= cancelStop(this.ports.signal);
     this.pump();
   }
 
@@ -134,6 +156,7 @@ export class LiveRun implements RunLoop {
         this.settle(exec);
       }
       if (this.cp.activeTotal === 0) succeedRun(this);
+      else if (this.stop === undefined && shouldSuspend(this)) suspendRun(this);
     } catch (err) {
       this.crash(err);
     } finally {
@@ -202,6 +225,8 @@ export class LiveRun implements RunLoop {
       clearTimeout(exec.timer);
       exec.timer = undefined;
     }
+    // The tool gave up waiting for its answer (or threw): the node waits on; an answer restarts it.
+    if (exec.memo !== undefined && exec.memo.pending > 0) return;
     if (outcome === Outcome.VALUE) succeedNode(this, exec, value);
     else failAttempt(this, exec, value);
   }
@@ -217,12 +242,17 @@ export class LiveRun implements RunLoop {
     exec.handle?.abort(reason);
     exec.handle = undefined;
     exec.token++;
+    exec.busy = 0;
+    exec.blocked = 0;
     if (exec.timer !== undefined) clearTimeout(exec.timer);
     exec.timer = undefined;
   }
 
   private cleanup(): void {
     this.done = true;
+    if (this.timers !== undefined) for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers = undefined;
+    this.ports.inbox?.close();
     if (this.runTimer !== undefined) clearTimeout(this.runTimer);
     if (this.onAbort !== undefined) this.ports.signal?.removeEventListener('abort', this.onAbort);
   }
@@ -239,36 +269,63 @@ export class LiveRun implements RunLoop {
     this.reject(err);
   }
 
+  // ToolHost: what tool contexts report (tool-host.ts builds the events).
   toolEvent(exec: Execution, token: number, type: 'LOG' | 'CUSTOM', data: ToolEventData): void {
-    if (this.done || exec.token !== token || exec.status !== RUNNING) return;
-    const { runId, cp } = this;
-    const nodeId = exec.node.id;
-    const at = this.ports.now();
-    const event = { runId, seq: cp.lastSeq + 1, at, type, nodeId, attempt: exec.attempt, data };
-    this.emitFromTool(event as RunEvent);
+    if (this.accepts(exec, token))
+      this.outside(() => this.emit(nodeEvent(this, exec, type, data)), false);
+  }
+
+  stepCompleted(exec: Execution, token: number, name: string, n: number, result: unknown): void {
+    if (this.accepts(exec, token)) this.outside(() => recordStep(this, exec, name, n, result));
+  }
+
+  stepSettled(exec: Execution): void {
+    if (!this.done && exec.busy === exec.blocked && (exec.memo?.pending ?? 0) > 0) this.pump();
+  }
+
+  interruptRequested(exec: Execution, token: number, data: InterruptRequestData): void {
+    if (this.accepts(exec, token)) this.outside(() => recordInterrupt(this, exec, data));
+  }
+
+  interruptDue(exec: Execution, id: string): void {
+    this.outside(() => timeOutInterrupt(this, exec, id));
+  }
+
+  checkBudget(exec: Execution): 'ok' | 'stop' {
+    return checkBudget(this, exec);
+  }
+
+  private accepts(exec: Execution, token: number): boolean {
+    return !this.done && exec.token === token && exec.status === RUNNING;
   }
 
   /**
-   * Tools log from their own async code, outside `pump`: hold the loop while the event is
-   * emitted and folded (a sink may cancel the run synchronously), then let it react.
+   * Tools report from their own async code, outside `pump`: hold the loop while `fn` emits and
+   * folds (a sink may cancel the run synchronously), then let it react (`react`: always, for a
+   * node to restart or a run to suspend; else only to a stop).
    */
-  private emitFromTool(event: RunEvent): void {
+  private outside(fn: () => void, react = true): void {
+    if (this.done) return;
     if (this.busy) {
-      this.emit(event);
+      fn();
       return;
     }
     this.busy = true;
     try {
-      this.emit(event);
+      fn();
     } catch (err) {
       this.crash(err);
     } finally {
       this.busy = false;
     }
-    if (this.stop !== undefined) this.pump();
+    if (react || this.stop !== undefined) this.pump();
   }
 }
 
+function cancelStop(signal: AbortSignal | undefined): Stop {
+  const reason = signal?.reason;
+  return { kind: 'cancel', reason: typeof reason === 'string' ? reason : undefined };
+}
 function runTimedOut(run: LiveRun): void {
   run.timedOut();
 }

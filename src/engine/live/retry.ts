@@ -22,6 +22,9 @@ const NEVER_RETRIED: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
   'RUN_CANCELLED',
   'LOOP_LIMIT_EXCEEDED',
   'MAX_STEPS_EXCEEDED',
+  'INTERRUPT_TIMEOUT',
+  'BUDGET_EXCEEDED',
+  'AGENT_MAX_TURNS',
 ]);
 
 /** True when another attempt may succeed: not a NonRetryableError, `{retryable:false}` or run-level error. */

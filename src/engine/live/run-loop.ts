@@ -8,11 +8,13 @@ import type { EventSink, RunEvent } from '../events.js';
 import type { RunCheckpoint } from '../fold/checkpoint.js';
 import type { Execution } from '../fold/execution.js';
 import type { State } from '../graph.js';
+import type { RunInbox } from './inbox.js';
 import type { ToolHost } from './tool-context.js';
 
 /** The outcome of executeRun. */
 export interface RunResult {
-  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  /** WAITING: every active node waits for an answer; the run left memory (RUN_SUSPENDED). */
+  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'WAITING';
   state: State;
   error?: ErrorInfo;
   lastSeq: number;
@@ -26,6 +28,8 @@ export interface LivePorts {
   signal: AbortSignal | undefined;
   /** Most iterations one `when` evaluation may cost (condition-budget.ts). */
   conditionBudget: number;
+  /** Answers to the run's interrupts (inbox.ts). */
+  inbox: RunInbox | undefined;
 }
 
 /** Also the host of its tools' contexts (ToolHost: LOG and CUSTOM events). */
@@ -50,4 +54,8 @@ export interface RunLoop extends ToolHost {
   failRun(error: ErrorInfo): void;
   /** Resolves executeRun's promise (after the terminal event). */
   end(result: RunResult): void;
+  /** Deadline timers of pending interrupts, by interrupt id (cleared when the run ends). */
+  readonly interruptTimers: Map<string, ReturnType<typeof setTimeout>>;
+  /** An interrupt's deadline passed (its timer). */
+  interruptDue(exec: Execution, id: string): void;
 }

@@ -71,6 +71,20 @@ export async function callGraph(
             structuredContent: event.data.state,
             _meta: { [RUN_ID_META]: runId },
           };
+        case 'RUN_SUSPENDED': {
+          // The run waits for a person: say so rather than hold the call open until answered.
+          const waiting = { status: 'WAITING', runId, interrupts: event.data.interrupts };
+          return {
+            content: [
+              {
+                type: 'text',
+                text: `The run waits for an answer to ${event.data.interrupts.join(', ')}: answer with the resumeRun mutation, then read run ${runId}.`,
+              },
+            ],
+            structuredContent: waiting,
+            _meta: { [RUN_ID_META]: runId },
+          };
+        }
         case 'RUN_FAILED':
           return errorResult(event.data.error.code, event.data.error.message, runId);
         case 'RUN_CANCELLED':
