@@ -3,7 +3,7 @@ import { type ApiKeys, createApiKeys } from './auth/api-keys.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import type { GraphDef, Tool } from './engine/index.js';
-import { exampleGraphs } from './examples/index.js';
+import { seedExamples } from './examples/seed.js';
 // Not llm/index.js: that would load the AI SDK at start (llm.tool.ts imports it on first call).
 import { createAgentTool } from './llm/agent.tool.js';
 import { createLlmTool } from './llm/llm.tool.js';
@@ -153,10 +153,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Worker tools registered before (by any server): graphs naming them validate with no worker.
   await workers.loadTools();
   const graphs = createGraphService(graphStore, tools, (graphId) => runs.invalidateGraph(graphId));
-  if (config.seedExamples && examples !== false) {
-    const created = await graphs.ensureExamples(examples === true ? exampleGraphs : examples);
-    if (created.length > 0) logger.info('created example graphs', { graphs: created });
-  }
+  if (config.seedExamples && examples !== false)
+    await seedExamples(graphs, examples === true ? undefined : examples, config, logger);
   const schedules = createScheduleService({
     store: createPrismaScheduleStore(db),
     graphs: graphStore,

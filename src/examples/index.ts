@@ -3,11 +3,13 @@ import type { Tool } from '../engine/tool.js';
 import { codeReviewGraph, codeReviewTools } from './code-review/index.js';
 import { dataPipelineGraph, dataPipelineTools } from './data-pipeline/index.js';
 import { mlInferenceGraph, mlInferenceTools } from './ml-inference/index.js';
+import { supportTriageGraph, supportTriageTools } from './support-triage/index.js';
 import { userOnboardingGraph, userOnboardingTools } from './user-onboarding/index.js';
 
 export * from './code-review/index.js';
 export * from './data-pipeline/index.js';
 export * from './ml-inference/index.js';
+export * from './support-triage/index.js';
 export * from './user-onboarding/index.js';
 
 /**
@@ -22,6 +24,12 @@ export const exampleGraphs: readonly GraphDef[] = Object.freeze([
 ]);
 
 /**
+ * Example graphs that call a model: created only when the server has one configured
+ * (LLM_BASE_URL and LLM_MODEL, or LLM_PROVIDERS); their tools are in `exampleTools` regardless.
+ */
+export const modelExampleGraphs: readonly GraphDef[] = Object.freeze([supportTriageGraph]);
+
+/**
  * The tools of every example domain. The framework does not register them by itself: whoever
  * composes the registry adds them (`createBuiltinRegistry({ examples: true })` does).
  */
@@ -30,4 +38,5 @@ export const exampleTools: readonly Tool<unknown>[] = Object.freeze([
   ...dataPipelineTools,
   ...mlInferenceTools,
   ...userOnboardingTools,
+  ...supportTriageTools,
 ]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../src/engine/compile.js';
-import { exampleGraphs, exampleTools } from '../../src/examples/index.js';
+import { exampleGraphs, exampleTools, modelExampleGraphs } from '../../src/examples/index.js';
 import { genericTools } from '../../src/tools/generic/index.js';
 import { createToolRegistry } from '../../src/tools/registry.js';
 import { registry, runExample } from './run-example.js';
@@ -38,8 +38,15 @@ describe('example graphs', () => {
   });
 
   it('each come with the tools their nodes name', () => {
-    const used = new Set(exampleGraphs.flatMap((g) => g.nodes.map((n) => n.tool)));
-    const generic = new Set(genericTools.map((t) => t.name));
+    const all = [...exampleGraphs, ...modelExampleGraphs];
+    // Node tools, and the tools agent nodes give their model.
+    const agentTools = (n: { config?: Record<string, unknown> }) =>
+      ((n.config?.tools as Array<string | { name: string }> | undefined) ?? []).map((r) =>
+        typeof r === 'string' ? r : r.name,
+      );
+    const used = new Set(all.flatMap((g) => g.nodes.flatMap((n) => [n.tool, ...agentTools(n)])));
+    // The model tools are built in (created from the server's providers), not example tools.
+    const generic = new Set([...genericTools.map((t) => t.name), 'llm', 'agent']);
     const examples = exampleTools.map((t) => t.name);
     expect(examples.filter((name) => generic.has(name))).toEqual([]);
     expect([...used].filter((name) => !generic.has(name)).sort()).toEqual([...examples].sort());
