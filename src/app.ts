@@ -29,6 +29,7 @@ import type { RunEventBus, RunStore } from './runs/ports.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
+import { createDashboardRoute } from './server/dashboard.js';
 import { createRateLimiter } from './server/rate-limit.js';
 import { createWebhookEndpoint, isHookRequest } from './server/webhook-endpoint.js';
 import { createBuiltinRegistry } from './tools/index.js';
@@ -185,6 +186,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     schema: getSchema(),
     authenticate,
     mcp: { matches: isMcpRequest, handle: mcpEndpoint },
+    dashboard: createDashboardRoute(),
     hooks: {
       matches: isHookRequest,
       handle: createWebhookEndpoint({

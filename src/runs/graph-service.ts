@@ -1,4 +1,10 @@
-import { compileGraphOrThrow, type GraphDef, type ToolResolver } from '../engine/index.js';
+import {
+  compileGraph,
+  compileGraphOrThrow,
+  type GraphDef,
+  type GraphIssue,
+  type ToolResolver,
+} from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 import {
@@ -15,6 +21,8 @@ export interface GraphService {
   /** Saves a new version; runs already started keep the version they pinned. */
   update(id: string, definition: GraphDef, tenantId?: string): Promise<GraphRecord>;
   delete(id: string, tenantId?: string): Promise<boolean>;
+  /** Every issue saving `definition` (any JSON) would report, each with its path; none: valid. */
+  validate(definition: unknown): GraphIssue[];
   /** Creates each example whose name is not taken yet in the tenant; returns the names created. */
   ensureExamples(examples: readonly GraphDef[], tenantId?: string): Promise<string[]>;
 }
@@ -47,6 +55,10 @@ export function createGraphService(
   });
 
   return {
+    validate(definition) {
+      const result = compileGraph(definition, tools);
+      return result.ok ? [] : result.issues;
+    },
     async create(definition, tenantId = DEFAULT_TENANT) {
       const write = toWrite(validated(definition), tenantId);
       return saved(await store.create(uuidv7(), uuidv7(), write), write);
