@@ -17,7 +17,8 @@ export const DASHBOARD_DIR = join(
 
 /** The dashboard's client-side routes: each answers index.html, the app draws the page. */
 const APP_ROUTES = /^\/(?:$|graphs(?:\/|$)|runs(?:\/|$)|tools\/?$|editor(?:\/|$))/;
-const ASSET = /^\/assets\/[A-Za-z0-9._-]+$/;
+// One file name, no folder, never a dot first (no `..`).
+const ASSET = /^\/assets\/[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

@@ -99,7 +99,7 @@ export function GraphPage({ id }: { id: string }) {
       </div>
       <div className="card">
         <h2>Versions</h2>
-        <VersionDiff versions={g.versions} />
+        <VersionDiff key={g.latestVersion} versions={g.versions} />
       </div>
     </section>
   );
