@@ -18,7 +18,11 @@ const TIMES = Number(process.env.TIMES ?? 5);
 await buildDashboardIfStale();
 const dir = mkdtempSync(join(tmpdir(), 'aef-bench-dash-'));
 const app = await buildApp(
-  loadConfig({ DATABASE_URL: `file:${join(dir, 'b.db')}`, LOG_LEVEL: 'silent', SEED_EXAMPLES: 'false' }),
+  loadConfig({
+    DATABASE_URL: `file:${join(dir, 'b.db')}`,
+    LOG_LEVEL: 'silent',
+    SEED_EXAMPLES: 'false',
+  }),
   { logger: silentLogger },
 );
 const { port } = await app.start(0);
@@ -52,7 +56,11 @@ const { startRun } = await gql<{ startRun: { id: string } }>(
 let run: { status: string; lastSeq: number } = { status: 'QUEUED', lastSeq: 0 };
 while (run.status === 'QUEUED' || run.status === 'RUNNING') {
   await new Promise((r) => setTimeout(r, 200));
-  run = (await gql<{ run: typeof run }>('query ($id: ID!) { run(id: $id) { status lastSeq } }', { id: startRun.id })).run;
+  run = (
+    await gql<{ run: typeof run }>('query ($id: ID!) { run(id: $id) { status lastSeq } }', {
+      id: startRun.id,
+    })
+  ).run;
 }
 console.log(`run ${startRun.id}: ${run.status}, ${run.lastSeq} events`);
 
@@ -73,6 +81,18 @@ for (let i = 0; i < TIMES; i++) {
     { polling: 'raf', timeout: 30_000 },
   );
   readings.push(Math.round(Number(await ms.jsonValue())));
+  if (process.env.DETAIL)
+    console.log(
+      await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((e) => {
+            const r = e as PerformanceResourceTiming;
+            return `${r.name.replace(location.origin, '')} ${Math.round(r.startTime)}-${Math.round(r.responseEnd)} ms ${r.transferSize} B`;
+          })
+          .join('\n'),
+      ),
+    );
   await context.close();
 }
 await browser.close();

@@ -14,14 +14,14 @@ import { match, onLinkClick, useLocation } from './router.js';
 function Page({ path }: { path: string }) {
   if (path === '/' || match('/graphs', path)) return <GraphsPage />;
   const graph = match('/graphs/:id', path);
-  if (graph) return <GraphPage id={graph.id!} />;
+  if (graph) return <GraphPage key={graph.id} id={graph.id!} />;
   if (match('/runs', path)) return <RunsPage />;
   const run = match('/runs/:id', path);
-  if (run) return <RunPage id={run.id!} />;
+  if (run) return <RunPage key={run.id} id={run.id!} />;
   if (match('/tools', path)) return <ToolsPage />;
   if (match('/editor', path)) return <EditorPage id={null} />;
   const edit = match('/editor/:id', path);
-  if (edit) return <EditorPage id={edit.id!} />;
+  if (edit) return <EditorPage key={edit.id} id={edit.id!} />;
   return (
     <p>
       Nothing here. <a href="/">Graphs</a>

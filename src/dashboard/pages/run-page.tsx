@@ -172,7 +172,7 @@ export function RunPage({ id }: { id: string }) {
       <div className="columns">
         <div className="card">
           <h2>Events</h2>
-          <EventLog log={log} selected={selectedSeq} onSelect={setSelectedSeq} />
+          <EventLog log={log} selected={selectedSeq} onSelect={setSelectedSeq} follow={active} />
         </div>
         <div className="card">
           {selectedSeq ? (

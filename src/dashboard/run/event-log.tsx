@@ -35,10 +35,13 @@ export function EventLog({
   log,
   selected,
   onSelect,
+  follow,
 }: {
   log: RunLog;
   selected: number | null;
   onSelect: (seq: number) => void;
+  /** Keep to the end as events stream in (an active run); a finished run opens at its start. */
+  follow: boolean;
 }) {
   return (
     <VirtualList
@@ -46,7 +49,7 @@ export function EventLog({
       count={log.total}
       rowHeight={26}
       height={360}
-      follow
+      follow={follow}
       onRange={(first, last) => log.ensure(first + 1, last + 1)}
       renderRow={(i) => {
         const e = log.get(i + 1);

@@ -47,9 +47,7 @@ export function useRunLog(
   const [from, setFrom] = useState<{ runId: string; seq: number } | null>(null);
   useEffect(() => {
     if (lastSeq === undefined || from?.runId === runId) return;
-    events.current = new Map();
-    pages.current = new Map();
-    setTotal(lastSeq);
+    setTotal((t) => Math.max(t, lastSeq));
     setFrom({ runId, seq: lastSeq });
   }, [runId, lastSeq, from]);
 
@@ -69,8 +67,12 @@ export function useRunLog(
               pages.current.delete(page);
               return;
             }
-            for (const { node } of res.data?.run?.events.edges ?? [])
+            let last = 0;
+            for (const { node } of res.data?.run?.events.edges ?? []) {
               events.current.set(node.seq, node);
+              last = Math.max(last, node.seq);
+            }
+            setTotal((t) => Math.max(t, last));
             setVersion((v) => v + 1);
           });
         pages.current.set(page, p);
@@ -79,6 +81,11 @@ export function useRunLog(
     },
     [client, runId],
   );
+
+  // The first page is read with the run, not after it: a finished run's log opens at its start.
+  useEffect(() => {
+    void loadPage(0);
+  }, [loadPage]);
 
   const ensure = useCallback(
     (first: number, last: number) => {
