@@ -70,6 +70,10 @@ describeBrowser('dashboard in Chromium', () => {
     expect(await page.locator('[data-testid="node-extract"] .iterations').textContent()).toMatch(
       /×\d/,
     );
+    // The log follows a running run's end, and opens a finished one at its start.
+    await page.locator('[data-testid="event-log"]').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
     await page.waitForSelector('[data-testid="event-row"][data-type="RUN_SUCCEEDED"]');
     await page.waitForSelector('[data-testid="gantt"] .gantt-bar.status-succeeded');
   });
@@ -196,7 +200,10 @@ describeBrowser('dashboard in Chromium', () => {
     const tabs = await page.locator('.graphiql-tab-button').allTextContents();
     expect(tabs).toEqual(['Save', 'Start', 'Follow', 'Read', 'Graphs']);
     await page.click('.graphiql-tab-button:has-text("Graphs")');
+    await page.waitForSelector('.graphiql-tab-active:has-text("Graphs")');
+    await page.waitForSelector('.graphiql-query-editor:has-text("query Graphs")');
     await page.click('.graphiql-execute-button');
-    await page.waitForSelector('.result-window:has-text("code-review")');
+    await page.waitForSelector('.result-window:has-text("latestVersion")');
+    expect(await page.locator('.result-window').textContent()).toContain('code-review');
   });
 });

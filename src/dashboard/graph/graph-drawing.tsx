@@ -10,6 +10,7 @@ import {
 } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import type { GraphDef } from '../api/types.js';
+import { backEdges } from './edges.js';
 import { layoutGraph } from './layout.js';
 import { type LiveNode, ToolNode, type ToolNodeData } from './tool-node.js';
 
@@ -58,11 +59,7 @@ export function GraphDrawing({ def: given, live, selected, onSelect, height = 36
     };
   }, [shape]);
 
-  const incoming = useMemo(() => {
-    const count = new Map<string, number>();
-    for (const e of def.edges) count.set(e.to, (count.get(e.to) ?? 0) + 1);
-    return count;
-  }, [def.edges]);
+  const { incoming, back } = useMemo(() => backEdges(def), [def]);
 
   const computed: Node<ToolNodeData>[] = useMemo(
     () =>
@@ -92,14 +89,19 @@ export function GraphDrawing({ def: given, live, selected, onSelect, height = 36
     );
   }, [computed]);
   const edges: Edge[] = def.edges.map((e, i) => {
-    const back = (positions?.get(e.to)?.x ?? 0) <= (positions?.get(e.from)?.x ?? 0);
+    // A loop's edge back goes under the nodes, bottom to bottom (a self-loop: right to bottom).
+    const isBack = back.has(i) || (positions?.get(e.to)?.x ?? 0) < (positions?.get(e.from)?.x ?? 0);
     const liveFrom = live?.get(e.from);
     return {
       id: `e${i}`,
       source: e.from,
       target: e.to,
-      ...(back ? { sourceHandle: 'back-out', targetHandle: 'back-in' } : {}),
-      type: back ? 'smoothstep' : 'default',
+      ...(e.from === e.to
+        ? { targetHandle: 'back-in' }
+        : isBack
+          ? { sourceHandle: 'back-out', targetHandle: 'back-in' }
+          : {}),
+      type: isBack ? 'smoothstep' : 'default',
       label: e.when,
       animated: liveFrom?.status === 'RUNNING',
       className: e.when ? 'edge-conditional' : undefined,
@@ -118,6 +120,7 @@ export function GraphDrawing({ def: given, live, selected, onSelect, height = 36
           nodeTypes={nodeTypes}
           onNodesChange={(changes) => setNodes((nds) => applyNodeChanges(changes, nds))}
           fitView
+          fitViewOptions={{ padding: 0.15 }}
           key={positions ? 'laid' : 'unlaid'}
           nodesDraggable={false}
           nodesConnectable={false}
