@@ -13,6 +13,10 @@ export default defineConfig({
   plugins: [react()],
   publicDir: false,
   logLevel: 'warn',
+  // npm run dev:dashboard: the app with hot reload, the API from `npm run dev` on :4000.
+  server: {
+    proxy: { '/graphql': { target: 'http://127.0.0.1:4000', ws: true } },
+  },
   build: {
     outDir: fileURLToPath(new URL('./dist/dashboard', import.meta.url)),
     emptyOutDir: true,
