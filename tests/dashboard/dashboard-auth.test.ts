@@ -1,20 +1,30 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildDashboardIfStale, describeBrowser, launchBrowser, openPage } from './browser.js';
-import { type DashboardApp, START, saveGraph, startDashboardApp } from './dashboard-app.js';
+import {
+  createGate,
+  type DashboardApp,
+  START,
+  saveGraph,
+  startDashboardApp,
+} from './dashboard-app.js';
 
 /**
  * Under AUTH=apikey the dashboard asks for a key, then sends it over HTTP and graphql-ws (a run
  * followed live needs both).
  */
 describeBrowser('dashboard with AUTH=apikey in Chromium', () => {
+  const gate = createGate();
   let t: DashboardApp;
   let browser: Browser;
   let key: string;
 
   beforeAll(async () => {
     await buildDashboardIfStale();
-    [t, browser] = await Promise.all([startDashboardApp({ AUTH: 'apikey' }), launchBrowser()]);
+    [t, browser] = await Promise.all([
+      startDashboardApp({ AUTH: 'apikey' }, gate),
+      launchBrowser(),
+    ]);
     ({ key } = await t.app.apiKeys.create({ tenantId: 'acme', role: 'writer', name: 'browser' }));
   }, 120_000);
   afterAll(async () => {
@@ -37,16 +47,22 @@ describeBrowser('dashboard with AUTH=apikey in Chromium', () => {
       {
         name: 'tenant-graph',
         entry: 'a',
-        nodes: [{ id: 'a', tool: 'set_state', config: { values: { ok: true } } }],
-        edges: [],
+        nodes: [
+          { id: 'a', tool: 'set_state', config: { values: { ok: true } } },
+          { id: 'b', tool: 'gate' },
+        ],
+        edges: [{ from: 'a', to: 'b' }],
       },
       key,
     );
     await page.goto(`${t.base}/runs`);
     const { startRun } = await t.gql<{ startRun: { id: string } }>(START, { graphId }, key);
     await page.click(`[data-run="${startRun.id}"] a >> nth=0`);
+    // Held at the gate until the page shows it; what follows comes over the authenticated socket.
+    await page.waitForSelector('[data-testid="node-b"][data-status="RUNNING"]');
+    gate.open();
+    await page.waitForSelector('[data-testid="node-b"][data-status="SUCCEEDED"]');
     await page.waitForSelector('[data-testid="run-page"][data-status="SUCCEEDED"]');
-    await page.waitForSelector('[data-testid="node-a"][data-status="SUCCEEDED"]');
     // The 401s of the refused key and of the first load are the only console errors.
     expect(page.problems.filter((p) => !p.includes('401'))).toEqual([]);
     await page.context().close();
