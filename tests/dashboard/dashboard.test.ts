@@ -139,6 +139,30 @@ describeBrowser('dashboard in Chromium', () => {
     await status(page, 'disk', 'FAILED');
   });
 
+  it('draws a bar per attempt on the timeline: a retried node has two', async () => {
+    const graphId = await saveGraph(t, {
+      name: 'flaky',
+      entry: 'call',
+      nodes: [
+        {
+          id: 'call',
+          tool: 'fail',
+          config: { failTimes: 1, values: { ok: true } },
+          retry: { maxAttempts: 2, initialDelayMs: 1 },
+        },
+      ],
+      edges: [],
+    });
+    const { startRun } = await t.gql<{ startRun: { id: string } }>(START, { graphId });
+    await page.goto(`${t.base}/runs/${startRun.id}`);
+    await page.waitForSelector('[data-testid="run-page"][data-status="SUCCEEDED"]');
+    const bars = page.locator('[data-testid="gantt-bar"]');
+    await page.waitForSelector('[data-testid="gantt-bar"].status-succeeded');
+    expect(await bars.count()).toBe(2);
+    expect(await bars.first().getAttribute('class')).toContain('status-retrying');
+    expect(await bars.allTextContents()).toEqual(['#1', '#2']);
+  });
+
   it('adds a run to the runs list as it starts (runUpdated)', async () => {
     await page.goto(`${t.base}/runs`);
     await page.waitForSelector('[data-testid="run-row"]');

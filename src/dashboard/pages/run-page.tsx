@@ -13,6 +13,7 @@ import { JsonView } from '../components/json-view.js';
 import { Link } from '../components/link.js';
 import { ErrorBox, formatTime, runDuration, StatusBadge } from '../components/status.js';
 import { GraphDrawing } from '../graph/graph-drawing.js';
+import { barsFromEvents, barsFromExecutions } from '../run/attempt-bars.js';
 import { EventDetail } from '../run/event-detail.js';
 import { EventLog } from '../run/event-log.js';
 import { Gantt } from '../run/gantt.js';
@@ -120,6 +121,9 @@ export function RunPage({ id }: { id: string }) {
     [def, liveNodeList],
   );
 
+  // Attempts need the whole log; past a few pages the activations (run.nodes) are drawn.
+  const whole =
+    log.version >= 0 && log.total > 0 && log.loaded().length >= log.total && log.total <= 2000;
   if (error) return <p className="error">{error.message}</p>;
   if (!data) return <p className="muted">Loading…</p>;
   if (!run || !live) return <p className="error">No run {id}.</p>;
@@ -190,7 +194,7 @@ export function RunPage({ id }: { id: string }) {
       <div className="card">
         <h2>Timeline</h2>
         <Gantt
-          nodes={live.nodes}
+          bars={whole ? barsFromEvents(log.loaded()) : barsFromExecutions(live.nodes)}
           runStart={live.startedAt}
           now={active ? now : Date.parse(live.finishedAt ?? run.createdAt)}
         />
