@@ -11,6 +11,21 @@ import { sqliteTestDatabase } from '../helpers/databases.js';
  */
 export function createGate() {
   let waiting: Array<() => void> = [];
+  /** Streams "Hello " as a model would (an llm.delta event), waits at the gate, then "world". */
+  const talker = defineTool({
+    name: 'talker',
+    description: 'Streams two pieces of text around the gate',
+    config: z.object({}),
+    run: ({ emit, signal }) =>
+      new Promise((resolve, reject) => {
+        emit('llm.delta', { text: 'Hello ', offset: 0 });
+        waiting.push(() => {
+          emit('llm.delta', { text: 'world', offset: 6 });
+          resolve({ said: 'Hello world' });
+        });
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+  });
   const tool = defineTool({
     name: 'gate',
     description: 'Waits until the test opens the gate, then returns config.values',
@@ -24,6 +39,7 @@ export function createGate() {
   });
   return {
     tool,
+    tools: [tool, talker],
     /** Lets every node waiting at the gate go on. */
     open() {
       const now = waiting;
@@ -56,7 +72,7 @@ export async function startDashboardApp(
     SHUTDOWN_GRACE_MS: '200',
     ...env,
   });
-  const app = await buildApp(config, { logger: silentLogger, tools: [gate.tool as never] });
+  const app = await buildApp(config, { logger: silentLogger, tools: gate.tools as never });
   const { port } = await app.start(0);
   const base = `http://127.0.0.1:${port}`;
   return {

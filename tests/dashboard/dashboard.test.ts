@@ -163,6 +163,23 @@ describeBrowser('dashboard in Chromium', () => {
     expect(await bars.allTextContents()).toEqual(['#1', '#2']);
   });
 
+  it("streams a model's text into its node's panel", async () => {
+    const graphId = await saveGraph(t, {
+      name: 'chatty',
+      entry: 'talk',
+      nodes: [{ id: 'talk', tool: 'talker' }],
+      edges: [],
+    });
+    const { startRun } = await t.gql<{ startRun: { id: string } }>(START, { graphId });
+    await page.goto(`${t.base}/runs/${startRun.id}`);
+    await status(page, 'talk', 'RUNNING');
+    await page.click('[data-testid="node-talk"]');
+    await page.waitForSelector('[data-testid="node-tokens"]:text-is("Hello ")');
+    gate.open();
+    await page.waitForSelector('[data-testid="node-tokens"]:text-is("Hello world")');
+    await status(page, 'talk', 'SUCCEEDED');
+  });
+
   it('adds a run to the runs list as it starts (runUpdated)', async () => {
     await page.goto(`${t.base}/runs`);
     await page.waitForSelector('[data-testid="run-row"]');
