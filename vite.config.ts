@@ -17,6 +17,8 @@ export default defineConfig({
   server: {
     proxy: { '/graphql': { target: 'http://127.0.0.1:4000', ws: true } },
   },
+  // ELK's layout runs in a classic worker (src/dashboard/graph/layout.ts).
+  worker: { format: 'iife', rolldownOptions: { output: { name: 'elkWorker' } } },
   build: {
     outDir: fileURLToPath(new URL('./dist/dashboard', import.meta.url)),
     emptyOutDir: true,

@@ -95,10 +95,51 @@ for (let i = 0; i < TIMES; i++) {
     );
   await context.close();
 }
-await browser.close();
 readings.sort((a, b) => a - b);
 console.log(
   `first screen of a ${run.lastSeq}-event run: median ${readings[Math.floor(readings.length / 2)]} ms (${readings.join(', ')} ms; Chromium ${browser.version()}, Node ${process.versions.node})`,
 );
+
+// The runs list with RUNS runs (default 1,000): the first screen, then scrolled to the end
+// (every page read through its cursor, each row drawn only in view).
+const RUNS = Number(process.env.RUNS ?? 1000);
+const tiny = await app.graphs.create({
+  name: 'tiny',
+  entry: 'a',
+  nodes: [{ id: 'a', tool: 'set_state', config: { values: { ok: true } } }],
+  edges: [],
+});
+for (let i = 1; i < RUNS; i += 50)
+  await Promise.all(
+    Array.from({ length: Math.min(50, RUNS - i) }, () =>
+      gql('mutation ($g: ID!) { startRun(graphId: $g, input: {}) { id } }', { g: tiny.id }),
+    ),
+  );
+const page = await (
+  await browser.newContext({ viewport: { width: 1400, height: 1000 } })
+).newPage();
+await page.goto(`${base}/runs`, { waitUntil: 'commit' });
+const first = await page.waitForFunction(
+  () => (document.querySelector('[data-testid="run-row"]') ? performance.now() : false),
+  undefined,
+  { polling: 'raf', timeout: 30_000 },
+);
+const t0 = Date.now();
+const list = page.locator('[data-testid="runs-list"]');
+for (let rows = 0; ; ) {
+  await list.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await page.waitForTimeout(100);
+  const now = await list.evaluate((el) => el.scrollHeight / 36);
+  if (now === rows) break;
+  rows = now;
+}
+const rows = await list.evaluate((el) => Math.round(el.scrollHeight / 36));
+const inDom = await page.locator('[data-testid="run-row"]').count();
+console.log(
+  `runs list: first rows after ${Math.round(Number(await first.jsonValue()))} ms; ${rows} runs listed after scrolling to the end (${Date.now() - t0} ms), ${inDom} rows in the DOM`,
+);
+await browser.close();
 await app.stop();
 rmSync(dir, { recursive: true, force: true });
