@@ -25,6 +25,8 @@ export function RunsPage() {
   const [rows, setRows] = useState<RunRow[]>([]);
   const [next, setNext] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
+  // Which filter the rows are for: an answer for an older filter is dropped.
+  const generation = useRef(0);
   const loading = useRef(false);
   const [{ data: graphs }] = useQuery<{
     graphs: { edges: Array<{ node: { id: string; name: string } }> };
@@ -32,11 +34,14 @@ export function RunsPage() {
 
   const load = useCallback(
     async (after: string | null, replace: boolean) => {
-      if (loading.current) return;
+      if (replace) generation.current++;
+      else if (loading.current) return;
+      const mine = generation.current;
       loading.current = true;
       const res = await client
         .query<RunsData>(RUNS, { graphId, status, after }, { requestPolicy: 'network-only' })
         .toPromise();
+      if (mine !== generation.current) return;
       loading.current = false;
       if (res.error) return setError(res.error.message);
       const page = res.data!.runs;
