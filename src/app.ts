@@ -31,6 +31,7 @@ import { createRunService, type RunService } from './runs/run-service.js';
 import { createSubgraphTool } from './runs/subgraph-tool.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
+import { createDashboardRoute } from './server/dashboard.js';
 import { createRateLimiter } from './server/rate-limit.js';
 import { createWebhookEndpoint, isHookRequest } from './server/webhook-endpoint.js';
 import { createBuiltinRegistry } from './tools/index.js';
@@ -192,6 +193,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     schema: getSchema(),
     authenticate,
     mcp: { matches: isMcpRequest, handle: mcpEndpoint },
+    dashboard: createDashboardRoute(),
     hooks: {
       matches: isHookRequest,
       handle: createWebhookEndpoint({

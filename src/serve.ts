@@ -10,7 +10,10 @@ export async function serve(options: AppOptions = {}): Promise<void> {
   const config = loadConfig();
   const app = await buildApp(config, options);
   const { url } = await app.start();
-  app.logger.info(`GraphQL API and GraphiQL at ${url}`, { database: app.db.provider });
+  app.logger.info(`GraphQL API and GraphiQL at ${url}`, {
+    database: app.db.provider,
+    dashboard: new URL('/', url).href,
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -22,6 +22,8 @@ export interface GraphService {
   /** Saves a new version; runs already started keep the version they pinned. */
   update(id: string, definition: GraphDef, tenantId?: string): Promise<GraphRecord>;
   delete(id: string, tenantId?: string): Promise<boolean>;
+  /** Every issue saving `definition` (any JSON) would report, each with its path; none: valid. */
+  validate(definition: unknown): GraphIssue[];
   /** Creates each example whose name is not taken yet in the tenant; returns the names created. */
   ensureExamples(examples: readonly GraphDef[], tenantId?: string): Promise<string[]>;
 }
@@ -61,6 +63,14 @@ export function createGraphService(
   });
 
   return {
+    validate(definition) {
+      // Sub-graph nodes get their tool first; unknown sub-graphs and cycles are found at save.
+      const def = isObject(definition)
+        ? withSubgraphTools(definition as unknown as GraphDef)
+        : definition;
+      const result = compileGraph(def, tools);
+      return result.ok ? [] : result.issues;
+    },
     async create(definition, tenantId = DEFAULT_TENANT) {
       const write = toWrite(await validated(definition, tenantId), tenantId);
       return saved(await store.create(uuidv7(), uuidv7(), write), write);
@@ -102,3 +112,9 @@ export function createGraphService(
     },
   };
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Array.isArray((v as { nodes?: unknown }).nodes);

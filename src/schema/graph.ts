@@ -1,4 +1,4 @@
-import type { GraphDef } from '../engine/index.js';
+import type { GraphDef, GraphIssue } from '../engine/index.js';
 import { builder } from './builder.js';
 import { GraphInput, toGraphDef } from './graph-input.js';
 
@@ -37,7 +37,23 @@ builder.prismaObject('Graph', {
   }),
 });
 
+const GraphIssueRef = builder.objectRef<GraphIssue>('GraphIssue').implement({
+  description: 'A problem saving a graph definition would report.',
+  fields: (t) => ({
+    path: t.exposeString('path', { description: 'Where it is, e.g. "nodes[2].tool".' }),
+    code: t.exposeString('code'),
+    message: t.exposeString('message'),
+  }),
+});
+
 builder.queryFields((t) => ({
+  validateGraph: t.field({
+    type: [GraphIssueRef],
+    description:
+      'Every issue createGraph or updateGraph would report for this definition (the JSON shape of Graph.definition), each with its path; empty when it is valid. Nothing is saved.',
+    args: { definition: t.arg({ type: 'JSON', required: true }) },
+    resolve: (_root, args, ctx) => ctx.graphs.validate(args.definition),
+  }),
   graph: t.prismaField({
     type: 'Graph',
     nullable: true,

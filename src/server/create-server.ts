@@ -9,7 +9,8 @@ import type { Limits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { AppContext, Context } from '../schema/context.js';
 import { createMaskError } from '../schema/errors.js';
-import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+import type { DashboardRoute } from './dashboard.js';
+import { graphiqlOptions, renderOfflineGraphiQL } from './graphiql.js';
 import { codeLimitErrors } from './limit-errors.js';
 import { createLimitPlugins } from './limits.js';
 import { corsFor, isAllowedUpgrade } from './origins.js';
@@ -55,6 +56,8 @@ export function createHttpServer(opts: {
   mcp?: { matches(url: string | undefined): boolean; handle: RequestListener };
   /** Answers `/hooks/<id>` (webhook triggers) before Yoga sees the request. */
   hooks?: { matches(url: string | undefined): boolean; handle: RequestListener };
+  /** The dashboard at `/` and its assets (src/server/dashboard.ts). */
+  dashboard?: DashboardRoute;
 }): HttpServer {
   const maskError = codeLimitErrors(createMaskError(opts.logger));
   const yoga = createYoga<ServerContext, Context>({
@@ -68,12 +71,10 @@ export function createHttpServer(opts: {
         (await opts.authenticate(initial.request.headers.get('authorization') ?? undefined)),
     }),
     graphqlEndpoint: '/graphql',
-    // GraphiQL builds itself from introspection: without it there is nothing to show.
-    graphiql: opts.limits.introspection && {
-      title: 'Agent Execution Framework',
-      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
-      subscriptionsProtocol: 'WS',
-    },
+    // GraphiQL builds itself from introspection: without it there is nothing to show. Its
+    // assets come from node_modules, not a CDN; it opens on the README tour, one tab each.
+    graphiql: opts.limits.introspection && graphiqlOptions(),
+    renderGraphiQL: renderOfflineGraphiQL,
     maskedErrors: { maskError, isDev: opts.devErrors },
     cors: corsFor(opts.limits.corsOrigins),
     maxRequestBodySize: opts.limits.maxBodyBytes,
@@ -90,7 +91,7 @@ export function createHttpServer(opts: {
     landingPage: false,
   });
 
-  const routes = [opts.mcp, opts.hooks].filter((r) => r !== undefined);
+  const routes = [opts.mcp, opts.hooks, opts.dashboard].filter((r) => r !== undefined);
   const http = createServer(
     routes.length > 0
       ? (req, res) => {

@@ -6,7 +6,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadLimits } from '../../src/config.js';
-import { GRAPHIQL_DEFAULT_QUERY } from '../../src/server/graphiql.js';
+import { GRAPHIQL_TABS } from '../../src/server/graphiql.js';
 import { createTestApp, type GqlResult, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -114,15 +114,12 @@ describe('operation limits', () => {
     expect(badEnum.errors?.[0]?.message).not.toMatch(/Did you mean/);
   });
 
-  it('passes the GraphiQL example operations and its introspection query under the defaults', async () => {
-    const graphs = await t.gql(GRAPHIQL_DEFAULT_QUERY, {}, 'Graphs');
+  it('passes the GraphiQL tabs and its introspection query under the defaults', async () => {
+    const tab = (name: string) => GRAPHIQL_TABS.find((t) => t.name === name)!.query;
+    const graphs = await t.gql(tab('Graphs'));
     expect(graphs.errors).toBeUndefined();
-    const started = await t.ok<{ startRun: { id: string } }>(
-      GRAPHIQL_DEFAULT_QUERY,
-      { graphId },
-      'StartRun',
-    );
-    const run = await t.gql(GRAPHIQL_DEFAULT_QUERY, { runId: started.startRun.id }, 'Run');
+    const started = await t.ok<{ startRun: { id: string } }>(tab('Start'), { graphId });
+    const run = await t.gql(tab('Read'), { runId: started.startRun.id });
     expect(run.errors).toBeUndefined();
     expect((await t.gql(getIntrospectionQuery())).errors).toBeUndefined();
   });

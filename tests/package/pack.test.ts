@@ -197,8 +197,10 @@ describe('the npm package', () => {
         'dist/public/worker.d.ts',
         'dist/generated/sqlite/client/client.js',
         'dist/generated/postgresql/client/client.js',
+        'dist/dashboard/index.html',
       ]),
     );
+    expect(files.some((f) => /^dist\/dashboard\/assets\/index-[\w-]+\.js$/.test(f))).toBe(true);
     expect(files.some((f) => /^prisma\/sqlite\/migrations\/.+\/migration\.sql$/.test(f))).toBe(
       true,
     );
@@ -238,6 +240,12 @@ describe('the npm package', () => {
       const run = await shoutThroughApi(url);
       expect(run.status).toBe('SUCCEEDED');
       expect(run.state.shouted).toBe('HELLO?!');
+      // The dashboard, built into the package, at / of the same server.
+      const page = await fetch(new URL('/', url));
+      expect(page.status).toBe(200);
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+      expect(script).toBeDefined();
+      expect((await fetch(new URL(script!, url))).status).toBe(200);
     } finally {
       server.child.kill('SIGTERM');
       await server.exit;

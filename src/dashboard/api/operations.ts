@@ -1,0 +1,71 @@
+/** Every operation the dashboard sends (named, so the server logs and GraphiQL can tell them). */
+
+const RUN_ROW = 'id status graphVersion createdAt startedAt finishedAt graph { id name }';
+const EVENT = 'seq type nodeId attempt at data';
+
+export const VIEWER = 'query Viewer { viewer { tenantId role subject } }';
+
+export const GRAPHS = `query Graphs {
+  graphs(first: 200) { edges { node {
+    id name description latestVersion updatedAt
+    runs(first: 5) { edges { node { id status createdAt } } }
+  } } }
+}`;
+
+export const GRAPH = `query Graph($id: ID!) {
+  graph(id: $id) {
+    id name description latestVersion definition
+    versions { id version createdAt definition }
+    runs(first: 20) { edges { node { ${RUN_ROW} } } }
+  }
+}`;
+
+export const RUNS = `query Runs($graphId: ID, $status: RunStatus, $after: String) {
+  runs(first: 200, graphId: $graphId, status: $status, after: $after) {
+    edges { node { ${RUN_ROW} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const RUN_UPDATED = `subscription RunUpdated($graphId: ID) {
+  runUpdated(graphId: $graphId) { ${RUN_ROW} }
+}`;
+
+export const RUN = `query Run($id: ID!) {
+  run(id: $id) {
+    ${RUN_ROW} input state lastSeq
+    error { code message nodeId details }
+    nodes { nodeId iteration status attempts startedAt finishedAt durationMs error { code message } }
+    graph { id name versions { version definition } }
+  }
+}`;
+
+export const RUN_EVENTS_PAGE = `query RunEventsPage($id: ID!, $afterSeq: Int, $first: Int) {
+  run(id: $id) { id events(afterSeq: $afterSeq, first: $first) { edges { node { ${EVENT} } } } }
+}`;
+
+export const FOLLOW_RUN = `subscription FollowRun($runId: ID!, $afterSeq: Int) {
+  runEvents(runId: $runId, afterSeq: $afterSeq) { ${EVENT} }
+}`;
+
+export const TOOLS = `query Tools {
+  tools { name description configSchema inputSchema source server status workers freeSlots }
+}`;
+
+export const CANCEL_RUN = 'mutation CancelRun($id: ID!) { cancelRun(id: $id) { id status } }';
+
+export const START_RUN = `mutation StartRun($graphId: ID!, $input: JSON, $version: Int) {
+  startRun(graphId: $graphId, input: $input, version: $version) { id status }
+}`;
+
+export const CREATE_GRAPH = `mutation CreateGraph($input: GraphInput!) {
+  createGraph(input: $input) { id latestVersion }
+}`;
+
+export const UPDATE_GRAPH = `mutation UpdateGraph($id: ID!, $input: GraphInput!) {
+  updateGraph(id: $id, input: $input) { id latestVersion }
+}`;
+
+export const VALIDATE_GRAPH = `query ValidateGraph($definition: JSON!) {
+  validateGraph(definition: $definition) { path code message }
+}`;
