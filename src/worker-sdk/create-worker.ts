@@ -60,13 +60,16 @@ export function createWorker(options: WorkerOptions): RemoteWorker {
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let stopping = false;
   let client: Client | undefined;
+  /** Ends the subscription under way (stop): its promise resolves even if the socket never says so. */
+  let endCurrent: (() => void) | undefined;
   let loop: Promise<void> | undefined;
   const retry = { minDelayMs: options.minDelayMs ?? 200, maxDelayMs: options.maxDelayMs ?? 5_000 };
-  const call = (query: string, variables: Record<string, unknown>) =>
+  /** Answers are retried even while stopping (they are the work done), for up to 10 minutes. */
+  const call = (query: string, variables: Record<string, unknown>, deadlineMs = 10 * 60_000) =>
     withRetry(() => graphqlPost(options.url, options.token, query, variables), {
       ...retry,
-      stopped: () => false, // answers are retried even while stopping: they are the work done
-      deadlineMs: 10 * 60_000,
+      stopped: () => false,
+      deadlineMs,
     });
   const api = {
     call,
@@ -107,6 +110,7 @@ export function createWorker(options: WorkerOptions): RemoteWorker {
   /** One subscription: resolves when it ends, rejects when it fails. */
   function subscribeOnce(onConnected: () => void): Promise<void> {
     return new Promise((resolve, reject) => {
+      endCurrent = () => resolve();
       client = createClient({
         url: wsUrl,
         webSocketImpl: WebSocket,
@@ -168,14 +172,16 @@ export function createWorker(options: WorkerOptions): RemoteWorker {
     async stop({ graceMs = 10_000 } = {}) {
       if (stopping) return;
       stopping = true;
-      await call(DRAIN, { workerId: id }).catch(() => undefined);
+      // Best effort: a server that is away cannot give this worker tasks anyway.
+      await call(DRAIN, { workerId: id }, Math.min(graceMs, 5_000)).catch(() => undefined);
       const all = Promise.all([...running.values()].map((r) => r.done));
       await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
       // Still running past the grace: hand them back (another worker runs them) and abort them.
       for (const [taskId, r] of running) {
         r.controller.abort(HAND_BACK); // runTask sends no answer for it
-        await call(RELEASE, { taskId }).catch(() => undefined);
+        await call(RELEASE, { taskId }, 5_000).catch(() => undefined);
       }
+      endCurrent?.();
       await client?.dispose();
       await loop;
     },

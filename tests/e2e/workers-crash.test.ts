@@ -149,7 +149,10 @@ for (const { name: backend, skip } of await backends()) {
           port: first.port,
         });
         gate.releaseAll(); // the answer is sent (retried) to whichever server is up
-        const run = await waitForFinished(second.url, runId);
+        const run = await waitForFinished(second.url, runId, 30_000).catch((err) => {
+          console.error('DEBUG second:\n', second.output(), '\nfirst:\n', first.output());
+          throw err;
+        });
         expect(run.status, second.output()).toBe('SUCCEEDED');
         expect(run.state).toMatchObject({ i: 5, out: { i: 5 } });
         expect(gate.state.started).toBe(1); // the tool ran once
