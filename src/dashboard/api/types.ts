@@ -105,3 +105,11 @@ export interface Tool {
   workers: number | null;
   freeSlots: number | null;
 }
+
+/** What a run page knows of a node: its live status and how often it ran. */
+export interface LiveNode {
+  status: 'PENDING' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'WAITING';
+  /** Activations started (loop iterations). */
+  iterations: number;
+  attempt: number;
+}
