@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { problemOf } from '../../src/dashboard/api/problems.js';
+import type { Interrupt } from '../../src/dashboard/api/types.js';
 import { lineOf, locatePaths } from '../../src/dashboard/editor/json-locate.js';
 import { diffLines, stableJson } from '../../src/dashboard/graph/diff.js';
-import { stateAt } from '../../src/dashboard/run/fold-state.js';
+import { applyInterruptEvent, waitingNodes } from '../../src/dashboard/run/live-interrupts.js';
+import { applyRunEvent, type Live } from '../../src/dashboard/run/live-run.js';
+import { parseState, statePatchBetween } from '../../src/dashboard/run/state-patch.js';
 
 /** The dashboard's pure parts: issue paths to lines, version diffs, the state at an event. */
 describe('dashboard helpers', () => {
@@ -34,30 +38,103 @@ describe('dashboard helpers', () => {
     expect(lines.filter((l) => l.kind === 'added').map((l) => l.text.trim())).toEqual(['3']);
   });
 
-  it('folds patches by the reducers up to an event; a terminal event has its own state', () => {
-    const ev = (seq: number, type: string, data: Record<string, unknown>) => ({
-      seq,
-      type,
-      data,
-      nodeId: null,
-      attempt: null,
-      at: '',
-    });
-    const events = [
-      ev(1, 'RUN_STARTED', { state: { n: 1, log: [] } }),
-      ev(2, 'NODE_SUCCEEDED', { patch: { n: 2, log: ['a'] } }),
-      ev(3, 'NODE_SUCCEEDED', { patch: { n: 5, log: ['b'] } }),
-      ev(4, 'RUN_SUCCEEDED', { state: { final: true } }),
-    ];
-    const def = {
-      name: 'g',
-      entry: 'a',
+  const ev = (
+    seq: number,
+    type: string,
+    data: Record<string, unknown>,
+    nodeId: string | null = null,
+  ) => ({
+    seq,
+    type,
+    data,
+    nodeId,
+    attempt: null,
+    at: '2026-01-01T00:00:00.000Z',
+  });
+
+  it('follows interrupts live: asked, answered, and cancelled by the end of the run', () => {
+    const asked = applyInterruptEvent(
+      [],
+      ev(
+        4,
+        'INTERRUPT_REQUESTED',
+        { id: 'ask:1:1', iteration: 1, prompt: 'OK?', schema: { type: 'object' }, deadline: 0 },
+        'ask',
+      ),
+    )!;
+    expect(asked).toMatchObject([
+      { id: 'ask:1:1', nodeId: 'ask', status: 'PENDING', deadline: '1970-01-01T00:00:00.000Z' },
+    ]);
+    expect(waitingNodes(asked)).toEqual(new Set(['ask']));
+    expect(applyInterruptEvent(asked, ev(5, 'INTERRUPT_REQUESTED', { id: 'ask:1:1' }))).toBeNull();
+    const answered = applyInterruptEvent(
+      asked,
+      ev(6, 'INTERRUPT_ANSWERED', { id: 'ask:1:1', value: { ok: true } }),
+    )!;
+    expect(answered[0]).toMatchObject({ status: 'ANSWERED', answer: { ok: true } });
+    expect(waitingNodes(answered).size).toBe(0);
+    expect(applyInterruptEvent(answered, ev(7, 'RUN_SUCCEEDED', { state: {} }))).toBeNull();
+    expect(applyInterruptEvent(asked, ev(7, 'RUN_CANCELLED', { state: {} }))![0]!.status).toBe(
+      'CANCELLED',
+    );
+  });
+
+  it('turns a run waiting and running again, and remembers the last event it folded', () => {
+    const live: Live = {
+      status: 'RUNNING',
       nodes: [],
-      edges: [],
-      state: { n: { reducer: 'sum' }, log: { reducer: 'append' } },
+      interrupts: [] as Interrupt[],
+      error: null,
+      state: {},
+      finishedAt: null,
+      startedAt: null,
+      seq: 3,
     };
-    expect(stateAt(events, 1, def)).toEqual({ n: 1, log: [] });
-    expect(stateAt(events, 3, def)).toEqual({ n: 8, log: ['a', 'b'] });
-    expect(stateAt(events, 4, def)).toEqual({ final: true });
+    const waiting = applyRunEvent(live, ev(5, 'RUN_SUSPENDED', { interrupts: ['a:1:1'] }));
+    expect(waiting).toMatchObject({ status: 'WAITING', seq: 5 });
+    expect(applyRunEvent(waiting, ev(6, 'RUN_RESUMED', {}))).toMatchObject({
+      status: 'RUNNING',
+      seq: 6,
+    });
+  });
+
+  it('makes the state patch of an edited state: changed and added keys, removed ones null', () => {
+    expect(statePatchBetween({ a: 1, b: [1], c: 'x' }, { a: 1, b: [1, 2], d: true })).toEqual({
+      b: [1, 2],
+      d: true,
+      c: null,
+    });
+    expect(statePatchBetween({ a: { x: 1 } }, { a: { x: 1 } })).toEqual({});
+    expect(parseState('[1]')).toMatchObject({ ok: false });
+    expect(parseState('{"a":')).toMatchObject({ ok: false });
+    expect(parseState('{"a": 1}')).toEqual({ ok: true, state: { a: 1 } });
+  });
+
+  it("reads BAD_USER_INPUT's problems from an API error", () => {
+    const problem = problemOf({
+      message: '[GraphQL] bad',
+      graphQLErrors: [
+        {
+          message: 'bad',
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            problems: [
+              "(root) must have required property 'ok'",
+              { path: 'x', message: 'is wrong' },
+            ],
+          },
+        },
+      ],
+    });
+    expect(problem).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'bad',
+      problems: ["(root) must have required property 'ok'", 'x is wrong'],
+    });
+    expect(problemOf({ message: '[Network] down' })).toEqual({
+      code: null,
+      message: 'down',
+      problems: [],
+    });
   });
 });

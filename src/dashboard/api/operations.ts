@@ -2,6 +2,8 @@
 
 const RUN_ROW = 'id status graphVersion createdAt startedAt finishedAt graph { id name }';
 const EVENT = 'seq type nodeId attempt at data';
+const INTERRUPT = 'id nodeId iteration prompt schema status answer deadline';
+const LINEAGE = `origin parentSeq parent { id status origin } forks { id status origin createdAt }`;
 
 export const VIEWER = 'query Viewer { viewer { tenantId role subject } }';
 
@@ -37,6 +39,8 @@ export const RUN = `query Run($id: ID!) {
     error { code message nodeId details }
     nodes { nodeId iteration status attempts startedAt finishedAt durationMs error { code message } }
     graph { id name versions { version definition } }
+    ${LINEAGE}
+    interrupts { ${INTERRUPT} }
   }
 }`;
 
@@ -68,4 +72,20 @@ export const UPDATE_GRAPH = `mutation UpdateGraph($id: ID!, $input: GraphInput!)
 
 export const VALIDATE_GRAPH = `query ValidateGraph($definition: JSON!) {
   validateGraph(definition: $definition) { path code message }
+}`;
+
+export const STATE_AT = `query StateAt($id: ID!, $seq: Int!) {
+  run(id: $id) { id stateAt(seq: $seq) }
+}`;
+
+export const RESUME_RUN = `mutation ResumeRun($runId: ID!, $interruptId: ID!, $value: JSON!) {
+  resumeRun(runId: $runId, interruptId: $interruptId, value: $value) { id status }
+}`;
+
+export const FORK_RUN = `mutation ForkRun($runId: ID!, $input: ForkRunInput!) {
+  forkRun(runId: $runId, input: $input) { id status }
+}`;
+
+export const RETRY_RUN = `mutation RetryRun($runId: ID!, $latest: Boolean) {
+  retryRun(runId: $runId, latest: $latest) { id status }
 }`;

@@ -3,6 +3,29 @@
 export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'WAITING';
 export type NodeStatus = 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
 
+export type RunOrigin = 'CHILD' | 'FORK' | 'RETRY';
+export type InterruptStatus = 'PENDING' | 'ANSWERED' | 'TIMED_OUT' | 'CANCELLED';
+
+/** A question a node asked (Run.interrupts), answered with resumeRun. */
+export interface Interrupt {
+  id: string;
+  nodeId: string;
+  iteration: number;
+  prompt: string;
+  schema: unknown;
+  status: InterruptStatus;
+  answer?: unknown;
+  deadline: string | null;
+}
+
+/** Where a run came from and what was made from it. */
+export interface Lineage {
+  origin: RunOrigin | null;
+  parentSeq: number | null;
+  parent: { id: string; status: RunStatus; origin: RunOrigin | null } | null;
+  forks: Array<{ id: string; status: RunStatus; origin: RunOrigin | null; createdAt: string }>;
+}
+
 export interface RunError {
   code: string;
   message: string;
@@ -81,4 +104,12 @@ export interface Tool {
   status: string | null;
   workers: number | null;
   freeSlots: number | null;
+}
+
+/** What a run page knows of a node: its live status and how often it ran. */
+export interface LiveNode {
+  status: 'PENDING' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'WAITING';
+  /** Activations started (loop iterations). */
+  iterations: number;
+  attempt: number;
 }

@@ -1,13 +1,7 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
-import type { NodeDef } from '../api/types.js';
+import type { LiveNode, NodeDef } from '../api/types.js';
 
-/** What a run page knows of a node: its live status and how often it ran. */
-export interface LiveNode {
-  status: 'PENDING' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'WAITING';
-  /** Activations started (loop iterations). */
-  iterations: number;
-  attempt: number;
-}
+export type { LiveNode };
 
 export interface ToolNodeData extends Record<string, unknown> {
   def: NodeDef;

@@ -3,6 +3,8 @@ import { useMutation, useQuery, useSubscription } from 'urql';
 import { CANCEL_RUN, RUN, RUN_UPDATED } from '../api/operations.js';
 import type {
   GraphDef,
+  Interrupt,
+  Lineage,
   NodeExecution,
   RunError,
   RunEvent,
@@ -17,61 +19,36 @@ import { barsFromEvents, barsFromExecutions } from '../run/attempt-bars.js';
 import { EventDetail } from '../run/event-detail.js';
 import { EventLog } from '../run/event-log.js';
 import { Gantt } from '../run/gantt.js';
-import { applyEvent, liveNodes } from '../run/live-nodes.js';
+import { InterruptPanel } from '../run/interrupt-panel.js';
+import { waitingNodes } from '../run/live-interrupts.js';
+import { liveNodes } from '../run/live-nodes.js';
+import { applyRunEvent, type Live } from '../run/live-run.js';
 import { NodePanel } from '../run/node-panel.js';
+import { RetryButton } from '../run/retry-button.js';
+import { RunLineage } from '../run/run-lineage.js';
 import { useRunLog } from '../run/use-run-log.js';
 
 interface RunData {
   run:
-    | (RunRow & {
-        input: unknown;
-        state: unknown;
-        lastSeq: number;
-        error: RunError | null;
-        nodes: NodeExecution[];
-        graph: {
-          id: string;
-          name: string;
-          versions: Array<{ version: number; definition: GraphDef }>;
-        };
-      })
+    | (RunRow &
+        Lineage & {
+          input: unknown;
+          interrupts: Interrupt[];
+          state: unknown;
+          lastSeq: number;
+          error: RunError | null;
+          nodes: NodeExecution[];
+          graph: {
+            id: string;
+            name: string;
+            versions: Array<{ version: number; definition: GraphDef }>;
+          };
+        })
     | null;
 }
 
-interface Live {
-  status: RunStatus;
-  nodes: NodeExecution[];
-  error: RunError | null;
-  state: unknown;
-  finishedAt: string | null;
-  startedAt: string | null;
-}
-
 const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING', 'WAITING']);
-
-/** What a live event changes in the run's header fields. */
-function applyRunEvent(live: Live, e: RunEvent): Live {
-  switch (e.type) {
-    case 'RUN_STARTED':
-      return { ...live, status: 'RUNNING', startedAt: live.startedAt ?? e.at };
-    case 'RUN_SUCCEEDED':
-      return { ...live, status: 'SUCCEEDED', state: e.data.state, finishedAt: e.at };
-    case 'RUN_FAILED':
-      return {
-        ...live,
-        status: 'FAILED',
-        state: e.data.state,
-        error: e.data.error as RunError,
-        finishedAt: e.at,
-      };
-    case 'RUN_CANCELLED':
-      return { ...live, status: 'CANCELLED', state: e.data.state, finishedAt: e.at };
-    default: {
-      const nodes = applyEvent(live.nodes, e);
-      return nodes ? { ...live, nodes } : live;
-    }
-  }
-}
+const RETRYABLE: ReadonlySet<RunStatus> = new Set(['FAILED', 'CANCELLED']);
 
 /** A run: the graph coloured live, the event log, the state at an event, the timeline, errors. */
 export function RunPage({ id }: { id: string }) {
@@ -86,16 +63,24 @@ export function RunPage({ id }: { id: string }) {
   const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
   const [now, setNow] = useState(Date.now());
 
+  // A read of the run (the first, or one a mutation's answer set off) replaces the live view
+  // only when it knows of later events than the stream brought.
   useEffect(() => {
     if (run)
-      setLive({
-        status: run.status,
-        nodes: run.nodes,
-        error: run.error,
-        state: run.state,
-        finishedAt: run.finishedAt,
-        startedAt: run.startedAt,
-      });
+      setLive((l) =>
+        l && l.seq >= run.lastSeq
+          ? l
+          : {
+              status: run.status,
+              nodes: run.nodes,
+              interrupts: run.interrupts,
+              error: run.error,
+              state: run.state,
+              finishedAt: run.finishedAt,
+              startedAt: run.startedAt,
+              seq: run.lastSeq,
+            },
+      );
   }, [run]);
   const onLive = useCallback((e: RunEvent) => setLive((l) => (l ? applyRunEvent(l, e) : l)), []);
   const log = useRunLog(id, run?.lastSeq, onLive);
@@ -116,10 +101,16 @@ export function RunPage({ id }: { id: string }) {
   const [{ fetching: cancelling }, cancel] = useMutation(CANCEL_RUN);
   const def = run?.graph.versions.find((v) => v.version === run.graphVersion)?.definition;
   const liveNodeList = live?.nodes;
-  const statuses = useMemo(
-    () => liveNodes(def?.nodes.map((n) => n.id) ?? [], liveNodeList ?? []),
-    [def, liveNodeList],
-  );
+  const interrupts = live?.interrupts;
+  const statuses = useMemo(() => {
+    const map = liveNodes(def?.nodes.map((n) => n.id) ?? [], liveNodeList ?? []);
+    for (const id of waitingNodes(interrupts ?? [])) {
+      const node = map.get(id);
+      if (node) map.set(id, { ...node, status: 'WAITING' });
+    }
+    return map;
+  }, [def, liveNodeList, interrupts]);
+  const latest = Math.max(0, ...(run?.graph.versions.map((v) => v.version) ?? []));
 
   // Attempts need the whole log; past a few pages the activations (run.nodes) are drawn.
   const whole =
@@ -146,6 +137,9 @@ export function RunPage({ id }: { id: string }) {
               Cancel
             </button>
           )}
+          {RETRYABLE.has(live.status) && (
+            <RetryButton runId={id} version={run.graphVersion} latest={latest} />
+          )}
         </div>
       </div>
       <p className="muted">
@@ -154,7 +148,9 @@ export function RunPage({ id }: { id: string }) {
         {runDuration({ startedAt: live.startedAt, finishedAt: live.finishedAt })} · {log.total}{' '}
         events
       </p>
+      <RunLineage lineage={run} />
       {live.error && <ErrorBox error={live.error} />}
+      <InterruptPanel runId={id} interrupts={live.interrupts} />
       {def ? (
         <GraphDrawing
           def={def}
@@ -180,7 +176,7 @@ export function RunPage({ id }: { id: string }) {
         </div>
         <div className="card">
           {selectedSeq ? (
-            <EventDetail log={log} seq={selectedSeq} def={def} />
+            <EventDetail log={log} seq={selectedSeq} runId={id} />
           ) : (
             <>
               <h2>{active ? 'State now' : 'Final state'}</h2>

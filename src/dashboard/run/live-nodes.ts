@@ -1,5 +1,4 @@
-import type { NodeExecution, RunEvent } from '../api/types.js';
-import type { LiveNode } from '../graph/tool-node.js';
+import type { LiveNode, NodeExecution, RunEvent } from '../api/types.js';
 
 /** Node executions (as `run.nodes` lists them) updated by one live event; a new array when changed. */
 export function applyEvent(nodes: readonly NodeExecution[], e: RunEvent): NodeExecution[] | null {
