@@ -10,6 +10,9 @@ import { providersFromConfig } from './llm/providers.js';
 import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
 import { connectMcpServers, loadMcpConfigFile, type McpToolProvider } from './mcp/client/index.js';
 import { createMcpEndpoint, createPrismaGraphCatalog, isMcpRequest } from './mcp/endpoint/index.js';
+import { createJsonLogger } from './observability/json-logger.js';
+import type { Metrics } from './observability/metrics.js';
+import { createOperations } from './observability/operations.js';
 import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
@@ -56,6 +59,8 @@ export interface App {
   mcp: McpToolProvider | undefined;
   /** Remote workers and their tasks. */
   workers: WorkerService;
+  /** The Prometheus registry and instruments served at /metrics. */
+  metrics: Metrics;
   /** Listens (port 0 picks a free one), resumes orphaned runs, starts heartbeats. */
   start(port?: number): Promise<{ port: number; url: string }>;
   /** SIGTERM path: stop taking runs, close subscriptions, store what is buffered. */
@@ -72,6 +77,8 @@ export interface AppOptions {
   /** Your tools, registered beside the generic (and example) tools; a name taken throws. */
   tools?: Iterable<Tool<unknown>>;
   owner?: string;
+  /** Trace runs (spans through @opentelemetry/api) even when no OTEL_* variable is set. */
+  tracing?: boolean;
 }
 
 /** The composition root: the only module that knows every layer. */
@@ -80,7 +87,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const redactor = createRedactor(config.secrets);
   const logger = options.logger
     ? redactingLogger(options.logger, redactor)
-    : createConsoleLogger(config.logLevel, redactor);
+    : config.ops.logFormat === 'json'
+      ? createJsonLogger(config.logLevel, redactor)
+      : createConsoleLogger(config.logLevel, redactor);
   const examples = options.examples ?? true;
   // Tools first: a bad tool module stops the start before the database is touched.
   // The llm tool needs the server's model providers (and its redactor for provider messages).
@@ -108,6 +117,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   if (db.migrations.applied.length > 0)
     logger.info('applied migrations', { migrations: db.migrations.applied });
+  const ops = createOperations({
+    config,
+    db,
+    logger,
+    redactor,
+    ...(options.tracing !== undefined ? { tracing: options.tracing } : {}),
+  });
   const store = createPrismaRunStore(db);
   const graphStore = createPrismaGraphStore(db);
   const bus: RunEventBus & { close?: () => Promise<void> } = config.redisUrl
@@ -130,8 +146,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     held: createPrismaHeldRunStore(db),
     idempotencyWindowMs: config.idempotencyWindowMs,
     redactor,
+    observer: ops.observer,
     ...(options.owner ? { owner: options.owner } : {}),
   });
+  ops.attach(runs);
   const workers = createWorkerService({
     tasks: createPrismaTaskStore(db),
     workers: createPrismaWorkerStore(db),
@@ -184,6 +202,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const server = createHttpServer({
     schema: getSchema(),
     authenticate,
+    ops: ops.route,
+    gauges: ops.gauges,
+    ...(ops.traced ? { traced: ops.traced } : {}),
     mcp: { matches: isMcpRequest, handle: mcpEndpoint },
     hooks: {
       matches: isHookRequest,
@@ -235,6 +256,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     mcp,
     workers,
+    metrics: ops.metrics,
     async start(port = config.port) {
       await new Promise<void>((resolve, reject) => {
         server.http.once('error', reject);
@@ -261,6 +283,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return { port: actual, url: `http://${config.host}:${actual}/graphql` };
     },
     async stop() {
+      ops.stopping();
       clearInterval(mcpRetry);
       workers.quiesce();
       await stopTicking?.();

@@ -16,7 +16,17 @@ const NEW_RUN_TYPES = [
   'text',
   'bool',
 ] as const;
-const EVENT_TYPES = ['text', 'int', 'text', 'text', 'int', 'timestamp', 'json'] as const;
+const EVENT_TYPES = [
+  'text',
+  'int',
+  'text',
+  'text',
+  'int',
+  'timestamp',
+  'json',
+  'text',
+  'text',
+] as const;
 const NODE_TYPES = [
   'text',
   'text',
@@ -54,13 +64,23 @@ export function newRunRow(d: SqlDialect, r: NewRun): unknown[] {
 }
 
 export function insertEventsSql(d: SqlDialect): string {
-  return `INSERT INTO "RunEvent" ("runId", "seq", "type", "nodeId", "attempt", "at", "data")
+  return `INSERT INTO "RunEvent" ("runId", "seq", "type", "nodeId", "attempt", "at", "data", "traceId", "spanId")
     SELECT ${selectColumns(d, EVENT_TYPES)} FROM ${d.rowsFrom(1)}`;
 }
 
 export function eventRow(d: SqlDialect, e: RunEvent): unknown[] {
-  const node = e as { nodeId?: string; attempt?: number };
-  return [e.runId, e.seq, e.type, node.nodeId ?? null, node.attempt ?? null, d.time(e.at), e.data];
+  const node = e as { nodeId?: string; attempt?: number; traceId?: string; spanId?: string };
+  return [
+    e.runId,
+    e.seq,
+    e.type,
+    node.nodeId ?? null,
+    node.attempt ?? null,
+    d.time(e.at),
+    e.data,
+    node.traceId ?? null,
+    node.spanId ?? null,
+  ];
 }
 
 export function upsertNodesSql(d: SqlDialect): string {

@@ -2,6 +2,7 @@ import type { RunEvent, State, ToolResolver } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redaction.js';
 import type { Instance } from './instance.js';
+import type { RunObserver } from './observer.js';
 import type {
   EventPage,
   Feed,
@@ -43,6 +44,8 @@ export interface RunServiceOptions {
   startKeys?: StartKeyStore;
   /** A repeated idempotency key within this long returns the first run (24 h). */
   idempotencyWindowMs?: number;
+  /** Metrics and traces of runs (see observer.ts). */
+  observer?: RunObserver;
 }
 
 /** Tenant ids default to DEFAULT_TENANT (the single tenant of AUTH=none). */

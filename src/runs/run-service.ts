@@ -42,6 +42,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     store,
     owner,
     ...(opts.redactor ? { redactor: opts.redactor } : {}),
+    ...(opts.observer ? { observer: opts.observer } : {}),
     onAbandonedStored: (runId) => void recovery.discard(runId, 1),
     onCommitted: publish,
     onError: (err, batch) => {
@@ -132,8 +133,6 @@ export function createRunService(opts: RunServiceOptions): RunService {
     for (const patch of batch.runs) {
       const updates = local.apply(patch);
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
-      if (patch.status === 'FAILED' && patch.error)
-        logger.info('run failed', { runId: patch.id, error: patch.error });
       if (patch.finishedAt !== undefined) {
         const key = local.concurrencyKeyOf(patch.id);
         settle(patch.id);

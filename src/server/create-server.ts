@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { Identity } from '../auth/identity.js';
@@ -30,6 +30,12 @@ export interface HttpServer {
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function';
 
+/** A gauge as the server moves it. */
+export interface UpDown {
+  inc(): void;
+  dec(): void;
+}
+
 interface EnvelopedArgs extends ExecutionArgs {
   rootValue: {
     execute: (args: ExecutionArgs) => unknown;
@@ -55,6 +61,12 @@ export function createHttpServer(opts: {
   mcp?: { matches(url: string | undefined): boolean; handle: RequestListener };
   /** Answers `/hooks/<id>` (webhook triggers) before Yoga sees the request. */
   hooks?: { matches(url: string | undefined): boolean; handle: RequestListener };
+  /** Answers `/health`, `/ready` and `/metrics` before Yoga sees the request. */
+  ops?: { matches(url: string | undefined): boolean; handle: RequestListener };
+  /** Gauges of open subscriptions and WebSocket connections (see src/observability). */
+  gauges?: { subscriptions: UpDown; websockets: UpDown };
+  /** Runs each HTTP request (and socket upgrade) in the W3C trace context its headers carry. */
+  traced?: (req: IncomingMessage, handle: () => void) => void;
 }): HttpServer {
   const maskError = codeLimitErrors(createMaskError(opts.logger));
   const yoga = createYoga<ServerContext, Context>({
@@ -80,6 +92,7 @@ export function createHttpServer(opts: {
     plugins: [
       ...createLimitPlugins(opts.limits),
       ...(opts.rateLimiter ? [useRateLimits(opts.rateLimiter, maskError)] : []),
+      ...(opts.gauges ? [subscriptionGauge(opts.gauges.subscriptions)] : []),
     ],
     logging: {
       debug: () => {},
@@ -90,15 +103,16 @@ export function createHttpServer(opts: {
     landingPage: false,
   });
 
-  const routes = [opts.mcp, opts.hooks].filter((r) => r !== undefined);
-  const http = createServer(
+  const routes = [opts.ops, opts.mcp, opts.hooks].filter((r) => r !== undefined);
+  const routed: RequestListener =
     routes.length > 0
       ? (req, res) => {
           const route = routes.find((r) => r.matches(req.url));
           return route ? route.handle(req, res) : yoga(req, res);
         }
-      : yoga,
-  );
+      : yoga;
+  const traced = opts.traced;
+  const http = createServer(traced ? (req, res) => traced(req, () => routed(req, res)) : routed);
   const wss = new WebSocketServer({
     server: http,
     path: yoga.graphqlEndpoint,
@@ -175,6 +189,12 @@ export function createHttpServer(opts: {
     },
     wss,
   );
+  const websockets = opts.gauges?.websockets;
+  if (websockets)
+    wss.on('connection', (socket) => {
+      websockets.inc();
+      socket.once('close', () => websockets.dec());
+    });
 
   return {
     yoga,
@@ -185,5 +205,24 @@ export function createHttpServer(opts: {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
+  };
+}
+
+/** Counts subscriptions whose result is a stream, over every transport, until the stream ends. */
+function subscriptionGauge(gauge: UpDown): Plugin {
+  return {
+    onSubscribe: () => ({
+      onSubscribeResult({ result }) {
+        if (!isAsyncIterable(result)) return;
+        gauge.inc();
+        let open = true;
+        return {
+          onEnd() {
+            if (open) gauge.dec();
+            open = false;
+          },
+        };
+      },
+    }),
   };
 }

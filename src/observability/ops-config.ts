@@ -1,0 +1,50 @@
+/** Operations settings, read by loadConfig (the one reader of the environment). */
+export type Role = 'api' | 'worker' | 'all';
+
+export interface OpsConfig {
+  /**
+   * ROLE: `api` serves the API and executes nothing (runs wait QUEUED for a worker), `worker`
+   * executes runs and answers only /health, /ready and /metrics, `all` (default) does both.
+   */
+  role: Role;
+  /** LOG_FORMAT: `json` (default; JSON lines, pino) or `text` (one readable line each). */
+  logFormat: 'json' | 'text';
+  /** METRICS: serve /metrics (default true). */
+  metrics: boolean;
+  /**
+   * Traces are exported (OTLP over HTTP) when OTEL_EXPORTER_OTLP_ENDPOINT or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, or OTEL_TRACES_EXPORTER names an exporter; never
+   * when OTEL_SDK_DISABLED=true. The SDK reads the other OTEL_* variables itself.
+   */
+  tracing: boolean;
+  /** OTEL_SERVICE_NAME (default agent-execution-framework): the service of the traces. */
+  serviceName: string;
+}
+
+function oneOf<T extends string>(
+  name: string,
+  raw: string | undefined,
+  values: readonly T[],
+  fallback: T,
+): T {
+  if (raw === undefined || raw === '') return fallback;
+  if (!values.includes(raw as T))
+    throw new Error(`${name} must be ${values.join(', ')}; got "${raw}".`);
+  return raw as T;
+}
+
+export function loadOpsConfig(env: Record<string, string | undefined>): OpsConfig {
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim();
+  const tracing =
+    env.OTEL_SDK_DISABLED?.toLowerCase() !== 'true' &&
+    exporter !== 'none' &&
+    Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || exporter);
+  const metrics = env.METRICS?.toLowerCase();
+  return {
+    role: oneOf('ROLE', env.ROLE, ['api', 'worker', 'all'] as const, 'all'),
+    logFormat: oneOf('LOG_FORMAT', env.LOG_FORMAT, ['json', 'text'] as const, 'json'),
+    metrics: !(metrics === 'false' || metrics === '0' || metrics === 'off'),
+    tracing,
+    serviceName: env.OTEL_SERVICE_NAME || 'agent-execution-framework',
+  };
+}
