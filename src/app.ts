@@ -17,6 +17,7 @@ import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaHeldRunStore } from './persistence/prisma-held-runs.js';
+import { createPrismaRetentionStore } from './persistence/prisma-retention-store.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
 import { createPrismaScheduleStore } from './persistence/prisma-schedule-store.js';
 import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
@@ -29,6 +30,7 @@ import { createRedactor } from './redaction.js';
 import { createGraphService, type GraphService } from './runs/graph-service.js';
 import { createInstance } from './runs/instance.js';
 import type { RunEventBus, RunStore } from './runs/ports.js';
+import { createRetention, type Retention } from './runs/retention.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
@@ -61,6 +63,8 @@ export interface App {
   workers: WorkerService;
   /** The Prometheus registry and instruments served at /metrics. */
   metrics: Metrics;
+  /** The retention job, purgeGraph and per-graph retention. */
+  retention: Retention;
   /** Listens (port 0 picks a free one), resumes orphaned runs, starts heartbeats. */
   start(port?: number): Promise<{ port: number; url: string }>;
   /** SIGTERM path: stop taking runs, close subscriptions, store what is buffered. */
@@ -180,6 +184,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     toleranceMs: config.webhookToleranceMs,
   });
+  const retention = createRetention({
+    store: createPrismaRetentionStore(db),
+    logger,
+    defaultDays: config.ops.retention.days,
+    mode: config.ops.retention.mode,
+    batch: config.ops.retention.batch,
+    removed: (action, n) => ops.metrics.retentionRemoved.inc({ action }, n),
+  });
   const apiKeys = createApiKeys(createPrismaApiKeyStore(db));
   if (config.auth.openOnNetwork)
     logger.warn(
@@ -227,6 +239,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       apiKeys,
       tools,
       workers,
+      retention,
     },
     logger,
     devErrors: config.devErrors,
@@ -257,6 +270,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     mcp,
     workers,
     metrics: ops.metrics,
+    retention,
     async start(port = config.port) {
       await new Promise<void>((resolve, reject) => {
         server.http.once('error', reject);
@@ -274,6 +288,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         }, config.mcpRetryMs);
         mcpRetry.unref();
       }
+      if (config.ops.retention.intervalMs > 0) retention.start(config.ops.retention.intervalMs);
       if (config.schedulerIntervalMs > 0)
         stopTicking = schedules.startTicking(config.schedulerIntervalMs);
       setImmediate(() => {
@@ -287,6 +302,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       clearInterval(mcpRetry);
       workers.quiesce();
       await stopTicking?.();
+      await retention.stop();
       await runs.shutdown(config.shutdownGraceMs);
       await workers.stop();
       // The bus is closed: let subscriptions send their `complete` before sockets close.

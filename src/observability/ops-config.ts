@@ -17,6 +17,19 @@ export interface OpsConfig {
    * when OTEL_SDK_DISABLED=true. The SDK reads the other OTEL_* variables itself.
    */
   tracing: boolean;
+  /** Retention of finished runs; see README "Operating it: retention". */
+  retention: {
+    /** RETENTION_DAYS (0, default: kept forever); a graph's retentionDays overrides it. */
+    days: number;
+    /** RETENTION_MODE: delete (default) or compact (events reduced to start and end). */
+    mode: 'delete' | 'compact';
+    /** RETENTION_INTERVAL_MS (1 h): how often the job looks; 0: never (purgeGraph still works). */
+    intervalMs: number;
+    /** RETENTION_BATCH (500): runs removed per transaction. */
+    batch: number;
+  };
+  /** MAX_VALUE_BYTES (262144): the largest state value, node output value or event payload. */
+  maxValueBytes: number;
   /** OTEL_SERVICE_NAME (default agent-execution-framework): the service of the traces. */
   serviceName: string;
 }
@@ -33,6 +46,15 @@ function oneOf<T extends string>(
   return raw as T;
 }
 
+function count(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${raw}".`);
+  return value;
+}
+
 export function loadOpsConfig(env: Record<string, string | undefined>): OpsConfig {
   const exporter = env.OTEL_TRACES_EXPORTER?.trim();
   const tracing =
@@ -45,6 +67,13 @@ export function loadOpsConfig(env: Record<string, string | undefined>): OpsConfi
     logFormat: oneOf('LOG_FORMAT', env.LOG_FORMAT, ['json', 'text'] as const, 'json'),
     metrics: !(metrics === 'false' || metrics === '0' || metrics === 'off'),
     tracing,
+    retention: {
+      days: count(env, 'RETENTION_DAYS', 0),
+      mode: oneOf('RETENTION_MODE', env.RETENTION_MODE, ['delete', 'compact'] as const, 'delete'),
+      intervalMs: count(env, 'RETENTION_INTERVAL_MS', 3_600_000),
+      batch: Math.max(1, count(env, 'RETENTION_BATCH', 500)),
+    },
+    maxValueBytes: Math.max(1_024, count(env, 'MAX_VALUE_BYTES', 262_144)),
     serviceName: env.OTEL_SERVICE_NAME || 'agent-execution-framework',
   };
 }

@@ -272,7 +272,11 @@ export interface GraphStore {
   create(id: string, versionId: string, graph: GraphWrite): Promise<GraphSaved>;
   /** Adds version latestVersion + 1; null when the graph does not exist in graph.tenantId. */
   update(id: string, versionId: string, graph: GraphWrite): Promise<GraphSaved | null>;
-  /** Deletes the graph, its versions and its finished runs; false when it does not exist. */
+  /**
+   * Archives the graph (soft delete: its versions, runs and history stay readable, its name is
+   * free, its schedules paused); false when it does not exist or is archived already. An archived
+   * graph is not found by the other methods here.
+   */
   delete(id: string): Promise<boolean>;
   get(id: string): Promise<GraphRecord | null>;
   getByName(tenantId: string, name: string): Promise<GraphRecord | null>;

@@ -10,6 +10,7 @@ import './api-key.js';
 import './worker.js';
 import './schedule.js';
 import './trigger.js';
+import './retention.js';
 
 // Roles: every read needs reader, every write writer; key management asks admin on its fields.
 builder.queryType({

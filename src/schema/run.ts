@@ -21,6 +21,7 @@ function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } 
     recoveries: fields.recoveries ?? 0,
     concurrencyKey: fields.concurrencyKey ?? null,
     held: fields.held ?? false,
+    compactedAt: null,
     ...(pinnedVersion !== undefined ? { graphVersion: { version: pinnedVersion } } : {}),
   };
 }
@@ -101,6 +102,12 @@ builder.prismaObject('Run', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    compactedAt: t.expose('compactedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'Set when retention compacted the run (RETENTION_MODE=compact): its events are RUN_STARTED and its final event; state, error and nodes are kept.',
+    }),
     nodes: t.relation('nodes', {
       description: 'Per-node executions, in start order, to draw the run.',
       query: {
