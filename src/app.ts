@@ -17,7 +17,6 @@ import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaHeldRunStore } from './persistence/prisma-held-runs.js';
-import { createPrismaRetentionStore } from './persistence/prisma-retention-store.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
 import { createPrismaScheduleStore } from './persistence/prisma-schedule-store.js';
 import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
@@ -30,8 +29,9 @@ import { createRedactor } from './redaction.js';
 import { createGraphService, type GraphService } from './runs/graph-service.js';
 import { createInstance } from './runs/instance.js';
 import type { RunEventBus, RunStore } from './runs/ports.js';
-import { createRetention, type Retention } from './runs/retention.js';
+import type { Retention } from './runs/retention.js';
 import { createRunService, type RunService } from './runs/run-service.js';
+import { limitToolValues } from './runs/value-limits.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createRateLimiter } from './server/rate-limit.js';
@@ -121,13 +121,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   if (db.migrations.applied.length > 0)
     logger.info('applied migrations', { migrations: db.migrations.applied });
-  const ops = createOperations({
-    config,
-    db,
-    logger,
-    redactor,
-    ...(options.tracing !== undefined ? { tracing: options.tracing } : {}),
-  });
+  const ops = createOperations({ config, db, logger, redactor, tracing: options.tracing });
   const store = createPrismaRunStore(db);
   const graphStore = createPrismaGraphStore(db);
   const bus: RunEventBus & { close?: () => Promise<void> } = config.redisUrl
@@ -136,7 +130,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const runs = createRunService({
     store,
     graphs: graphStore,
-    tools,
+    // Tools' outputs, log lines and custom payloads are held to MAX_VALUE_BYTES.
+    tools: limitToolValues(tools, config.ops.maxValueBytes),
+    maxValueBytes: config.ops.maxValueBytes,
     bus,
     logger,
     maxConcurrentRuns: config.maxConcurrentRuns,
@@ -184,14 +180,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     toleranceMs: config.webhookToleranceMs,
   });
-  const retention = createRetention({
-    store: createPrismaRetentionStore(db),
-    logger,
-    defaultDays: config.ops.retention.days,
-    mode: config.ops.retention.mode,
-    batch: config.ops.retention.batch,
-    removed: (action, n) => ops.metrics.retentionRemoved.inc({ action }, n),
-  });
+  const { retention } = ops;
   const apiKeys = createApiKeys(createPrismaApiKeyStore(db));
   if (config.auth.openOnNetwork)
     logger.warn(

@@ -4,8 +4,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../persistence/database.js';
 import { createOpsQueries } from '../persistence/ops-queries.js';
+import { createPrismaRetentionStore } from '../persistence/prisma-retention-store.js';
 import type { Redactor } from '../redaction.js';
 import { combineObservers, type RunObserver } from '../runs/observer.js';
+import { createRetention, type Retention } from '../runs/retention.js';
 import { createRunTracing } from '../runs/run-tracing.js';
 import { createOpsEndpoint, isOpsRequest } from '../server/ops-endpoint.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -25,6 +27,8 @@ export interface Operations {
   gauges: { subscriptions: { inc(): void; dec(): void }; websockets: { inc(): void; dec(): void } };
   /** Continues the request's W3C traceparent (when tracing). */
   traced: ((req: IncomingMessage, handle: () => void) => void) | undefined;
+  /** The retention job, purgeGraph and per-graph retention (RETENTION_*). */
+  retention: Retention;
   /** The services the scrape-time gauges read. */
   attach(runs: { stats(): { active: number; queued: number; pendingEvents: number } }): void;
   /** From now on /ready answers 503 (shutting down). */
@@ -37,7 +41,7 @@ export function createOperations(o: {
   logger: Logger;
   redactor: Redactor;
   /** Trace runs whatever OTEL_* say (a test registering its own SDK). */
-  tracing?: boolean;
+  tracing?: boolean | undefined;
 }): Operations {
   const queries = createOpsQueries(o.db);
   const metrics = createMetrics();
@@ -68,9 +72,18 @@ export function createOperations(o: {
     },
     ...(o.config.ops.metrics ? { metrics: metrics.registry } : {}),
   });
+  const retention = createRetention({
+    store: createPrismaRetentionStore(o.db),
+    logger: o.logger,
+    defaultDays: o.config.ops.retention.days,
+    mode: o.config.ops.retention.mode,
+    batch: o.config.ops.retention.batch,
+    removed: (action, n) => metrics.retentionRemoved.inc({ action }, n),
+  });
   return {
     metrics,
     observer,
+    retention,
     route: { matches: isOpsRequest, handle },
     gauges: { subscriptions: metrics.subscriptions, websockets: metrics.websockets },
     traced: tracing

@@ -46,6 +46,8 @@ export interface RunServiceOptions {
   idempotencyWindowMs?: number;
   /** Metrics and traces of runs (see observer.ts). */
   observer?: RunObserver;
+  /** startRun refuses an input value above this many bytes of JSON (VALUE_TOO_LARGE). */
+  maxValueBytes?: number;
 }
 
 /** Tenant ids default to DEFAULT_TENANT (the single tenant of AUTH=none). */

@@ -68,6 +68,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     startTimeoutMs,
     startKeys: opts.startKeys,
     idempotencyWindowMs: opts.idempotencyWindowMs ?? 86_400_000,
+    ...(opts.maxValueBytes ? { maxValueBytes: opts.maxValueBytes } : {}),
     ...(opts.held ? { concurrencyOf: concurrencyOfGraph } : {}),
   });
   const concurrency = opts.held

@@ -9,6 +9,7 @@ import { createIdempotency } from './idempotency.js';
 import type { RunRecord, RunStore, StartKeyStore } from './ports.js';
 import type { Job } from './run-pool.js';
 import { databaseUnavailable, runInput, withDeadline } from './start-checks.js';
+import { checkInputSize } from './value-limits.js';
 
 /** How a run is started, beyond its graph and input. */
 export interface StartOptions {
@@ -40,6 +41,8 @@ export interface StarterDeps {
   startTimeoutMs: number;
   startKeys?: StartKeyStore | undefined;
   idempotencyWindowMs: number;
+  /** An input value above this many bytes of JSON is refused (VALUE_TOO_LARGE). */
+  maxValueBytes?: number;
   /** The concurrency rule of a new run of this graph version (its policy over the input), if any. */
   concurrencyOf?(graphId: string, graph: CompiledGraph, input: State): ConcurrencyRule | null;
 }
@@ -96,6 +99,7 @@ export function createStarter(deps: StarterDeps) {
   ): Promise<Started> {
     checkOptions(options);
     const state = runInput(input);
+    if (deps.maxValueBytes) checkInputSize(state, deps.maxValueBytes);
     const createdAt = Date.now();
     const id = uuidv7(createdAt);
     let gaveUp = false;
