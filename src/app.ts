@@ -147,6 +147,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     idempotencyWindowMs: config.idempotencyWindowMs,
     redactor,
     observer: ops.observer,
+    // ROLE=api: runs are stored ownerless for the worker processes; none executes here.
+    execute: config.ops.role !== 'api',
     ...(options.owner ? { owner: options.owner } : {}),
   });
   ops.attach(runs);
@@ -204,6 +206,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     schema: getSchema(),
     authenticate,
     ops: ops.route,
+    serveApi: config.ops.role !== 'worker',
     gauges: ops.gauges,
     ...(ops.traced ? { traced: ops.traced } : {}),
     mcp: { matches: isMcpRequest, handle: mcpEndpoint },
@@ -238,6 +241,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   let started = false;
   let mcpRetry: NodeJS.Timeout | undefined;
+  let queuePoll: NodeJS.Timeout | undefined;
+  const resume = () => {
+    runs.resumeOrphans().catch((err) => logger.warn('resuming runs failed', { err }));
+  };
   /** MCP servers that failed to start are tried again; their tools join the registry. */
   const retryMcp = async () => {
     for (const tool of (await mcp?.retryFailed()) ?? [])
@@ -269,7 +276,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // Listening first, resuming after (paced, in the background): a run that kills the process
       // cannot keep the API from answering. Runs of this instance's previous boots are taken at
       // once; a live process's runs (SQLite or PostgreSQL alike) only once its lease lapses.
-      runs.startBackground();
+      // ROLE=api executes nothing; a worker also polls for the runs API servers store ownerless.
+      const executes = config.ops.role !== 'api';
+      if (executes) runs.startBackground();
+      if (config.ops.role === 'worker') queuePoll = setInterval(resume, config.ops.queuePollMs);
+      queuePoll?.unref();
       workers.start();
       if (mcp && config.mcpRetryMs > 0 && mcp.servers().some((m) => m.status === 'failed')) {
         mcpRetry = setInterval(() => {
@@ -277,18 +288,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         }, config.mcpRetryMs);
         mcpRetry.unref();
       }
-      if (config.ops.retention.intervalMs > 0) retention.start(config.ops.retention.intervalMs);
+      if (executes && config.ops.retention.intervalMs > 0)
+        retention.start(config.ops.retention.intervalMs);
       if (config.schedulerIntervalMs > 0)
         stopTicking = schedules.startTicking(config.schedulerIntervalMs);
-      setImmediate(() => {
-        runs.resumeOrphans().catch((err) => logger.warn('resuming runs failed', { err }));
-      });
+      if (executes) setImmediate(resume);
       const actual = (server.http.address() as AddressInfo).port;
       return { port: actual, url: `http://${config.host}:${actual}/graphql` };
     },
     async stop() {
       ops.stopping();
       clearInterval(mcpRetry);
+      clearInterval(queuePoll);
       workers.quiesce();
       await stopTicking?.();
       await retention.stop();

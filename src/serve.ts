@@ -13,7 +13,16 @@ export async function serve(options: AppOptions = {}): Promise<void> {
   const stopTracing = config.ops.tracing ? startTracing(config.ops.serviceName) : undefined;
   const app = await buildApp(config, options);
   const { url } = await app.start();
-  app.logger.info(`GraphQL API and GraphiQL at ${url}`, { database: app.db.provider });
+  const { role } = config.ops;
+  if (role === 'worker')
+    app.logger.info(
+      `worker process (ROLE=worker): /health, /ready and /metrics at ${url.replace(/\/graphql$/, '')}`,
+      {
+        database: app.db.provider,
+        role,
+      },
+    );
+  else app.logger.info(`GraphQL API and GraphiQL at ${url}`, { database: app.db.provider, role });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

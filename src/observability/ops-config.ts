@@ -7,6 +7,8 @@ export interface OpsConfig {
    * executes runs and answers only /health, /ready and /metrics, `all` (default) does both.
    */
   role: Role;
+  /** QUEUE_POLL_MS (250): how often a ROLE=worker process looks for runs to claim. */
+  queuePollMs: number;
   /** LOG_FORMAT: `json` (default; JSON lines, pino) or `text` (one readable line each). */
   logFormat: 'json' | 'text';
   /** METRICS: serve /metrics (default true). */
@@ -64,6 +66,7 @@ export function loadOpsConfig(env: Record<string, string | undefined>): OpsConfi
   const metrics = env.METRICS?.toLowerCase();
   return {
     role: oneOf('ROLE', env.ROLE, ['api', 'worker', 'all'] as const, 'all'),
+    queuePollMs: Math.max(10, count(env, 'QUEUE_POLL_MS', 250)),
     logFormat: oneOf('LOG_FORMAT', env.LOG_FORMAT, ['json', 'text'] as const, 'json'),
     metrics: !(metrics === 'false' || metrics === '0' || metrics === 'off'),
     tracing,

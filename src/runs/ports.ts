@@ -108,7 +108,8 @@ export interface NewRun {
   graphId: string;
   graphVersionId: string;
   input: State;
-  owner: string;
+  /** null: no process executes it yet; the first to claim it does (see claimOrphans). */
+  owner: string | null;
   /** Epoch ms; defaults to now. */
   createdAt?: number;
   /** Runs with the same key wait for each other (see concurrency.ts). */

@@ -46,6 +46,11 @@ export interface RunServiceOptions {
   idempotencyWindowMs?: number;
   /** Metrics and traces of runs (see observer.ts). */
   observer?: RunObserver;
+  /**
+   * false (ROLE=api): runs are stored without an owner and executed by whichever worker process
+   * claims them first; this process executes nothing. Default true.
+   */
+  execute?: boolean;
   /** startRun refuses an input value above this many bytes of JSON (VALUE_TOO_LARGE). */
   maxValueBytes?: number;
 }

@@ -30,6 +30,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
   const { store, bus, logger } = opts;
   const instance = opts.instance ?? createInstance();
   const owner = opts.owner ?? instance.owner;
+  const execute = opts.execute !== false;
   const leaseMs = opts.leaseMs ?? 10_000;
   const startTimeoutMs = opts.startTimeoutMs ?? 5_000;
   const versions = createGraphVersions(opts.graphs, opts.tools);
@@ -64,7 +65,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     writer,
     versions,
     logger,
-    owner,
+    owner: execute ? owner : null,
     startTimeoutMs,
     startKeys: opts.startKeys,
     idempotencyWindowMs: opts.idempotencyWindowMs ?? 86_400_000,
@@ -143,6 +144,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
   }
 
   function enqueue(record: RunRecord, job: Job): void {
+    if (!execute) return; // stored ownerless: a worker process claims it
     local.add(record);
     pool.enqueue(job);
   }

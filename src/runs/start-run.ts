@@ -37,7 +37,8 @@ export interface StarterDeps {
   writer: EventWriter;
   versions: GraphVersions;
   logger: Logger;
-  owner: string;
+  /** null: runs are stored without an owner, for a worker process to claim (ROLE=api). */
+  owner: string | null;
   startTimeoutMs: number;
   startKeys?: StartKeyStore | undefined;
   idempotencyWindowMs: number;

@@ -65,7 +65,9 @@ export function createHttpServer(opts: {
   ops?: { matches(url: string | undefined): boolean; handle: RequestListener };
   /** Gauges of open subscriptions and WebSocket connections (see src/observability). */
   gauges?: { subscriptions: UpDown; websockets: UpDown };
-  /** Runs each HTTP request (and socket upgrade) in the W3C trace context its headers carry. */
+  /** false (ROLE=worker): only `ops` is answered (404 for the rest, no WebSocket server). */
+  serveApi?: boolean;
+  /** Runs each HTTP request in the W3C trace context its headers carry. */
   traced?: (req: IncomingMessage, handle: () => void) => void;
 }): HttpServer {
   const maskError = codeLimitErrors(createMaskError(opts.logger));
@@ -104,8 +106,17 @@ export function createHttpServer(opts: {
   });
 
   const routes = [opts.ops, opts.mcp, opts.hooks].filter((r) => r !== undefined);
-  const routed: RequestListener =
-    routes.length > 0
+  const apiOff = opts.serveApi === false;
+  const routed: RequestListener = apiOff
+    ? (req, res) => {
+        if (opts.ops?.matches(req.url)) return opts.ops.handle(req, res);
+        res
+          .writeHead(404, { 'content-type': 'text/plain' })
+          .end(
+            'Not found: a worker process (ROLE=worker) serves /health, /ready and /metrics only.\n',
+          );
+      }
+    : routes.length > 0
       ? (req, res) => {
           const route = routes.find((r) => r.matches(req.url));
           return route ? route.handle(req, res) : yoga(req, res);
@@ -114,7 +125,8 @@ export function createHttpServer(opts: {
   const traced = opts.traced;
   const http = createServer(traced ? (req, res) => traced(req, () => routed(req, res)) : routed);
   const wss = new WebSocketServer({
-    server: http,
+    // A worker process takes no sockets: `noServer` leaves upgrades unanswered.
+    ...(apiOff ? { noServer: true } : { server: http }),
     path: yoga.graphqlEndpoint,
     // A bigger frame closes the socket with 1009 before it is buffered whole or parsed.
     maxPayload: opts.limits.maxWsPayloadBytes,
