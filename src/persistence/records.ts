@@ -24,6 +24,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     recoveries: row.recoveries,
     concurrencyKey: row.concurrencyKey,
     held: row.held,
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   };
 }
 

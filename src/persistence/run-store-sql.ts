@@ -15,6 +15,7 @@ const NEW_RUN_TYPES = [
   'timestamp',
   'text',
   'bool',
+  'text',
 ] as const;
 const EVENT_TYPES = [
   'text',
@@ -42,7 +43,7 @@ const NODE_TYPES = [
 const RUN_TYPES = ['text', 'int', 'text', 'json', 'json', 'timestamp', 'timestamp', 'int'] as const;
 
 export function insertRunsSql(d: SqlDialect): string {
-  return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt", "concurrencyKey", "held")
+  return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt", "concurrencyKey", "held", "traceparent")
     SELECT ${selectColumns(d, NEW_RUN_TYPES)} FROM ${d.rowsFrom(1)}`;
 }
 
@@ -60,6 +61,7 @@ export function newRunRow(d: SqlDialect, r: NewRun): unknown[] {
     at,
     r.concurrencyKey ?? null,
     r.held === true,
+    r.traceparent ?? null,
   ];
 }
 

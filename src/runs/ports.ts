@@ -48,6 +48,8 @@ export interface RunRecord {
   concurrencyKey?: string | null;
   /** QUEUED behind an older active run with the same concurrency key. */
   held?: boolean;
+  /** The W3C traceparent the run's trace continues (set when the start was traced). */
+  traceparent?: string;
 }
 
 export interface GraphVersionRecord {
@@ -116,6 +118,8 @@ export interface NewRun {
   concurrencyKey?: string | null;
   /** Stored QUEUED and not executed until released (an older run with its key is active). */
   held?: boolean;
+  /** The W3C traceparent of the start (set by the tracing observer). */
+  traceparent?: string;
 }
 
 /** A run a process has taken over, with what it needs to resume it. */

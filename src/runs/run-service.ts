@@ -145,6 +145,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
   function enqueue(record: RunRecord, job: Job): void {
     if (!execute) return; // stored ownerless: a worker process claims it
+    opts.observer?.executing?.(record);
     local.add(record);
     pool.enqueue(job);
   }

@@ -1,6 +1,7 @@
 import {
   type Context,
   context,
+  propagation,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -31,8 +32,10 @@ const failed = (span: Span, error: ErrorInfo) => {
  * own timestamps. A retry ends its attempt's span in error and the next attempt opens a new one,
  * so the wait between them shows; log lines (a remote worker awaited, a tool's own lines) are
  * span events. The run span's parent is the trace context active when the run was created (the
- * `traceparent` of the startRun request). Each event carries the ids of its span, so a UI can
- * link an event to its trace. A run resumed in another process opens a new run span there.
+ * `traceparent` of the startRun request), stored with the run so that a worker process executing
+ * it, or one resuming it after a crash, continues the same trace (a resumed run opens a new run
+ * span there, `aef.run.resumed`). Each event carries the ids of its span, so a UI can link an
+ * event to its trace.
  */
 export function createRunTracing(tracer: Tracer = trace.getTracer('agent-execution-framework')) {
   const parents = new Map<string, { ctx: Context; graphId: string }>();
@@ -78,7 +81,18 @@ export function createRunTracing(tracer: Tracer = trace.getTracer('agent-executi
   const observer: RunObserver = {
     created(run) {
       if (parents.size >= MAX_PENDING) parents.clear();
-      parents.set(run.id, { ctx: context.active(), graphId: run.graphId });
+      const ctx = context.active();
+      parents.set(run.id, { ctx, graphId: run.graphId });
+      // Stored with the run: the process that executes it (a worker) continues the same trace.
+      const carrier: Record<string, string> = {};
+      propagation.inject(ctx, carrier);
+      if (carrier.traceparent) run.traceparent = carrier.traceparent;
+    },
+    executing(run) {
+      if (parents.has(run.id) || runs.has(run.id) || !run.traceparent) return;
+      if (parents.size >= MAX_PENDING) parents.clear();
+      const ctx = propagation.extract(ROOT_CONTEXT, { traceparent: run.traceparent });
+      parents.set(run.id, { ctx, graphId: run.graphId });
     },
     event(e) {
       const spans = runSpans(e);

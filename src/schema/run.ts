@@ -22,6 +22,7 @@ function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } 
     concurrencyKey: fields.concurrencyKey ?? null,
     held: fields.held ?? false,
     compactedAt: null,
+    traceparent: fields.traceparent ?? null,
     ...(pinnedVersion !== undefined ? { graphVersion: { version: pinnedVersion } } : {}),
   };
 }

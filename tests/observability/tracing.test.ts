@@ -11,6 +11,7 @@ import type { GraphDef } from '../../src/engine/graph.js';
 import { createJsonLogger } from '../../src/observability/json-logger.js';
 import { createGraph, uniqueName, waitForRun } from '../api/operations.js';
 import { createTestApp, type TestApp, waitUntil } from '../helpers/app.js';
+import { sqliteTestDatabase } from '../helpers/databases.js';
 
 /** start -> (slow, flaky: fails once, retried) -> join. */
 const fanOutRetry = (): GraphDef => ({
@@ -124,6 +125,52 @@ describe('run traces (OpenTelemetry, in-memory exporter)', () => {
           )
         : run;
       expect(e.spanId, `${e.type} ${e.nodeId}`).toBe(own?.spanContext().spanId);
+    }
+  });
+
+  it('continues the trace in the worker process that executes a run an api process stored', async () => {
+    const db = sqliteTestDatabase();
+    const api = await createTestApp({
+      db,
+      env: { SEED_EXAMPLES: 'false', ROLE: 'api' },
+      app: { tracing: true },
+    });
+    const worker = await createTestApp({
+      db,
+      env: { SEED_EXAMPLES: 'false', ROLE: 'worker', QUEUE_POLL_MS: '20' },
+      app: { tracing: true },
+    });
+    try {
+      await api.listen();
+      await worker.listen();
+      const graph = await createGraph(api, fanOutRetry());
+      const res = await fetch(api.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`,
+        },
+        body: JSON.stringify({
+          query: 'mutation($g: ID!) { startRun(graphId: $g) { id } }',
+          variables: { g: graph.id },
+        }),
+      });
+      const runId = ((await res.json()) as { data: { startRun: { id: string } } }).data.startRun.id;
+      expect((await waitForRun(api, runId)).status).toBe('SUCCEEDED');
+      // Executed by the worker: the api process started nothing.
+      expect((await api.app.metrics.runsStarted.get()).values).toEqual([]);
+      const run = await waitUntil(async () =>
+        exporter
+          .getFinishedSpans()
+          .find((s) => s.attributes['aef.run.id'] === runId && s.name.startsWith('run ')),
+      );
+      expect(run.spanContext().traceId).toBe(TRACE_ID);
+      expect(run.parentSpanContext?.spanId).toBe(PARENT_ID);
+      expect(run.name).toBe(`run ${graph.id}`);
+    } finally {
+      await worker.close();
+      await api.close();
+      await db.drop();
     }
   });
 

@@ -2,6 +2,7 @@
 -- retention and compacted runs.
 ALTER TABLE "RunEvent" ADD COLUMN "traceId" TEXT;
 ALTER TABLE "RunEvent" ADD COLUMN "spanId" TEXT;
+ALTER TABLE "Run" ADD COLUMN "traceparent" TEXT;
 ALTER TABLE "Graph" ADD COLUMN "archivedAt" TIMESTAMP(3);
 ALTER TABLE "Graph" ADD COLUMN "retentionDays" INTEGER;
 ALTER TABLE "Run" ADD COLUMN "compactedAt" TIMESTAMP(3);
