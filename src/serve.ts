@@ -22,7 +22,8 @@ export async function serve(options: AppOptions = {}): Promise<void> {
         role,
       },
     );
-  else app.logger.info(`GraphQL API and GraphiQL at ${url}`, { database: app.db.provider, role });
+  else
+    app.logger.info(`GraphQL API and GraphiQL at ${url}`, { url, database: app.db.provider, role });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -18,7 +18,7 @@ export interface RetentionStore {
   compactRuns(ids: readonly string[]): Promise<number>;
   /** The graph's tenant and whether it is archived; null when there is no such graph. */
   graphState(graphId: string): Promise<{ tenantId: string; archived: boolean } | null>;
-  /** Up to `limit` run ids of the graph (any status: an archived graph has no active run). */
+  /** Up to `limit` run ids of the graph, finished ones first. */
   runsOf(graphId: string, limit: number): Promise<string[]>;
   /** Deletes the graph row (versions, schedules, triggers go with it). */
   deleteGraph(graphId: string): Promise<void>;
@@ -104,7 +104,15 @@ export function createRetention(o: RetentionOptions) {
       for (;;) {
         const ids = await o.store.runsOf(graphId, o.batch);
         if (ids.length === 0) break;
-        total += await o.store.deleteRuns(ids);
+        const n = await o.store.deleteRuns(ids);
+        // Only active runs are left (deleteRuns keeps them): never delete a run under way.
+        if (n === 0)
+          throw new AppError(
+            'GRAPH_HAS_ACTIVE_RUNS',
+            `Graph "${graphId}" still has runs in progress; cancel them or wait for them to finish, then purge it.`,
+            { id: graphId },
+          );
+        total += n;
         await pause();
       }
       await o.store.deleteGraph(graphId);
