@@ -68,6 +68,7 @@ export function createPrismaRetentionStore(db: Database): RetentionStore {
     async runsOf(graphId, limit) {
       const rows = await prisma.run.findMany({
         where: { graphId },
+        orderBy: { finishedAt: { sort: 'asc', nulls: 'last' } },
         take: limit,
         select: { id: true },
       });

@@ -92,6 +92,21 @@ await describeBackends(
       expect(await removed('purged')).toBe(before + 1);
     });
 
+    it('never purges a run that is still active', async () => {
+      const graph = await createGraph(api(), graphOf());
+      const run = await runToEnd(api(), graph.id);
+      await api().ok(DELETE_GRAPH, { id: graph.id });
+      // A run left active (started as the graph was archived): the purge stops before it.
+      await api().app.db.prisma.run.update({ where: { id: run.id }, data: { status: 'RUNNING' } });
+      const purge = `mutation($id: ID!) { purgeGraph(id: $id) }`;
+      expectError(await api().gql(purge, { id: graph.id }), 'GRAPH_HAS_ACTIVE_RUNS');
+      expect((await api().ok<{ run: { id: string } }>(RUN, { id: run.id })).run.id).toBe(run.id);
+      await api().app.db.prisma.run.update({
+        where: { id: run.id },
+        data: { status: 'SUCCEEDED' },
+      });
+    });
+
     it('deletes finished runs past their graph’s retention, in batches, and counts them', async () => {
       const short = await createGraph(api(), graphOf());
       const forever = await createGraph(api(), graphOf());
