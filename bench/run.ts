@@ -5,7 +5,8 @@
  *   BENCH_QUICK=1        small sizes, 2 repetitions: a smoke test of the harness (~1 min)
  *   BENCH_ONLY=a,b       only these workloads (BENCHMARKS.md is then left alone)
  *   BENCH_REPS=n         measured repetitions per side (default 5, quick 2)
- *   BENCH_DATABASE_URL   PostgreSQL server for the durable workload (default 127.0.0.1:5432)
+ *   BENCH_DATABASE_URL   PostgreSQL server for the durable and scale-out workloads (default 127.0.0.1:5432)
+ *   BENCH_REDIS_URL      Redis for the scale-out workload (default redis://127.0.0.1:6379)
  *   BENCH_CHILD_ARGS     extra Node flags for child processes, e.g. "--cpu-prof"
  *
  * Profile one workload: BENCH_ONLY=durable node --cpu-prof --import tsx bench/run.ts
@@ -25,6 +26,7 @@ import { pipeline } from './workloads/pipeline.js';
 import { remote } from './workloads/remote.js';
 import { responsiveness } from './workloads/responsiveness.js';
 import { scale } from './workloads/scale.js';
+import { scaleOut } from './workloads/scale-out.js';
 import { server } from './workloads/server.js';
 import { waiting } from './workloads/waiting.js';
 
@@ -38,6 +40,7 @@ const WORKLOADS: Workload[] = [
   responsiveness,
   scale,
   waiting,
+  scaleOut,
 ];
 const BUDGET_SECONDS = 600;
 

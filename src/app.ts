@@ -11,6 +11,9 @@ import { providersFromConfig } from './llm/providers.js';
 import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
 import { connectMcpServers, loadMcpConfigFile, type McpToolProvider } from './mcp/client/index.js';
 import { createMcpEndpoint, createPrismaGraphCatalog, isMcpRequest } from './mcp/endpoint/index.js';
+import { createJsonLogger } from './observability/json-logger.js';
+import type { Metrics } from './observability/metrics.js';
+import { createOperations } from './observability/operations.js';
 import { type Database, openDatabase } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
@@ -27,8 +30,10 @@ import { createRedactor } from './redaction.js';
 import { createGraphService, type GraphService } from './runs/graph-service.js';
 import { createInstance } from './runs/instance.js';
 import type { RunEventBus, RunStore } from './runs/ports.js';
+import type { Retention } from './runs/retention.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import { createSubgraphTool } from './runs/subgraph-tool.js';
+import { limitToolValues } from './runs/value-limits.js';
 import { getSchema } from './schema/index.js';
 import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createDashboardRoute } from './server/dashboard.js';
@@ -59,6 +64,10 @@ export interface App {
   mcp: McpToolProvider | undefined;
   /** Remote workers and their tasks. */
   workers: WorkerService;
+  /** The Prometheus registry and instruments served at /metrics. */
+  metrics: Metrics;
+  /** The retention job, purgeGraph and per-graph retention. */
+  retention: Retention;
   /** Listens (port 0 picks a free one), resumes orphaned runs, starts heartbeats. */
   start(port?: number): Promise<{ port: number; url: string }>;
   /** SIGTERM path: stop taking runs, close subscriptions, store what is buffered. */
@@ -75,6 +84,8 @@ export interface AppOptions {
   /** Your tools, registered beside the generic (and example) tools; a name taken throws. */
   tools?: Iterable<Tool<unknown>>;
   owner?: string;
+  /** Trace runs (spans through @opentelemetry/api) even when no OTEL_* variable is set. */
+  tracing?: boolean;
 }
 
 /** The composition root: the only module that knows every layer. */
@@ -83,7 +94,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const redactor = createRedactor(config.secrets);
   const logger = options.logger
     ? redactingLogger(options.logger, redactor)
-    : createConsoleLogger(config.logLevel, redactor);
+    : config.ops.logFormat === 'json'
+      ? createJsonLogger(config.logLevel, redactor)
+      : createConsoleLogger(config.logLevel, redactor);
   const examples = options.examples ?? true;
   // Tools first: a bad tool module stops the start before the database is touched.
   // The llm tool needs the server's model providers (and its redactor for provider messages).
@@ -116,6 +129,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   if (db.migrations.applied.length > 0)
     logger.info('applied migrations', { migrations: db.migrations.applied });
+  const ops = createOperations({ config, db, logger, redactor, tracing: options.tracing });
   const store = createPrismaRunStore(db);
   const graphStore = createPrismaGraphStore(db);
   // Sub-graph nodes run through the run service (made below; the tool runs only after start).
@@ -126,7 +140,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const runs = createRunService({
     store,
     graphs: graphStore,
-    tools,
+    // Tools' outputs, log lines and custom payloads are held to MAX_VALUE_BYTES.
+    tools: limitToolValues(tools, config.ops.maxValueBytes),
+    maxValueBytes: config.ops.maxValueBytes,
     bus,
     logger,
     maxConcurrentRuns: config.maxConcurrentRuns,
@@ -140,8 +156,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     held: createPrismaHeldRunStore(db),
     idempotencyWindowMs: config.idempotencyWindowMs,
     redactor,
+    observer: ops.observer,
+    // ROLE=api: runs are stored ownerless for the worker processes; none executes here.
+    execute: config.ops.role !== 'api',
     ...(options.owner ? { owner: options.owner } : {}),
   });
+  ops.attach(runs);
   const workers = createWorkerService({
     tasks: createPrismaTaskStore(db),
     workers: createPrismaWorkerStore(db),
@@ -170,6 +190,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     toleranceMs: config.webhookToleranceMs,
   });
+  const { retention } = ops;
   const apiKeys = createApiKeys(createPrismaApiKeyStore(db));
   if (config.auth.openOnNetwork)
     logger.warn(
@@ -192,6 +213,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const server = createHttpServer({
     schema: getSchema(),
     authenticate,
+    ops: ops.route,
+    serveApi: config.ops.role !== 'worker',
+    gauges: ops.gauges,
+    ...(ops.traced ? { traced: ops.traced } : {}),
     mcp: { matches: isMcpRequest, handle: mcpEndpoint },
     dashboard: createDashboardRoute(),
     hooks: {
@@ -215,6 +240,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       apiKeys,
       tools,
       workers,
+      retention,
     },
     logger,
     devErrors: config.devErrors,
@@ -224,6 +250,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   let started = false;
   let mcpRetry: NodeJS.Timeout | undefined;
+  let queuePoll: NodeJS.Timeout | undefined;
+  const resume = () => {
+    runs.resumeOrphans().catch((err) => logger.warn('resuming runs failed', { err }));
+  };
   /** MCP servers that failed to start are tried again; their tools join the registry. */
   const retryMcp = async () => {
     for (const tool of (await mcp?.retryFailed()) ?? [])
@@ -244,6 +274,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     mcp,
     workers,
+    metrics: ops.metrics,
+    retention,
     async start(port = config.port) {
       await new Promise<void>((resolve, reject) => {
         server.http.once('error', reject);
@@ -253,7 +285,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // Listening first, resuming after (paced, in the background): a run that kills the process
       // cannot keep the API from answering. Runs of this instance's previous boots are taken at
       // once; a live process's runs (SQLite or PostgreSQL alike) only once its lease lapses.
-      runs.startBackground();
+      // ROLE=api executes nothing; a worker also polls for the runs API servers store ownerless.
+      const executes = config.ops.role !== 'api';
+      if (executes) runs.startBackground();
+      if (config.ops.role === 'worker') queuePoll = setInterval(resume, config.ops.queuePollMs);
+      queuePoll?.unref();
       workers.start();
       if (mcp && config.mcpRetryMs > 0 && mcp.servers().some((m) => m.status === 'failed')) {
         mcpRetry = setInterval(() => {
@@ -261,18 +297,21 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         }, config.mcpRetryMs);
         mcpRetry.unref();
       }
+      if (executes && config.ops.retention.intervalMs > 0)
+        retention.start(config.ops.retention.intervalMs);
       if (config.schedulerIntervalMs > 0)
         stopTicking = schedules.startTicking(config.schedulerIntervalMs);
-      setImmediate(() => {
-        runs.resumeOrphans().catch((err) => logger.warn('resuming runs failed', { err }));
-      });
+      if (executes) setImmediate(resume);
       const actual = (server.http.address() as AddressInfo).port;
       return { port: actual, url: `http://${config.host}:${actual}/graphql` };
     },
     async stop() {
+      ops.stopping();
       clearInterval(mcpRetry);
+      clearInterval(queuePoll);
       workers.quiesce();
       await stopTicking?.();
+      await retention.stop();
       await runs.shutdown(config.shutdownGraceMs);
       await workers.stop();
       // The bus is closed: let subscriptions send their `complete` before sockets close.

@@ -1,6 +1,7 @@
 import { isLoopback, loadAuthConfig } from './auth/auth-config.js';
 import type { AuthConfig } from './auth/authenticate.js';
 import { type LlmConfig, llmSecrets, loadLlmConfig } from './llm/llm-config.js';
+import { loadOpsConfig, type OpsConfig } from './observability/ops-config.js';
 import { secretsFromEnv } from './redaction.js';
 
 /**
@@ -65,6 +66,8 @@ export interface Config {
   mcpRetryMs: number;
   /** Remote workers; see README "Tools in other processes". */
   workers: WorkerSettings;
+  /** Role, log format, metrics and traces; see README "Operating it". */
+  ops: OpsConfig;
 }
 
 export interface WorkerSettings {
@@ -243,5 +246,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       scheduleToStartMs: int(env, 'WORKER_SCHEDULE_TO_START_MS', 600_000),
     },
     llm,
+    ops: loadOpsConfig(env),
   };
 }

@@ -39,7 +39,11 @@ export type AppErrorCode =
   /** resumeRun for an interrupt whose timeoutMs passed (the run went on with its default, or failed). */
   | 'INTERRUPT_TIMED_OUT'
   /** The database is locked or down: nothing was done; retry shortly (retryable). */
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  /** purgeGraph of a graph that is not archived (deleteGraph archives it first). */
+  | 'GRAPH_NOT_ARCHIVED'
+  /** A state value or event payload above MAX_VALUE_BYTES. */
+  | 'VALUE_TOO_LARGE';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -1,5 +1,6 @@
 import { type AppOptions, buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { startTracing } from './observability/tracing-sdk.js';
 
 /**
  * Boot: config from the environment, the app, listen; SIGTERM/SIGINT stop cleanly (exit 0, or 1
@@ -8,12 +9,26 @@ import { loadConfig } from './config.js';
  */
 export async function serve(options: AppOptions = {}): Promise<void> {
   const config = loadConfig();
+  // Before the app: the SDK registers the tracer the run spans are made with.
+  const stopTracing = config.ops.tracing ? startTracing(config.ops.serviceName) : undefined;
   const app = await buildApp(config, options);
   const { url } = await app.start();
-  app.logger.info(`GraphQL API and GraphiQL at ${url}`, {
-    database: app.db.provider,
-    dashboard: new URL('/', url).href,
-  });
+  const { role } = config.ops;
+  if (role === 'worker')
+    app.logger.info(
+      `worker process (ROLE=worker): /health, /ready and /metrics at ${url.replace(/\/graphql$/, '')}`,
+      {
+        database: app.db.provider,
+        role,
+      },
+    );
+  else
+    app.logger.info(`GraphQL API and GraphiQL at ${url}`, {
+      url,
+      database: app.db.provider,
+      role,
+      dashboard: new URL('/', url).href,
+    });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -21,13 +36,16 @@ export async function serve(options: AppOptions = {}): Promise<void> {
     app.logger.info(`${signal}: stopping`);
     const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000);
     force.unref();
-    app.stop().then(
-      () => process.exit(0),
-      (err) => {
-        app.logger.error('stop failed', { err });
-        process.exit(1);
-      },
-    );
+    app
+      .stop()
+      .then(() => stopTracing?.())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          app.logger.error('stop failed', { err });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -39,7 +39,9 @@ export type EngineErrorCode =
   | 'RUN_TIMEOUT'
   | 'RUN_CANCELLED'
   | 'STATE_CONFLICT'
-  | 'RESUME_MISMATCH';
+  | 'RESUME_MISMATCH'
+  /** A value a tool returned, logged or emitted is above the server's MAX_VALUE_BYTES; not retried. */
+  | 'VALUE_TOO_LARGE';
 
 /** A validation problem: where it is (`nodes[2].tool`), a stable code and how to fix it. */
 export interface GraphIssue {

@@ -100,6 +100,10 @@ function migrateSqlite(url: string, migrations: Migration[]): MigrationReport {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: 30_000 });
   try {
+    // A new file returns the pages retention frees (PRAGMA incremental_vacuum): only settable
+    // before the first table exists (an older file needs one VACUUM; see the README).
+    const empty = db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number };
+    if (empty.n === 0) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.exec(LEDGER_SQL);
     // BEGIN IMMEDIATE: a second process starting at once waits here, then sees our ledger rows.

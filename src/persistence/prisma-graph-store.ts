@@ -51,7 +51,7 @@ export function createPrismaGraphStore(db: Database): GraphStore {
       return prisma
         .$transaction(async (tx) => {
           const current = await tx.graph.findUnique({ where: { id } });
-          if (!current || current.tenantId !== g.tenantId) return null;
+          if (!current || current.tenantId !== g.tenantId || current.archivedAt) return null;
           const version = current.latestVersion + 1;
           await tx.graphVersion.create({
             data: {
@@ -72,26 +72,37 @@ export function createPrismaGraphStore(db: Database): GraphStore {
         .catch(nameTaken);
     },
     async delete(id) {
+      // Archived, not deleted: its runs and history stay readable; purgeGraph removes them.
       return prisma.$transaction(async (tx) => {
-        const { count } = await tx.graph.deleteMany({ where: { id } });
+        const { count } = await tx.graph.updateMany({
+          where: { id, archivedAt: null },
+          data: { archivedAt: new Date() },
+        });
+        // Its schedules stop firing (a run of an archived graph cannot start).
+        if (count > 0)
+          await tx.schedule.updateMany({ where: { graphId: id }, data: { paused: true } });
         return count > 0;
       });
     },
-    get: (id) => prisma.graph.findUnique({ where: { id } }),
+    // An archived graph is gone for everything but reading its runs (GraphQL reads rows itself).
+    get: (id) => prisma.graph.findFirst({ where: { id, archivedAt: null } }),
+    // findFirst: the name is unique among graphs not archived only.
     getByName: (tenantId, name) =>
-      prisma.graph.findUnique({ where: { tenantId_name: { tenantId, name } } }),
+      prisma.graph.findFirst({ where: { tenantId, name, archivedAt: null } }),
     async latestVersion(graphId) {
       // One query: versions are immutable and numbered, so the latest is the highest. (findFirst,
       // not findUnique: Prisma batches concurrent findUniques into one statement, which passes
       // SQLite's parameter limit under load.)
       const row = await prisma.graphVersion.findFirst({
-        where: { graphId },
+        where: { graphId, graph: { archivedAt: null } },
         orderBy: { version: 'desc' },
       });
       return row ? toGraphVersionRecord(row) : null;
     },
     async getVersion(graphId, version) {
-      const row = await prisma.graphVersion.findFirst({ where: { graphId, version } });
+      const row = await prisma.graphVersion.findFirst({
+        where: { graphId, version, graph: { archivedAt: null } },
+      });
       return row ? toGraphVersionRecord(row) : null;
     },
     countActiveRuns: (graphId) =>

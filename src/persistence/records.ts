@@ -27,6 +27,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     parentRunId: row.parentRunId,
     parentSeq: row.parentSeq,
     origin: row.origin as RunRecord['origin'],
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   };
 }
 
@@ -50,5 +51,7 @@ export function toRunEvent(row: RunEventRow): RunEvent {
   };
   if (row.nodeId !== null) event.nodeId = row.nodeId;
   if (row.attempt !== null) event.attempt = row.attempt;
+  if (row.traceId !== null) event.traceId = row.traceId;
+  if (row.spanId !== null) event.spanId = row.spanId;
   return event as unknown as RunEvent;
 }

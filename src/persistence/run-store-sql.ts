@@ -18,8 +18,19 @@ const NEW_RUN_TYPES = [
   'text',
   'int',
   'text',
+  'text',
 ] as const;
-const EVENT_TYPES = ['text', 'int', 'text', 'text', 'int', 'timestamp', 'json'] as const;
+const EVENT_TYPES = [
+  'text',
+  'int',
+  'text',
+  'text',
+  'int',
+  'timestamp',
+  'json',
+  'text',
+  'text',
+] as const;
 const NODE_TYPES = [
   'text',
   'text',
@@ -45,7 +56,7 @@ const RUN_TYPES = [
 ] as const;
 
 export function insertRunsSql(d: SqlDialect): string {
-  return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt", "concurrencyKey", "held", "parentRunId", "parentSeq", "origin")
+  return `INSERT INTO "Run" ("id", "tenantId", "graphId", "graphVersionId", "status", "input", "owner", "heartbeatAt", "createdAt", "concurrencyKey", "held", "parentRunId", "parentSeq", "origin", "traceparent")
     SELECT ${selectColumns(d, NEW_RUN_TYPES)} FROM ${d.rowsFrom(1)}`;
 }
 
@@ -66,17 +77,28 @@ export function newRunRow(d: SqlDialect, r: NewRun): unknown[] {
     r.parentRunId ?? null,
     r.parentSeq ?? null,
     r.origin ?? null,
+    r.traceparent ?? null,
   ];
 }
 
 export function insertEventsSql(d: SqlDialect): string {
-  return `INSERT INTO "RunEvent" ("runId", "seq", "type", "nodeId", "attempt", "at", "data")
+  return `INSERT INTO "RunEvent" ("runId", "seq", "type", "nodeId", "attempt", "at", "data", "traceId", "spanId")
     SELECT ${selectColumns(d, EVENT_TYPES)} FROM ${d.rowsFrom(1)}`;
 }
 
 export function eventRow(d: SqlDialect, e: RunEvent): unknown[] {
-  const node = e as { nodeId?: string; attempt?: number };
-  return [e.runId, e.seq, e.type, node.nodeId ?? null, node.attempt ?? null, d.time(e.at), e.data];
+  const node = e as { nodeId?: string; attempt?: number; traceId?: string; spanId?: string };
+  return [
+    e.runId,
+    e.seq,
+    e.type,
+    node.nodeId ?? null,
+    node.attempt ?? null,
+    d.time(e.at),
+    e.data,
+    node.traceId ?? null,
+    node.spanId ?? null,
+  ];
 }
 
 export function upsertNodesSql(d: SqlDialect): string {

@@ -1,6 +1,7 @@
 import type { EventSink, RunEvent } from '../engine/index.js';
 import type { Redactor } from '../redaction.js';
 import { BatchBuilder } from './batch-builder.js';
+import type { RunObserver } from './observer.js';
 import type { CommitBatch, CommitResult, NewRun, RunStore } from './ports.js';
 
 export interface EventWriterOptions {
@@ -20,6 +21,8 @@ export interface EventWriterOptions {
   redactor?: Redactor;
   /** A run whose creation was abandoned (see `abandon`) was stored anyway: undo it. */
   onAbandonedStored?(runId: string): void;
+  /** Metrics and traces (see observer.ts). */
+  observer?: RunObserver;
 }
 
 /** How long a commit is retried while the database reports another process's lock. */
@@ -82,13 +85,15 @@ export class EventWriter implements EventSink {
 
   emit(event: RunEvent): void {
     if (this.stopped || (this.notStored.size > 0 && this.notStored.has(event.runId))) return;
-    this.builder.add(this.opts.redactor ? redactEvent(this.opts.redactor, event) : event);
+    const redacted = this.opts.redactor ? redactEvent(this.opts.redactor, event) : event;
+    this.builder.add(this.opts.observer?.event ? this.opts.observer.event(redacted) : redacted);
     this.schedule();
   }
 
   /** Inserts a run with the next group commit; resolves once it is stored. */
   createRun(run: NewRun): Promise<void> {
     if (this.stopped) return Promise.reject(new Error('event writer stopped'));
+    this.opts.observer?.created?.(run);
     this.builder.addRun(run);
     const stored = new Promise<void>((resolve, reject) =>
       this.batchWaiters.push({ resolve, reject }),
@@ -182,8 +187,10 @@ export class EventWriter implements EventSink {
     const batch = this.withoutDropped(this.builder.take());
     const waiters = this.batchWaiters;
     this.batchWaiters = [];
+    const began = performance.now();
     try {
       const { lost } = await this.commitWithRetry(batch);
+      this.opts.observer?.flushed?.(batch, performance.now() - began);
       for (const w of waiters) w.resolve();
       if (this.abandoned.size > 0) this.settleAbandoned(batch, true);
       if (lost.length === 0) this.opts.onCommitted(batch, lost);
@@ -193,6 +200,7 @@ export class EventWriter implements EventSink {
       }
     } catch (err) {
       if (this.abandoned.size > 0) this.settleAbandoned(batch, false);
+      this.opts.observer?.flushed?.(batch, performance.now() - began, err);
       for (const w of waiters) w.reject(err);
       this.opts.onError(err, batch);
     }

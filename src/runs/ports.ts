@@ -52,6 +52,8 @@ export interface RunRecord {
   parentRunId?: string | null;
   parentSeq?: number | null;
   origin?: 'FORK' | 'RETRY' | 'CHILD' | null;
+  /** The W3C traceparent the run's trace continues (set when the start was traced). */
+  traceparent?: string;
 }
 
 export interface GraphVersionRecord {
@@ -114,7 +116,8 @@ export interface NewRun {
   graphId: string;
   graphVersionId: string;
   input: State;
-  owner: string;
+  /** null: no process executes it yet; the first to claim it does (see claimOrphans). */
+  owner: string | null;
   /** Epoch ms; defaults to now. */
   createdAt?: number;
   /** Runs with the same key wait for each other (see concurrency.ts). */
@@ -125,6 +128,8 @@ export interface NewRun {
   parentRunId?: string | null;
   parentSeq?: number | null;
   origin?: 'FORK' | 'RETRY' | 'CHILD' | null;
+  /** The W3C traceparent of the start (set by the tracing observer). */
+  traceparent?: string;
 }
 
 /** A run a process has taken over, with what it needs to resume it. */
@@ -300,7 +305,11 @@ export interface GraphStore {
   create(id: string, versionId: string, graph: GraphWrite): Promise<GraphSaved>;
   /** Adds version latestVersion + 1; null when the graph does not exist in graph.tenantId. */
   update(id: string, versionId: string, graph: GraphWrite): Promise<GraphSaved | null>;
-  /** Deletes the graph, its versions and its finished runs; false when it does not exist. */
+  /**
+   * Archives the graph (soft delete: its versions, runs and history stay readable, its name is
+   * free, its schedules paused); false when it does not exist or is archived already. An archived
+   * graph is not found by the other methods here.
+   */
   delete(id: string): Promise<boolean>;
   get(id: string): Promise<GraphRecord | null>;
   getByName(tenantId: string, name: string): Promise<GraphRecord | null>;

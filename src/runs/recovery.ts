@@ -141,9 +141,12 @@ export function createRecovery(deps: RecoveryDeps) {
     const staleBefore = new Date(Date.now() - leaseMs);
     const dead = deadBoots(instance, await store.activeOwners());
     let total = 0;
-    for (let tick = 0; deps.accepting(); tick++) {
+    // Not past a batch waiting in the pool: runs this process cannot start yet are left for
+    // other processes (ROLE=worker processes share the queue this way).
+    const room = () => deps.accepting() && deps.pool.queuedCount < resumeBatch;
+    for (let tick = 0; room(); tick++) {
       if (tick > 0) await sleep(resumeIntervalMs);
-      if (!deps.accepting()) break;
+      if (!room()) break;
       const claimed = await store.claimOrphans(owner, staleBefore, resumeBatch, dead);
       let resumed = 0;
       for (const claim of claimed) {

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Redactor } from '../redaction.js';
 import type { ForkInput, RetryInput } from './fork-run.js';
 import type { Instance } from './instance.js';
+import type { RunObserver } from './observer.js';
 import type {
   EventPage,
   Feed,
@@ -45,6 +46,15 @@ export interface RunServiceOptions {
   startKeys?: StartKeyStore;
   /** A repeated idempotency key within this long returns the first run (24 h). */
   idempotencyWindowMs?: number;
+  /** Metrics and traces of runs (see observer.ts). */
+  observer?: RunObserver;
+  /**
+   * false (ROLE=api): runs are stored without an owner and executed by whichever worker process
+   * claims them first; this process executes nothing. Default true.
+   */
+  execute?: boolean;
+  /** startRun refuses an input value above this many bytes of JSON (VALUE_TOO_LARGE). */
+  maxValueBytes?: number;
 }
 
 /** Tenant ids default to DEFAULT_TENANT (the single tenant of AUTH=none). */

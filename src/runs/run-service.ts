@@ -31,6 +31,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
   const { store, bus, logger } = opts;
   const instance = opts.instance ?? createInstance();
   const owner = opts.owner ?? instance.owner;
+  const execute = opts.execute !== false;
   const leaseMs = opts.leaseMs ?? 10_000;
   const startTimeoutMs = opts.startTimeoutMs ?? 5_000;
   const versions = createGraphVersions(opts.graphs, opts.tools);
@@ -44,6 +45,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     store,
     owner,
     ...(opts.redactor ? { redactor: opts.redactor } : {}),
+    ...(opts.observer ? { observer: opts.observer } : {}),
     onAbandonedStored: (runId) => void recovery.discard(runId, 1),
     onCommitted: publish,
     onError: (err, batch) => {
@@ -76,10 +78,11 @@ export function createRunService(opts: RunServiceOptions): RunService {
     writer,
     versions,
     logger,
-    owner,
+    owner: execute ? owner : null,
     startTimeoutMs,
     startKeys: opts.startKeys,
     idempotencyWindowMs: opts.idempotencyWindowMs ?? 86_400_000,
+    ...(opts.maxValueBytes ? { maxValueBytes: opts.maxValueBytes } : {}),
     ...(opts.held ? { concurrencyOf: concurrencyOfGraph } : {}),
   });
   const concurrency = opts.held
@@ -145,8 +148,6 @@ export function createRunService(opts: RunServiceOptions): RunService {
     for (const patch of batch.runs) {
       const updates = local.apply(patch);
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
-      if (patch.status === 'FAILED' && patch.error)
-        logger.info('run failed', { runId: patch.id, error: patch.error });
       // Ended, or WAITING (it left memory; an answer takes it from the store again).
       if (patch.finishedAt !== undefined || patch.status === 'WAITING') {
         const key = local.concurrencyKeyOf(patch.id);
@@ -158,6 +159,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
   }
 
   function enqueue(record: RunRecord, job: Job): void {
+    if (!execute) return; // stored ownerless: a worker process claims it
+    opts.observer?.executing?.(record);
     local.add(record);
     pool.enqueue({ ...job, inbox: job.inbox ?? inboxes.open(job.runId) });
   }

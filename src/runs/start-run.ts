@@ -9,6 +9,7 @@ import { createIdempotency } from './idempotency.js';
 import type { RunRecord, RunStore, StartKeyStore } from './ports.js';
 import type { Job } from './run-pool.js';
 import { databaseUnavailable, runBudget, runInput, withDeadline } from './start-checks.js';
+import { checkInputSize } from './value-limits.js';
 
 /** How a run is started, beyond its graph and input. */
 export interface StartOptions {
@@ -40,10 +41,13 @@ export interface StarterDeps {
   writer: EventWriter;
   versions: GraphVersions;
   logger: Logger;
-  owner: string;
+  /** null: runs are stored without an owner, for a worker process to claim (ROLE=api). */
+  owner: string | null;
   startTimeoutMs: number;
   startKeys?: StartKeyStore | undefined;
   idempotencyWindowMs: number;
+  /** An input value above this many bytes of JSON is refused (VALUE_TOO_LARGE). */
+  maxValueBytes?: number;
   /** The concurrency rule of a new run of this graph version (its policy over the input), if any. */
   concurrencyOf?(graphId: string, graph: CompiledGraph, input: State): ConcurrencyRule | null;
 }
@@ -101,6 +105,7 @@ export function createStarter(deps: StarterDeps) {
     checkOptions(options);
     const state = runInput(input);
     const budget = runBudget(options.budget);
+    if (deps.maxValueBytes) checkInputSize(state, deps.maxValueBytes);
     const createdAt = Date.now();
     const id = uuidv7(createdAt);
     let gaveUp = false;

@@ -2,6 +2,7 @@ import type { ApiKeys } from '../auth/api-keys.js';
 import type { Identity } from '../auth/identity.js';
 import type { DatabaseProvider, Db } from '../persistence/database.js';
 import type { GraphService } from '../runs/graph-service.js';
+import type { Retention } from '../runs/retention.js';
 import type { RunService } from '../runs/run-service.js';
 import type { ScheduleService } from '../triggers/schedule-service.js';
 import type { WebhookService } from '../triggers/webhook-service.js';
@@ -44,6 +45,8 @@ export interface AppContext {
   apiKeys: ApiKeys;
   tools: ToolCatalog;
   workers: WorkerService;
+  /** Purge of archived graphs and per-graph retention. */
+  retention: Retention;
 }
 
 /** One request's (or one socket's) context: the app's, plus who is calling. */

@@ -21,6 +21,16 @@ builder.prismaObject('Graph', {
     latestVersion: t.exposeInt('latestVersion'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    archivedAt: t.expose('archivedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Set by deleteGraph: runs stay readable, nothing new starts, the name is free.',
+    }),
+    retentionDays: t.exposeInt('retentionDays', {
+      nullable: true,
+      description:
+        'Finished runs older than this many days are removed (0: kept forever; null: the server default, RETENTION_DAYS).',
+    }),
     definition: t.field({
       type: 'JSON',
       description: 'The definition of the latest version.',
@@ -69,19 +79,28 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { name: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.graph.findUnique({
+      ctx.prisma.graph.findFirst({
         ...query,
-        where: { tenantId_name: { tenantId: ctx.identity.tenantId, name: args.name } },
+        where: { tenantId: ctx.identity.tenantId, name: args.name, archivedAt: null },
       }),
   }),
   graphs: t.prismaConnection(
     {
       type: 'Graph',
       cursor: 'id',
-      resolve: (query, _root, _args, ctx) =>
+      args: {
+        archived: t.arg.boolean({
+          defaultValue: false,
+          description: 'true: the archived graphs (deleteGraph) instead.',
+        }),
+      },
+      resolve: (query, _root, args, ctx) =>
         ctx.prisma.graph.findMany({
           ...query,
-          where: { tenantId: ctx.identity.tenantId },
+          where: {
+            tenantId: ctx.identity.tenantId,
+            archivedAt: args.archived ? { not: null } : null,
+          },
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         }),
     },
@@ -114,7 +133,7 @@ builder.mutationFields((t) => ({
   }),
   deleteGraph: t.boolean({
     description:
-      'Deletes the graph with its versions and finished runs; refused while runs are active.',
+      'Archives the graph (soft delete): its versions, runs and history stay readable, no run starts, its schedules pause and its name is free. purgeGraph removes the data. Refused while runs are active; false when there is no such graph (or it is archived already).',
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => ctx.graphs.delete(String(args.id), ctx.identity.tenantId),
   }),

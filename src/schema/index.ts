@@ -12,6 +12,7 @@ import './worker.js';
 import './fork.js';
 import './schedule.js';
 import './trigger.js';
+import './retention.js';
 
 // Roles: every read needs reader, every write writer; key management asks admin on its fields.
 builder.queryType({

@@ -6,7 +6,12 @@ import { builder } from './builder.js';
 export const RunEventTypeEnum = builder.enumType('RunEventType', { values: RUN_EVENT_TYPES });
 
 /** Fields every event may carry (node events always, LOG and CUSTOM sometimes). */
-type AnyRunEvent = RunEvent & { nodeId?: string; attempt?: number };
+type AnyRunEvent = RunEvent & {
+  nodeId?: string;
+  attempt?: number;
+  traceId?: string;
+  spanId?: string;
+};
 
 /** The engine's event type, as stored and as published: no row to convert it into and back. */
 export const RunEventRef = builder.objectRef<RunEvent>('RunEvent').implement({
@@ -18,6 +23,16 @@ export const RunEventRef = builder.objectRef<RunEvent>('RunEvent').implement({
     nodeId: t.string({ nullable: true, resolve: (e) => (e as AnyRunEvent).nodeId ?? null }),
     attempt: t.int({ nullable: true, resolve: (e) => (e as AnyRunEvent).attempt ?? null }),
     at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.at) }),
+    traceId: t.string({
+      nullable: true,
+      description: 'The OpenTelemetry trace of the run, when the server traces (OTEL_* set).',
+      resolve: (e) => (e as AnyRunEvent).traceId ?? null,
+    }),
+    spanId: t.string({
+      nullable: true,
+      description: 'The span of the event: its node attempt, or the run.',
+      resolve: (e) => (e as AnyRunEvent).spanId ?? null,
+    }),
     data: t.field({
       type: 'JSON',
       description:

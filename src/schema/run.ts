@@ -27,6 +27,8 @@ export function asRow(run: RunRecord): RunRow & { graphVersion?: { version: numb
     parentRunId: fields.parentRunId ?? null,
     parentSeq: fields.parentSeq ?? null,
     origin: fields.origin ?? null,
+    compactedAt: null,
+    traceparent: fields.traceparent ?? null,
     ...(pinnedVersion !== undefined ? { graphVersion: { version: pinnedVersion } } : {}),
   };
 }
@@ -107,6 +109,12 @@ builder.prismaObject('Run', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    compactedAt: t.expose('compactedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'Set when retention compacted the run (RETENTION_MODE=compact): its events are RUN_STARTED and its final event; state, error and nodes are kept.',
+    }),
     nodes: t.relation('nodes', {
       description: 'Per-node executions, in start order, to draw the run.',
       query: {

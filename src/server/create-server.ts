@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { Identity } from '../auth/identity.js';
@@ -31,6 +31,12 @@ export interface HttpServer {
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function';
 
+/** A gauge as the server moves it. */
+export interface UpDown {
+  inc(): void;
+  dec(): void;
+}
+
 interface EnvelopedArgs extends ExecutionArgs {
   rootValue: {
     execute: (args: ExecutionArgs) => unknown;
@@ -58,6 +64,14 @@ export function createHttpServer(opts: {
   hooks?: { matches(url: string | undefined): boolean; handle: RequestListener };
   /** The dashboard at `/` and its assets (src/server/dashboard.ts). */
   dashboard?: DashboardRoute;
+  /** Answers `/health`, `/ready` and `/metrics` before Yoga sees the request. */
+  ops?: { matches(url: string | undefined): boolean; handle: RequestListener };
+  /** Gauges of open subscriptions and WebSocket connections (see src/observability). */
+  gauges?: { subscriptions: UpDown; websockets: UpDown };
+  /** false (ROLE=worker): only `ops` is answered (404 for the rest, no WebSocket server). */
+  serveApi?: boolean;
+  /** Runs each HTTP request in the W3C trace context its headers carry. */
+  traced?: (req: IncomingMessage, handle: () => void) => void;
 }): HttpServer {
   const maskError = codeLimitErrors(createMaskError(opts.logger));
   const yoga = createYoga<ServerContext, Context>({
@@ -81,6 +95,7 @@ export function createHttpServer(opts: {
     plugins: [
       ...createLimitPlugins(opts.limits),
       ...(opts.rateLimiter ? [useRateLimits(opts.rateLimiter, maskError)] : []),
+      ...(opts.gauges ? [subscriptionGauge(opts.gauges.subscriptions)] : []),
     ],
     logging: {
       debug: () => {},
@@ -91,17 +106,28 @@ export function createHttpServer(opts: {
     landingPage: false,
   });
 
-  const routes = [opts.mcp, opts.hooks, opts.dashboard].filter((r) => r !== undefined);
-  const http = createServer(
-    routes.length > 0
+  const routes = [opts.ops, opts.mcp, opts.hooks, opts.dashboard].filter((r) => r !== undefined);
+  const apiOff = opts.serveApi === false;
+  const routed: RequestListener = apiOff
+    ? (req, res) => {
+        if (opts.ops?.matches(req.url)) return opts.ops.handle(req, res);
+        res
+          .writeHead(404, { 'content-type': 'text/plain' })
+          .end(
+            'Not found: a worker process (ROLE=worker) serves /health, /ready and /metrics only.\n',
+          );
+      }
+    : routes.length > 0
       ? (req, res) => {
           const route = routes.find((r) => r.matches(req.url));
           return route ? route.handle(req, res) : yoga(req, res);
         }
-      : yoga,
-  );
+      : yoga;
+  const traced = opts.traced;
+  const http = createServer(traced ? (req, res) => traced(req, () => routed(req, res)) : routed);
   const wss = new WebSocketServer({
-    server: http,
+    // A worker process takes no sockets: `noServer` leaves upgrades unanswered.
+    ...(apiOff ? { noServer: true } : { server: http }),
     path: yoga.graphqlEndpoint,
     // A bigger frame closes the socket with 1009 before it is buffered whole or parsed.
     maxPayload: opts.limits.maxWsPayloadBytes,
@@ -176,6 +202,12 @@ export function createHttpServer(opts: {
     },
     wss,
   );
+  const websockets = opts.gauges?.websockets;
+  if (websockets)
+    wss.on('connection', (socket) => {
+      websockets.inc();
+      socket.once('close', () => websockets.dec());
+    });
 
   return {
     yoga,
@@ -186,5 +218,24 @@ export function createHttpServer(opts: {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
+  };
+}
+
+/** Counts subscriptions whose result is a stream, over every transport, until the stream ends. */
+function subscriptionGauge(gauge: UpDown): Plugin {
+  return {
+    onSubscribe: () => ({
+      onSubscribeResult({ result }) {
+        if (!isAsyncIterable(result)) return;
+        gauge.inc();
+        let open = true;
+        return {
+          onEnd() {
+            if (open) gauge.dec();
+            open = false;
+          },
+        };
+      },
+    }),
   };
 }

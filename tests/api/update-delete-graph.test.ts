@@ -111,19 +111,19 @@ await describeBackends('updateGraph', (api) => {
 });
 
 await describeBackends('deleteGraph', (api) => {
-  it('deletes a graph with its versions and finished runs', async () => {
+  it('archives a graph: its runs stay readable, its name is free (purgeGraph removes data)', async () => {
     const graph = await createGraph(api(), setStateGraph());
     const run = await runToEnd(api(), graph.id);
     expect(run.status).toBe('SUCCEEDED');
     const res = await api().ok<{ deleteGraph: boolean }>(DELETE_GRAPH, { id: graph.id });
     expect(res.deleteGraph).toBe(true);
-    expect((await api().ok<{ graph: null }>(GRAPH, { id: graph.id })).graph).toBeNull();
+    expect((await api().ok<{ graph: GraphData }>(GRAPH, { id: graph.id })).graph.id).toBe(graph.id);
     const byName = await api().ok<{ graphByName: null }>(GRAPH_BY_NAME, { name: graph.name });
     expect(byName.graphByName).toBeNull();
-    expect((await api().ok<{ run: null }>(RUN, { id: run.id })).run).toBeNull();
+    expect((await api().ok<{ run: { id: string } }>(RUN, { id: run.id })).run.id).toBe(run.id);
   });
 
-  it('answers false for an unknown id, and for a graph deleted already', async () => {
+  it('answers false for an unknown id, and for a graph archived already', async () => {
     expect(
       (await api().ok<{ deleteGraph: boolean }>(DELETE_GRAPH, { id: 'no-such-graph' })).deleteGraph,
     ).toBe(false);

@@ -1,4 +1,4 @@
-import { type App, buildApp } from '../../src/app.js';
+import { type App, type AppOptions, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { type Backend, openTestDatabase, type TestDatabase } from './databases.js';
@@ -31,7 +31,13 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  options: { backend?: Backend; env?: Record<string, string>; db?: TestDatabase } = {},
+  options: {
+    backend?: Backend;
+    env?: Record<string, string>;
+    db?: TestDatabase;
+    /** Passed to buildApp beside the silent logger. */
+    app?: AppOptions;
+  } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await openTestDatabase(options.backend ?? 'sqlite'));
   const config = loadConfig({
@@ -42,7 +48,7 @@ export async function createTestApp(
     SHUTDOWN_GRACE_MS: '200',
     ...options.env,
   });
-  const app = await buildApp(config, { logger: silentLogger });
+  const app = await buildApp(config, { logger: silentLogger, ...options.app });
   const t: TestApp = {
     app,
     db,

@@ -129,7 +129,7 @@ function startServer(args: string[], env: Record<string, string> = {}) {
   const url = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d) => {
       stdout += d;
-      const match = /"url":"([^"]+)"|at (http:\/\/\S+)/.exec(stdout);
+      const match = /"url":"([^"]+)"|at (http:\/\/[^\s"]+)/.exec(stdout);
       if (match) resolve((match[1] ?? match[2]) as string);
     });
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}${stdout}`)));

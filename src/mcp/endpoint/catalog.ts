@@ -18,7 +18,7 @@ export function createPrismaGraphCatalog(prisma: Pick<Db, 'graph'>): GraphCatalo
   return {
     async list(tenantId) {
       const rows = await prisma.graph.findMany({
-        where: { tenantId },
+        where: { tenantId, archivedAt: null },
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
         select: {
           id: true,

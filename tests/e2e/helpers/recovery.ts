@@ -76,10 +76,15 @@ export async function withLogs<T>(
   }
 }
 
-/** Sum of the `count` of every "resumed runs" line a server logged. */
+/** Sum of the `count` of every "resumed runs" line a server logged (JSON lines or text). */
 export function resumedCount(server: ServerProcess): number {
   let total = 0;
   for (const line of server.lines) {
+    if (line.startsWith('{')) {
+      const entry = JSON.parse(line) as { msg?: string; count?: number };
+      if (entry.msg === 'resumed runs') total += entry.count ?? 0;
+      continue;
+    }
     const at = line.indexOf('resumed runs {');
     if (at < 0) continue;
     const fields = JSON.parse(line.slice(at + 'resumed runs '.length)) as { count: number };
