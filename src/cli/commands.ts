@@ -162,6 +162,35 @@ export async function list(
     );
 }
 
+/** Lists a run's pending questions, or answers one (`value` as JSON) with resumeRun. */
+export async function answer(
+  api: ApiClient,
+  io: Io,
+  runId: string,
+  interruptId?: string,
+  value?: unknown,
+): Promise<void> {
+  if (interruptId === undefined) {
+    const { run } = await api.request<{
+      run: {
+        status: string;
+        interrupts: Array<{ id: string; status: string; prompt: string; schema: unknown }>;
+      } | null;
+    }>('query($id: ID!) { run(id: $id) { status interrupts { id status prompt schema } } }', {
+      id: runId,
+    });
+    if (!run) throw new CliError(`run ${runId} not found`, 'NOT_FOUND');
+    for (const i of run.interrupts.filter((x) => x.status === 'PENDING'))
+      io.out(`${i.id}  ${i.prompt.replaceAll('\n', ' ')}  ${JSON.stringify(i.schema)}`);
+    return;
+  }
+  const { resumeRun } = await api.request<{ resumeRun: { id: string; status: string } }>(
+    'mutation($r: ID!, $i: ID!, $v: JSON!) { resumeRun(runId: $r, interruptId: $i, value: $v) { id status } }',
+    { r: runId, i: interruptId, v: value },
+  );
+  io.out(`${resumeRun.id} ${resumeRun.status}`);
+}
+
 export async function cancel(api: ApiClient, io: Io, runId: string): Promise<void> {
   const { cancelRun } = await api.request<{ cancelRun: { id: string; status: string } }>(
     'mutation($id: ID!) { cancelRun(id: $id) { id status } }',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type ApiClient, CliError, createApiClient } from './client.js';
-import { apply, cancel, follow, type Io, list, start } from './commands.js';
+import { answer, apply, cancel, follow, type Io, list, start } from './commands.js';
 
 export const USAGE = `Usage: aef <command> [options]
 
@@ -13,6 +13,7 @@ export const USAGE = `Usage: aef <command> [options]
   list [--graph GRAPH] [--status STATUS] [--first N]
                                 the latest runs
   cancel RUN                    cancel a run
+  answer RUN [INTERRUPT JSON]   list a waiting run's questions, or answer one (resumeRun)
   tail RUN [--after SEQ]        a run's events as JSON lines, stored then live, until it ends
 
 Options: --url URL (AEF_URL; default http://127.0.0.1:4000/graphql)
@@ -100,6 +101,21 @@ export async function runCli(
       case 'cancel':
         await cancel(api, io, one('run id'));
         return 0;
+      case 'answer': {
+        if (args.length !== 1 && args.length !== 3)
+          throw new UsageError('answer takes RUN, or RUN INTERRUPT JSON');
+        const [runId, interruptId, raw] = args as [string, string?, string?];
+        let value: unknown;
+        if (raw !== undefined) {
+          try {
+            value = JSON.parse(raw);
+          } catch (err) {
+            throw new UsageError(`the answer is not JSON: ${(err as Error).message}`);
+          }
+        }
+        await answer(api, io, runId, interruptId, value);
+        return 0;
+      }
       case 'tail': {
         const end = await follow(api, io, one('run id'), true, Number(values.after ?? 0));
         return end === 'RUN_SUCCEEDED' ? 0 : 1;

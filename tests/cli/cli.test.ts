@@ -129,6 +129,44 @@ describe('the aef CLI (against a real server)', () => {
     expect(bad.err.join('\n')).toContain('Usage: aef');
   });
 
+  it("lists a waiting run's questions and answers one", async () => {
+    const name = uniqueName('cli-ask');
+    writeFileSync(
+      join(dir, 'ask.json'),
+      JSON.stringify({
+        name,
+        nodes: [
+          {
+            id: 'ask',
+            tool: 'human_input',
+            config: {
+              output: 'answer',
+              prompt: 'Ship it?',
+              schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+            },
+          },
+        ],
+        edges: [],
+        entry: 'ask',
+      }),
+    );
+    await cli('apply', join(dir, 'ask.json'));
+    const runId = (await cli('run', name)).out[0] ?? '';
+    let listed: string[] = [];
+    for (let i = 0; i < 200 && listed.length === 0; i++) {
+      listed = (await cli('answer', runId)).out;
+      if (listed.length === 0) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(listed).toEqual([expect.stringMatching(/^ask:1:1 {2}Ship it\? {2}\{"type":"object"/)]);
+    const bad = await cli('answer', runId, 'ask:1:1', '{"ok":"yes"}');
+    expect(bad.code).toBe(1);
+    expect(bad.err.at(-1)).toMatch(/^error BAD_USER_INPUT: /);
+    expect((await cli('answer', runId, 'ask:1:1', 'not json')).code).toBe(2);
+    const done = await cli('answer', runId, 'ask:1:1', '{"ok":true}');
+    expect(done.code).toBe(0);
+    expect(done.out[0]).toMatch(new RegExp(`^${runId} `));
+  });
+
   it('runs as the package bin', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
