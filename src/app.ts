@@ -1,15 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { buildTools } from './app-tools.js';
 import { type ApiKeys, createApiKeys } from './auth/api-keys.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import type { GraphDef, Tool } from './engine/index.js';
 import { seedExamples } from './examples/seed.js';
-// Not llm/index.js: that would load the AI SDK at start (llm.tool.ts imports it on first call).
-import { createAgentTool } from './llm/agent.tool.js';
-import { createLlmTool } from './llm/llm.tool.js';
-import { providersFromConfig } from './llm/providers.js';
 import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
-import { connectMcpServers, loadMcpConfigFile, type McpToolProvider } from './mcp/client/index.js';
+import type { McpToolProvider } from './mcp/client/index.js';
 import { createMcpEndpoint, createPrismaGraphCatalog, isMcpRequest } from './mcp/endpoint/index.js';
 import { createJsonLogger } from './observability/json-logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -39,8 +36,6 @@ import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createDashboardRoute } from './server/dashboard.js';
 import { createRateLimiter } from './server/rate-limit.js';
 import { createWebhookEndpoint, isHookRequest } from './server/webhook-endpoint.js';
-import { createBuiltinRegistry } from './tools/index.js';
-import { loadToolModules, registerToolModules } from './tools/load-modules.js';
 import { createScheduleService, type ScheduleService } from './triggers/schedule-service.js';
 import { createWebhookService, type WebhookService } from './triggers/webhook-service.js';
 import { createWorkerService, type WorkerService } from './workers/worker-service.js';
@@ -99,28 +94,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       : createConsoleLogger(config.logLevel, redactor);
   const examples = options.examples ?? true;
   // Tools first: a bad tool module stops the start before the database is touched.
-  // The llm tool needs the server's model providers (and its redactor for provider messages).
-  const providers = providersFromConfig(config.llm);
-  const prices = config.llm.prices;
-  const llm = createLlmTool({ providers, redactor, prices });
-  const tools = createBuiltinRegistry({
-    tools: options.tools ?? [],
-    examples: examples !== false,
-    llm: llm as Tool<unknown>,
-    // The agent's tools are looked up in this registry when a node runs (MCP and worker tools too).
-    agent: (registry) =>
-      createAgentTool({ providers, tools: registry, redactor, prices }) as Tool<unknown>,
-  });
-  registerToolModules(tools, await loadToolModules(config.toolModules ?? []));
-  // MCP servers: connected and listed now (graph validation needs their tools' names and schemas).
-  const mcpConfig = loadMcpConfigFile(config.mcpConfig);
-  const mcp = mcpConfig
-    ? await connectMcpServers(mcpConfig, { logger, version: VERSION })
-    : undefined;
-  if (mcp) {
-    for (const tool of mcp.tools) tools.register(tool);
-    tools.explainMissing((name) => mcp.missingReason(name));
-  }
+  const { tools, mcp } = await buildTools(
+    config,
+    options,
+    examples !== false,
+    logger,
+    redactor,
+    VERSION,
+  );
   const db = await openDatabase(config.databaseUrl, {
     busyTimeoutMs: config.sqliteBusyTimeoutMs,
   }).catch(async (err: unknown) => {
