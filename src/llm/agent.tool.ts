@@ -26,7 +26,7 @@ import {
 import { createDeltaBatcher } from './delta-batcher.js';
 import type { ModelPrice } from './llm-config.js';
 import type { ModelCallResult, ModelToolCall } from './model-call.js';
-import type { ModelProviders } from './providers.js';
+import { type ModelProviders, unknownProviderIssue } from './providers.js';
 import { renderTemplate, templateProblems } from './template.js';
 import { LLM_DELTA_EVENT, LLM_USAGE_EVENT, usagePayload } from './usage.js';
 
@@ -92,14 +92,8 @@ function configSchema(providers: ModelProviders, tools: ToolResolver) {
       const refs = config.tools.map(normalise);
       for (const p of agentToolProblems(refs, tools))
         ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
-      const provider = typeof config.model === 'object' ? config.model.provider : undefined;
-      const known = providers.names();
-      if (provider !== undefined && known.length > 0 && !known.includes(provider))
-        ctx.addIssue({
-          code: 'custom',
-          message: `unknown provider "${provider}"; this server has: ${known.join(', ')}`,
-          path: ['model', 'provider'],
-        });
+      const unknown = unknownProviderIssue(config.model, providers);
+      if (unknown) ctx.addIssue(unknown);
     });
 }
 

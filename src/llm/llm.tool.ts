@@ -15,7 +15,7 @@ import { type DefinedTool, defineTool } from '../tools/define-tool.js';
 import { createDeltaBatcher } from './delta-batcher.js';
 import type { ModelPrice } from './llm-config.js';
 import type { ModelCallResult } from './model-call.js';
-import type { ModelProviders } from './providers.js';
+import { type ModelProviders, unknownProviderIssue } from './providers.js';
 import { compileOutputSchema, parseStructuredOutput } from './structured-output.js';
 import { renderTemplate, templateProblems } from './template.js';
 import { LLM_DELTA_EVENT, LLM_USAGE_EVENT, usagePayload } from './usage.js';
@@ -87,16 +87,8 @@ function configSchema(providers: ModelProviders) {
             path: ['schema'],
           });
       }
-      // Provider names are checked when the server has any; without one, graphs still save and
-      // their llm nodes fail with LLM_NOT_CONFIGURED when they run.
-      const provider = typeof config.model === 'object' ? config.model.provider : undefined;
-      const known = providers.names();
-      if (provider !== undefined && known.length > 0 && !known.includes(provider))
-        ctx.addIssue({
-          code: 'custom',
-          message: `unknown provider "${provider}"; this server has: ${known.join(', ')}`,
-          path: ['model', 'provider'],
-        });
+      const unknown = unknownProviderIssue(config.model, providers);
+      if (unknown) ctx.addIssue(unknown);
     });
 }
 

@@ -135,3 +135,21 @@ export function createModelProviders(
     },
   };
 }
+
+/**
+ * A node config's `model.provider`, checked at save when the server has providers (without
+ * one, graphs still save and their model nodes fail with LLM_NOT_CONFIGURED when they run).
+ */
+export function unknownProviderIssue(
+  model: ModelRef | undefined,
+  providers: ModelProviders,
+): { code: 'custom'; message: string; path: string[] } | undefined {
+  const provider = typeof model === 'object' ? model.provider : undefined;
+  const known = providers.names();
+  if (provider === undefined || known.length === 0 || known.includes(provider)) return undefined;
+  return {
+    code: 'custom',
+    message: `unknown provider "${provider}"; this server has: ${known.join(', ')}`,
+    path: ['model', 'provider'],
+  };
+}
