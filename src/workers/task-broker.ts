@@ -157,10 +157,7 @@ export function createTaskBroker(o: BrokerOptions) {
     });
   }
 
-  /**
-   * A task reached a worker: recorded in the run's log once per lease. The dispatcher here
-   * knows the worker; the poll (a worker on another server) looks its name up.
-   */
+  /** A task reached a worker: recorded in the run's log once per lease. */
   function dispatched(task: ToolTaskRecord, worker: Pick<WorkerRecord, 'id' | 'name'> | null) {
     const w = waiters.get(task.id);
     if (!w || task.dispatch <= w.dispatch) return;
@@ -172,9 +169,7 @@ export function createTaskBroker(o: BrokerOptions) {
         ...(name === undefined ? {} : { worker: name }),
         dispatch: task.dispatch,
       });
-    if (worker) return emit(worker.name);
-    if (!task.workerId) return emit(undefined);
-    void o.workerName(task.workerId).then(emit, () => emit(undefined));
+    emit(worker?.name);
   }
 
   /** A stored answer: ends the attempt when it waits here. */
@@ -228,7 +223,14 @@ export function createTaskBroker(o: BrokerOptions) {
       for (const task of await o.tasks.get([...waiters.keys()])) {
         const w = waiters.get(task.id);
         if (!w) continue;
-        if (task.status === 'LEASED') dispatched(task, null);
+        if (task.status === 'LEASED' || task.status === 'SUCCEEDED' || task.status === 'FAILED') {
+          // Leased on another server: named from the worker's registration (looked up first,
+          // so the event is recorded before the answer in the same poll settles the attempt).
+          const name = task.workerId
+            ? await o.workerName(task.workerId).catch(() => undefined)
+            : undefined;
+          dispatched(task, task.workerId && name ? { id: task.workerId, name } : null);
+        }
         if (task.status === 'SUCCEEDED' || task.status === 'FAILED') settle(task);
         else relayStored(w, task);
       }
