@@ -36,6 +36,9 @@ export async function buildDashboard({ ifStale = false } = {}) {
     console.error('vite is not installed (a production install): the dashboard is not rebuilt');
     return false;
   }
+  // What ships is the production build, whatever NODE_ENV the caller runs under (vitest sets
+  // `test`, which would bundle React's development build into dist/dashboard).
+  process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
   await build({ configFile: join(root, 'vite.config.ts') });
   return true;

@@ -76,7 +76,7 @@ describeBrowser('dashboard run actions in Chromium', () => {
     await t?.close();
   });
   // No uncaught error, CSP violation or request off this machine on any page.
-  afterEach(() => expect(page.problems).toEqual([]));
+  afterEach(() => expect(page.problems.splice(0)).toEqual([]));
 
   it('answers an interrupt through the form of its schema, problems shown inline, and the run succeeds', async () => {
     const graphId = await saveGraph(t, APPROVAL);

@@ -48,7 +48,7 @@ describeBrowser('dashboard in Chromium', () => {
     await t?.close();
   });
   // No uncaught error, CSP violation or request off this machine on any page.
-  afterEach(() => expect(page.problems).toEqual([]));
+  afterEach(() => expect(page.problems.splice(0)).toEqual([]));
 
   it('lists the example graphs and draws code-review with its tools, loop bound and condition', async () => {
     await page.goto(`${t.base}/`);

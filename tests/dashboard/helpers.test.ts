@@ -3,6 +3,7 @@ import { problemOf } from '../../src/dashboard/api/problems.js';
 import type { Interrupt } from '../../src/dashboard/api/types.js';
 import { lineOf, locatePaths } from '../../src/dashboard/editor/json-locate.js';
 import { diffLines, stableJson } from '../../src/dashboard/graph/diff.js';
+import { barsFromEvents } from '../../src/dashboard/run/attempt-bars.js';
 import { applyInterruptEvent, waitingNodes } from '../../src/dashboard/run/live-interrupts.js';
 import { applyRunEvent, type Live } from '../../src/dashboard/run/live-run.js';
 import { parseState, statePatchBetween } from '../../src/dashboard/run/state-patch.js';
@@ -136,5 +137,30 @@ describe('dashboard helpers', () => {
       message: 'down',
       problems: [],
     });
+  });
+  it('draws a bar per start of an attempt: one suspended by an interrupt, one after resuming', () => {
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+    const node = (seq: number, type: string, ms: number, attempt = 1) => ({
+      seq,
+      type,
+      data: { iteration: 1 },
+      nodeId: 'ask',
+      attempt,
+      at: at(ms),
+    });
+    const bars = barsFromEvents([
+      node(2, 'NODE_STARTED', 0),
+      { ...node(3, 'RUN_SUSPENDED', 10), nodeId: null, data: { interrupts: ['i'] } },
+      node(5, 'NODE_STARTED', 500),
+      node(6, 'NODE_RETRYING', 510),
+      node(7, 'NODE_STARTED', 600, 2),
+      node(8, 'NODE_SUCCEEDED', 650, 2),
+    ]);
+    expect(bars.map((b) => [b.attempt, b.status, b.end! - b.start])).toEqual([
+      [1, 'WAITING', 10],
+      [1, 'RETRYING', 10],
+      [2, 'SUCCEEDED', 50],
+    ]);
+    expect(new Set(bars.map((b) => b.key)).size).toBe(3);
   });
 });

@@ -15,19 +15,34 @@ export interface Bar {
 
 /**
  * A bar per attempt, from the log (NODE_STARTED opens one, NODE_SUCCEEDED / NODE_FAILED /
- * NODE_RETRYING closes it), when every event is loaded.
+ * NODE_RETRYING closes it), when every event is loaded. A run that suspends (an interrupt)
+ * closes its open bars as WAITING; the node started again on resume draws a bar of its own, so
+ * a bar's key is its opening event's seq (one attempt may be started more than once).
  */
 export function barsFromEvents(events: readonly RunEvent[]): Bar[] {
   const bars: Bar[] = [];
   const open = new Map<string, Bar>();
   for (const e of events) {
+    if (e.type === 'RUN_SUSPENDED') {
+      for (const bar of open.values()) {
+        bar.end = Date.parse(e.at);
+        bar.status = 'WAITING';
+      }
+      open.clear();
+      continue;
+    }
     if (!e.nodeId) continue;
     const iteration = typeof e.data.iteration === 'number' ? e.data.iteration : 1;
     const id = `${e.nodeId}:${iteration}`;
     const at = Date.parse(e.at);
     if (e.type === 'NODE_STARTED') {
+      const before = open.get(id);
+      if (before) {
+        before.end = at;
+        before.status = 'WAITING';
+      }
       const bar: Bar = {
-        key: `${id}:${e.attempt ?? 1}`,
+        key: `${id}:${e.attempt ?? 1}@${e.seq}`,
         nodeId: e.nodeId,
         iteration,
         attempt: e.attempt ?? 1,
