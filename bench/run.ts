@@ -22,6 +22,7 @@ import type { Settings, Workload } from './lib/workload.js';
 import { durable } from './workloads/durable.js';
 import { fanOut } from './workloads/fan-out.js';
 import { loop } from './workloads/loop.js';
+import { map } from './workloads/map.js';
 import { pipeline } from './workloads/pipeline.js';
 import { remote } from './workloads/remote.js';
 import { responsiveness } from './workloads/responsiveness.js';
@@ -40,6 +41,7 @@ const WORKLOADS: Workload[] = [
   responsiveness,
   scale,
   waiting,
+  map,
   scaleOut,
 ];
 const BUDGET_SECONDS = 600;

@@ -41,7 +41,11 @@ export type EngineErrorCode =
   | 'STATE_CONFLICT'
   | 'RESUME_MISMATCH'
   /** A value a tool returned, logged or emitted is above the server's MAX_VALUE_BYTES; not retried. */
-  | 'VALUE_TOO_LARGE';
+  | 'VALUE_TOO_LARGE'
+  /** A map node's `over` did not give a list; not retried. */
+  | 'MAP_NOT_A_LIST'
+  /** A map node's list has more than MAX_MAP_ITEMS items; not retried. */
+  | 'MAP_TOO_LARGE';
 
 /** A validation problem: where it is (`nodes[2].tool`), a stable code and how to fix it. */
 export interface GraphIssue {
@@ -65,6 +69,8 @@ export type GraphIssueCode =
   /** A node `inputs` expression that does not compile, or a bad `output` mapping. */
   | 'INVALID_INPUT'
   | 'INVALID_OUTPUT'
+  /** A node `map` whose `over` does not compile, whose `as` is not a name, or without `output`. */
+  | 'INVALID_MAP'
   /** A sub-graph node names a graph the tenant does not have. */
   | 'UNKNOWN_GRAPH'
   /** Graphs calling graphs in a cycle (a sub-graph node reaches the graph being saved). */

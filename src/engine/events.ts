@@ -42,11 +42,15 @@ export type NodeRetryingEvent = NodeBase<
 >;
 export type NodeSkippedEvent = NodeBase<'NODE_SKIPPED', { reason: SkipReason }>;
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type LogEvent = Base<'LOG', { level: LogLevel; message: string; fields?: unknown }> & {
+/** `item`: the map item (its index) the tool call that logged was for. */
+export type LogEvent = Base<
+  'LOG',
+  { level: LogLevel; message: string; fields?: unknown; item?: number }
+> & {
   nodeId?: string;
   attempt?: number;
 };
-export type CustomEvent = Base<'CUSTOM', { name: string; payload?: unknown }> & {
+export type CustomEvent = Base<'CUSTOM', { name: string; payload?: unknown; item?: number }> & {
   nodeId?: string;
   attempt?: number;
 };
@@ -64,6 +68,41 @@ export type StepCompletedEvent = NodeBase<
   'STEP_COMPLETED',
   { iteration: number; name: string; n: number; result?: unknown }
 >;
+/**
+ * A map node's items (graph.ts MapDef): `index` in the list, `itemAttempt` the item's own
+ * attempt (the node's `retry` applies per item; `attempt` stays the node's). MAP_ITEM_SUCCEEDED
+ * holds the item's result (JSON), kept in the activation's memo like a step, so a resumed map
+ * runs only the items that have none.
+ */
+export type MapItemStartedEvent = NodeBase<
+  'MAP_ITEM_STARTED',
+  { iteration: number; index: number; itemAttempt: number }
+>;
+export type MapItemSucceededEvent = NodeBase<
+  'MAP_ITEM_SUCCEEDED',
+  { iteration: number; index: number; itemAttempt: number; durationMs: number; result?: unknown }
+>;
+export type MapItemRetryingEvent = NodeBase<
+  'MAP_ITEM_RETRYING',
+  {
+    iteration: number;
+    index: number;
+    itemAttempt: number;
+    error: ErrorInfo;
+    delayMs: number;
+    nextAttempt: number;
+  }
+>;
+/** The item failed for good: the node fails with its error (`details.index`). */
+export type MapItemFailedEvent = NodeBase<
+  'MAP_ITEM_FAILED',
+  { iteration: number; index: number; itemAttempt: number; error: ErrorInfo }
+>;
+export type MapItemEvent =
+  | MapItemStartedEvent
+  | MapItemSucceededEvent
+  | MapItemRetryingEvent
+  | MapItemFailedEvent;
 /** `ctx.interrupt(...)`: the node waits for an answer (resumeRun) matching `schema`. */
 export type InterruptRequestedEvent = NodeBase<
   'INTERRUPT_REQUESTED',
@@ -112,6 +151,7 @@ export type RunEvent =
   | CustomEvent
   | StatePatchedEvent
   | StepCompletedEvent
+  | MapItemEvent
   | InterruptRequestedEvent
   | InterruptAnsweredEvent
   | InterruptTimedOutEvent
@@ -134,6 +174,10 @@ export const RUN_EVENT_TYPES: readonly RunEventType[] = [
   'CUSTOM',
   'STATE_PATCHED',
   'STEP_COMPLETED',
+  'MAP_ITEM_STARTED',
+  'MAP_ITEM_SUCCEEDED',
+  'MAP_ITEM_RETRYING',
+  'MAP_ITEM_FAILED',
   'INTERRUPT_REQUESTED',
   'INTERRUPT_ANSWERED',
   'INTERRUPT_TIMED_OUT',

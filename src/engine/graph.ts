@@ -55,6 +55,20 @@ export interface NodeDef {
   graph?: string;
   /** The sub-graph's version (default: its latest when the node starts). */
   graphVersion?: number;
+  /**
+   * A map node: its tool runs once per item of the list `over` gives (a CEL expression over
+   * `state`), each item with its own attempts (the node's `retry`), `timeoutMs` and events, at
+   * most `maxConcurrency` at once (default 8). `inputs` see the item as `as` (default `item`)
+   * and its position as `index`; without `inputs` the tool's input is `{ <as>: item, index }`.
+   * The results, in item order, land under `output` (a state key, required).
+   */
+  map?: MapDef;
+}
+
+export interface MapDef {
+  over: string;
+  as?: string;
+  maxConcurrency?: number;
 }
 
 export interface EdgeDef {

@@ -20,8 +20,13 @@ export interface ToolContext<C = unknown> {
   readonly iteration: number;
   readonly runId: string;
   readonly nodeId: string;
-  /** `${runId}:${nodeId}:${iteration}`: the same across retries and resumes of one activation. */
+  /**
+   * `${runId}:${nodeId}:${iteration}`: the same across retries and resumes of one activation
+   * (a map item's: `…:${iteration}:${index}`).
+   */
   readonly idempotencyKey: string;
+  /** In a map node: the item this call is for, and its position in the list. */
+  readonly item?: { readonly index: number; readonly value: unknown };
   /** Becomes a LOG event. */
   log(message: string, fields?: unknown, level?: LogLevel): void;
   /** Becomes a CUSTOM event, streamed to subscribers (progress, partial output...). */

@@ -100,8 +100,12 @@ export class BatchBuilder {
       case 'LOG':
       case 'CUSTOM':
       case 'STATE_PATCHED':
+      case 'MAP_ITEM_STARTED':
+      case 'MAP_ITEM_RETRYING':
+      case 'MAP_ITEM_FAILED':
         break;
       case 'STEP_COMPLETED':
+      case 'MAP_ITEM_SUCCEEDED':
       case 'INTERRUPT_REQUESTED':
       case 'INTERRUPT_ANSWERED':
       case 'INTERRUPT_TIMED_OUT':

@@ -74,11 +74,23 @@ export function forkHistory(
 }
 
 /**
- * The source's events without its end: the failed execution (its starts, retries, failure and
- * log lines) is dropped so it runs again from attempt 1; nodes that the failure or a cancel
- * stopped (skipped `run_failed` / `cancelled`) run again as interrupted ones; every node that
- * succeeded is kept.
+ * The source's events without its end: the failed execution's starts, retries, failure, item
+ * failures and log lines are dropped so it runs again from attempt 1; when it recorded work
+ * (completed steps, a map's item results, answers) its first start and those records are kept,
+ * so it runs again as an interrupted one, redoing only the work without a record (a map re-runs
+ * only its unfinished items); nodes that
+ * the failure or a cancel stopped (skipped `run_failed` / `cancelled`) run again as interrupted
+ * ones; every node that succeeded is kept.
  */
+/** What a failed execution recorded that its retry keeps (its memo). */
+const RECORDS: ReadonlySet<RunEvent['type']> = new Set<RunEvent['type']>([
+  'STEP_COMPLETED',
+  'MAP_ITEM_SUCCEEDED',
+  'INTERRUPT_REQUESTED',
+  'INTERRUPT_ANSWERED',
+  'INTERRUPT_TIMED_OUT',
+]);
+
 export function retryHistory(source: readonly RunEvent[], runId: string, now: number): RunEvent[] {
   const failed = source.find(
     (e): e is RunEvent & { type: 'NODE_FAILED' } => e.type === 'NODE_FAILED',
@@ -91,12 +103,35 @@ export function retryHistory(source: readonly RunEvent[], runId: string, now: nu
           e.data.iteration === failed.data.iteration,
       )
     : undefined;
+  const mine = (e: RunEvent): boolean =>
+    failed !== undefined &&
+    failedStart !== undefined &&
+    e.seq >= failedStart.seq &&
+    'nodeId' in e &&
+    e.nodeId === failed.nodeId;
+  // Without a record to keep, the failed execution's first start goes too: it simply starts.
+  const iteration = failed?.data.iteration;
+  const keepsRecords = source.some(
+    (e) =>
+      mine(e) && RECORDS.has(e.type) && (e.data as { iteration?: number }).iteration === iteration,
+  );
   const ofFailed = (e: RunEvent): boolean => {
-    if (!failed || !failedStart || e.seq < failedStart.seq) return false;
-    if (!('nodeId' in e) || e.nodeId !== failed.nodeId) return false;
-    if (e.type === 'NODE_STARTED' || e.type === 'NODE_RETRYING' || e.type === 'NODE_FAILED')
-      return e.data.iteration === failed.data.iteration;
-    return e.type === 'LOG' || e.type === 'CUSTOM';
+    if (!mine(e)) return false;
+    if (e === failedStart) return !keepsRecords;
+    switch (e.type) {
+      case 'NODE_STARTED':
+      case 'NODE_RETRYING':
+      case 'NODE_FAILED':
+      case 'MAP_ITEM_STARTED':
+      case 'MAP_ITEM_RETRYING':
+      case 'MAP_ITEM_FAILED':
+        return e.data.iteration === iteration;
+      case 'LOG':
+      case 'CUSTOM':
+        return true;
+      default:
+        return false;
+    }
   };
   const kept = source.filter(
     (e) =>

@@ -34,6 +34,21 @@ const RetryInput = builder.inputType('RetryInput', {
   }),
 });
 
+const MapInput = builder.inputType('MapInput', {
+  description:
+    'Runs the node’s tool once per item of a list, each item with its own attempts, timeout and events (MAP_ITEM_*); the results, in item order, land under the node’s `output` key.',
+  fields: (t) => ({
+    over: t.string({
+      required: true,
+      description: 'A CEL expression over `state` giving the list, e.g. "state.files".',
+    }),
+    as: t.string({
+      description: 'The item’s name in the node’s `inputs` (beside `index`); default "item".',
+    }),
+    maxConcurrency: t.int({ description: 'Items running at once, 1-1000; default 8.' }),
+  }),
+});
+
 const NodeInput = builder.inputType('NodeInput', {
   fields: (t) => ({
     id: t.string({ required: true }),
@@ -57,6 +72,7 @@ const NodeInput = builder.inputType('NodeInput', {
       description:
         'Where the tool result lands: a state key ("content"), or an object of key -> dotted path into the result. Absent: the result is the patch.',
     }),
+    map: t.field({ type: MapInput, description: 'A map node: the tool runs once per item.' }),
   }),
 });
 
@@ -156,7 +172,11 @@ export function toGraphDef(input: GraphInputShape): GraphDef {
   const def: GraphDef = {
     name: input.name,
     nodes: input.nodes.map((n) => {
-      const node = compact({ ...n, retry: n.retry ? compact(n.retry) : undefined }) as NodeDef;
+      const node = compact({
+        ...n,
+        retry: n.retry ? compact(n.retry) : undefined,
+        map: n.map ? compact(n.map) : undefined,
+      }) as NodeDef;
       return node;
     }),
     edges: input.edges.map((e) => compact(e) as GraphDef['edges'][number]),

@@ -73,6 +73,8 @@ export interface NodeDef {
   timeoutMs?: number;
   inputs?: Record<string, string>;
   output?: unknown;
+  graph?: string;
+  map?: { over: string; as?: string; maxConcurrency?: number };
 }
 
 export interface EdgeDef {

@@ -10,7 +10,7 @@ export interface ToolNodeData extends Record<string, unknown> {
   live: LiveNode | undefined;
 }
 
-/** A node of the drawing: id, tool, and badges for retry, timeout, loop bound, join, status. */
+/** A node of the drawing: id, tool, and badges for retry, timeout, loop bound, join, map, status. */
 export function ToolNode({ data, selected }: NodeProps & { data: ToolNodeData }) {
   const { def, live } = data;
   const status = live?.status ?? (data.live === undefined ? 'NONE' : 'PENDING');
@@ -21,6 +21,7 @@ export function ToolNode({ data, selected }: NodeProps & { data: ToolNodeData })
     badges.push(`loop ≤${def.maxIterations}${def.onLimit === 'exit' ? ' then exit' : ''}`);
   if (def.retry) badges.push(`retry ×${def.retry.maxAttempts}`);
   if (def.timeoutMs !== undefined) badges.push(`${def.timeoutMs} ms`);
+  if (def.map) badges.push(`map ${def.map.over} ×${def.map.maxConcurrency ?? 8}`);
   return (
     <div
       className={`tool-node status-${status.toLowerCase()}${selected ? ' selected' : ''}`}

@@ -102,6 +102,10 @@ export function applyEvent(
       if (event.data.name === USAGE_EVENT) countUsage(cp, event.data.payload);
       break;
     case 'STEP_COMPLETED':
+    case 'MAP_ITEM_STARTED':
+    case 'MAP_ITEM_SUCCEEDED':
+    case 'MAP_ITEM_RETRYING':
+    case 'MAP_ITEM_FAILED':
     case 'INTERRUPT_REQUESTED':
     case 'INTERRUPT_ANSWERED':
     case 'INTERRUPT_TIMED_OUT':

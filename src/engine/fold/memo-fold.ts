@@ -6,14 +6,16 @@ import type {
   InterruptAnsweredEvent,
   InterruptRequestedEvent,
   InterruptTimedOutEvent,
+  MapItemEvent,
   StepCompletedEvent,
 } from '../events.js';
 import { type RunCheckpoint, resumeMismatch } from './checkpoint.js';
 import { type Execution, ExecutionStatus } from './execution.js';
-import { ActivationMemo, stepKey } from './memo.js';
+import { ActivationMemo, mapItemKey, stepKey } from './memo.js';
 
 type MemoEvent =
   | StepCompletedEvent
+  | MapItemEvent
   | InterruptRequestedEvent
   | InterruptAnsweredEvent
   | InterruptTimedOutEvent;
@@ -28,6 +30,21 @@ export function applyMemoEvent(cp: RunCheckpoint, event: MemoEvent, exec?: Execu
   switch (event.type) {
     case 'STEP_COMPLETED':
       memo.steps.set(stepKey(event.data.name, event.data.n), event.data.result);
+      return;
+    case 'MAP_ITEM_STARTED':
+      memo.items ??= new Map();
+      memo.items.set(event.data.index, event.data.itemAttempt);
+      return;
+    case 'MAP_ITEM_RETRYING':
+      memo.items ??= new Map();
+      memo.items.set(event.data.index, event.data.nextAttempt);
+      return;
+    case 'MAP_ITEM_SUCCEEDED':
+      memo.items?.delete(event.data.index);
+      memo.steps.set(mapItemKey(event.data.index), event.data.result);
+      return;
+    case 'MAP_ITEM_FAILED':
+      memo.items?.delete(event.data.index);
       return;
     case 'INTERRUPT_REQUESTED': {
       const d = event.data;

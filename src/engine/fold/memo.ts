@@ -26,6 +26,13 @@ export class ActivationMemo {
   readonly interrupts = new Map<string, InterruptRecord>();
   /** Interrupts still PENDING. */
   pending = 0;
+  /** A map node's items started and not finished: index -> the item's attempt to run. */
+  items: Map<number, number> | undefined = undefined;
+}
+
+/** The memo key of a map item's result (a step of its own, `map:<index>`). */
+export function mapItemKey(index: number): string {
+  return stepKey(`map:${index}`, 1);
 }
 
 /** The memo key of the n-th call of a step name in one execution of a tool. */

@@ -14,6 +14,7 @@ import type {
   Condition,
   Expression,
 } from './compiled.js';
+import { compileMap } from './map-node.js';
 import { compileOutput } from './node-io.js';
 import { analyzeGraph, type GraphAnalysis, isReducerName } from './validate.js';
 
@@ -29,6 +30,7 @@ interface MutableNode {
   config: unknown;
   inputs: CompiledNode['inputs'];
   output: CompiledNode['output'];
+  map: CompiledNode['map'];
   out: CompiledEdge[];
   inForward: CompiledEdge[];
   inBack: CompiledEdge[];
@@ -62,6 +64,7 @@ function build(def: GraphDef, analysis: GraphAnalysis): CompiledGraph {
     config: analysis.configs.get(index),
     inputs: frozenInputs(analysis.inputs.get(index)),
     output: compileOutput(nodeDef),
+    map: compileMap(nodeDef.map, analysis.mapOver.get(index)),
     out: [],
     inForward: [],
     inBack: [],

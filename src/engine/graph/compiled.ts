@@ -22,8 +22,23 @@ export interface Condition {
 /** A node `inputs` expression (CEL, any type), compiled once per graph. */
 export interface Expression {
   readonly source: string;
-  /** The JSON value. Throws EngineError('INVALID_INPUT') or ('CONDITION_BUDGET_EXCEEDED'). */
-  evaluate(state: Readonly<State>, budget?: number): unknown;
+  /**
+   * The JSON value. Throws EngineError('INVALID_INPUT') or ('CONDITION_BUDGET_EXCEEDED').
+   * `vars`: the values of the variables beside `state` it was compiled with (a map item's).
+   */
+  evaluate(
+    state: Readonly<State>,
+    budget?: number,
+    vars?: Readonly<Record<string, unknown>>,
+  ): unknown;
+}
+
+/** A node's `map`, compiled: its tool runs once per item of the list `over` gives. */
+export interface CompiledMap {
+  readonly over: Expression;
+  /** The item's variable in the node's `inputs` (beside `index`); default `item`. */
+  readonly as: string;
+  readonly maxConcurrency: number;
 }
 
 /** Where a node's tool result lands: state key -> dotted path into the result ('' = all of it). */
@@ -51,6 +66,8 @@ export interface CompiledNode {
   readonly inputs: ReadonlyArray<readonly [name: string, expression: Expression]> | undefined;
   /** Normalised `output`; undefined: the tool's result is the patch. */
   readonly output: OutputMap | undefined;
+  /** Set for a map node (`map`): the tool runs once per item, results gathered in order. */
+  readonly map: CompiledMap | undefined;
   readonly out: CompiledEdge[];
   /** Incoming edges that are not back edges: what a join waits for. */
   readonly inForward: CompiledEdge[];

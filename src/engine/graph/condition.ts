@@ -44,7 +44,7 @@ export type CompileConditionResult = { ok: true; condition: Condition } | Failur
 type Num = number | bigint;
 const mixed = (f: (a: number, b: number) => number) => (a: Num, b: Num) => f(Number(a), Number(b));
 
-function createEnvironment(): Environment {
+function createEnvironment(extra: readonly string[]): Environment {
   let env = new Environment({
     limits: {
       maxDepth: MAX_CONDITION_DEPTH,
@@ -54,6 +54,7 @@ function createEnvironment(): Environment {
       maxCallArguments: 8,
     },
   }).registerVariable('state', 'map');
+  for (const name of extra) env = env.registerVariable(name, 'dyn');
   const ops: Array<[string, (a: number, b: number) => number]> = [
     ['+', (a, b) => a + b],
     ['-', (a, b) => a - b],
@@ -68,11 +69,18 @@ function createEnvironment(): Environment {
   return env;
 }
 
-let sharedEnv: Environment | undefined;
-function environment(): Environment {
-  sharedEnv ??= createEnvironment();
-  return sharedEnv;
+/** Environments by their extra variables (`''`: `state` only; a map node adds its item's). */
+const environments = new Map<string, Environment>();
+function environment(extra: readonly string[] = NO_VARS): Environment {
+  const key = extra.join(',');
+  let env = environments.get(key);
+  if (env === undefined) {
+    env = createEnvironment(extra);
+    environments.set(key, env);
+  }
+  return env;
 }
+const NO_VARS: readonly string[] = Object.freeze([]);
 
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
@@ -140,6 +148,7 @@ interface CheckedProgram {
 function checkSource(
   source: string,
   what: string,
+  vars: readonly string[] = NO_VARS,
 ): { ok: true; checked: CheckedProgram } | Failure {
   if (typeof source !== 'string') return failure(`${what} must be a string`);
   if (source.length > MAX_CONDITION_LENGTH) {
@@ -148,7 +157,7 @@ function checkSource(
   if (source.trim() === '') return failure(`${what} is empty`);
   let program: ReturnType<Environment['parse']>;
   try {
-    program = environment().parse(source);
+    program = environment(vars).parse(source);
   } catch (err) {
     return failure(`Syntax error: ${firstLine(err)}`, rangeStart(err));
   }
@@ -193,10 +202,12 @@ function run(
   state: Readonly<State>,
   budget: number,
   failCode: 'CONDITION_FAILED' | 'INVALID_INPUT',
+  extra?: Readonly<Record<string, unknown>>,
 ): unknown {
   const { program, keys, count, depth } = checked;
   largest = 0;
-  const vars = { state: celState(state, keys) };
+  const vars: Record<string, unknown> = { state: celState(state, keys) };
+  if (extra !== undefined) for (const [k, v] of Object.entries(extra)) vars[k] = toCel(v, 1);
   if (depth !== 0) {
     const work = estimatedWork(count, depth, largest);
     if (work > budget) throw budgetExceeded(source, work, largest, budget);
@@ -244,16 +255,24 @@ export type CompileExpressionResult = { ok: true; expression: Expression } | Fai
 
 /**
  * Compiles a node `inputs` expression (any type). Its value is converted back to JSON
- * (ints become numbers, CEL maps plain objects); runtime errors are INVALID_INPUT.
+ * (ints become numbers, CEL maps plain objects); runtime errors are INVALID_INPUT. `vars`:
+ * variables beside `state` (a map node's item and `index`), given to `evaluate`.
  */
-export function compileExpression(source: string): CompileExpressionResult {
-  const result = checkSource(source, 'Input expression');
+export function compileExpression(
+  source: string,
+  vars: readonly string[] = NO_VARS,
+): CompileExpressionResult {
+  const result = checkSource(source, 'Input expression', vars);
   if (!result.ok) return result;
   const { checked } = result;
   const expression: Expression = {
     source,
-    evaluate(state: Readonly<State>, budget = DEFAULT_CONDITION_BUDGET): unknown {
-      return fromCel(run(checked, source, state, budget, 'INVALID_INPUT'), 0);
+    evaluate(
+      state: Readonly<State>,
+      budget = DEFAULT_CONDITION_BUDGET,
+      extra?: Readonly<Record<string, unknown>>,
+    ): unknown {
+      return fromCel(run(checked, source, state, budget, 'INVALID_INPUT', extra), 0);
     },
   };
   return { ok: true, expression: Object.freeze(expression) };

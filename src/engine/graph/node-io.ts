@@ -6,6 +6,7 @@ import { EngineError, type GraphIssue } from '../errors.js';
 import type { NodeDef, Patch } from '../graph.js';
 import type { Expression, OutputMap } from './compiled.js';
 import { compileExpression } from './condition.js';
+import { mapVariables } from './map-node.js';
 import { formatPath, isRecord } from './paths.js';
 import { isReservedKey, reservedKeyMessage } from './reserved-keys.js';
 
@@ -17,6 +18,7 @@ export function checkNodeIo(
   issues: GraphIssue[],
 ): void {
   if (isRecord(node.inputs)) {
+    const vars = mapVariables(node);
     const list: Array<[string, Expression]> = [];
     for (const [name, source] of Object.entries(node.inputs)) {
       const path = formatPath(['nodes', i, 'inputs', name]);
@@ -25,7 +27,7 @@ export function checkNodeIo(
         continue;
       }
       if (typeof source !== 'string') continue; // a shape issue already
-      const result = compileExpression(source);
+      const result = compileExpression(source, vars);
       if (result.ok) list.push([name, result.expression]);
       else issues.push({ path, code: 'INVALID_INPUT', message: result.message });
     }
@@ -92,17 +94,21 @@ export function outputPatch(output: OutputMap, result: unknown): Patch {
   return patch;
 }
 
-/** Evaluates a node's inputs against the state at the attempt's start. Throws INVALID_INPUT. */
+/**
+ * Evaluates a node's inputs against the state at the attempt's start (and a map item's
+ * variables). Throws INVALID_INPUT.
+ */
 export function evaluateInputs(
   inputs: ReadonlyArray<readonly [string, Expression]>,
   state: Readonly<Record<string, unknown>>,
   budget: number | undefined,
   nodeId: string,
+  vars?: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const [name, expression] of inputs) {
     try {
-      input[name] = expression.evaluate(state, budget);
+      input[name] = expression.evaluate(state, budget, vars);
     } catch (err) {
       if (err instanceof EngineError) {
         throw new EngineError(err.code, `${err.message} [inputs.${name}]`, nodeId, err.details);

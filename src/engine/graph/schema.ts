@@ -31,6 +31,8 @@ export const retryPolicySchema = z.strictObject({
 export const TOOL_NAME_PATTERN =
   /^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/;
 export const MAX_NODE_INPUTS = 100;
+/** Items of one map node running at once, at most. */
+export const MAX_MAP_CONCURRENCY = 1_000;
 
 export const nodeDefSchema = z.strictObject({
   id: id('Node id'),
@@ -67,6 +69,13 @@ export const nodeDefSchema = z.strictObject({
     .optional(),
   graph: z.string().min(1).max(200).optional(),
   graphVersion: z.number().int().min(1).optional(),
+  map: z
+    .strictObject({
+      over: z.string().max(MAX_CONDITION_LENGTH),
+      as: z.string().min(1).max(64).optional(),
+      maxConcurrency: z.number().int().min(1).max(MAX_MAP_CONCURRENCY).optional(),
+    })
+    .optional(),
 });
 
 export const edgeDefSchema = z.strictObject({

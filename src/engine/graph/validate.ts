@@ -10,6 +10,7 @@ import { reachableFrom } from './analysis.js';
 import type { Condition, Expression } from './compiled.js';
 import { compileCondition, compileExpression } from './condition.js';
 import { cycleIssues, type StructEdge } from './cycles.js';
+import { checkMap } from './map-node.js';
 import { checkNodeIo } from './node-io.js';
 import { formatPath, isRecord, joinPath, listNames, ROOT_PATH, shapeIssues } from './paths.js';
 import { isReservedKey, reservedKeyMessage } from './reserved-keys.js';
@@ -26,6 +27,8 @@ export interface GraphAnalysis {
   conditions: Map<number, Condition>;
   /** Per node index: the compiled `inputs`. */
   inputs: Map<number, Array<[string, Expression]>>;
+  /** Per map node index: its compiled `map.over`. */
+  mapOver: Map<number, Expression>;
   /** The compiled `concurrency.key`. */
   concurrencyKey?: Expression;
   /** The zod-parsed definition (a copy of the input), when its shape is valid. */
@@ -45,6 +48,7 @@ export function analyzeGraph(def: unknown, tools: ToolResolver): GraphAnalysis {
     configs: new Map(),
     conditions: new Map(),
     inputs: new Map(),
+    mapOver: new Map(),
   };
   try {
     analyze(def, tools, analysis);
@@ -128,6 +132,7 @@ function checkSemantics(
     if (node.maxIterations !== undefined) bounded.add(i);
     checkTool(node, i, resolver, out, issues);
     checkNodeIo(node, i, out.inputs, issues);
+    checkMap(node, i, out.mapOver, issues);
   });
 
   const structEdges: StructEdge[] = [];

@@ -8,6 +8,8 @@ import { EngineError } from '../errors.js';
 import type { AgendaSkip, Execution } from '../fold/execution.js';
 import { evaluateInputs } from '../graph/node-io.js';
 import type { State } from '../graph.js';
+import { parseToolInput } from './input.js';
+import { mapItems, runMap } from './map-run.js';
 import type { RunLoop } from './run-loop.js';
 import { AttemptContext, asToolContext } from './tool-context.js';
 
@@ -19,21 +21,7 @@ const EMPTY_INPUT: Readonly<Record<string, unknown>> = Object.freeze({});
 function toolInput(run: RunLoop, exec: Execution, state: Readonly<State>): Record<string, unknown> {
   const node = exec.node;
   const input = evaluateInputs(node.inputs ?? [], state, run.ports.conditionBudget, node.id);
-  const schema = node.tool.input;
-  if (schema === undefined) return input;
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data as Record<string, unknown>;
-  const list = parsed.error.issues
-    .map(
-      (i) => `${i.path.length > 0 ? `inputs.${i.path.map(String).join('.')}: ` : ''}${i.message}`,
-    )
-    .join('; ');
-  throw new EngineError(
-    'INVALID_INPUT',
-    `Input of node "${node.id}" does not fit tool "${node.tool.name}": ${list}`,
-    node.id,
-    { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
-  );
+  return parseToolInput(node, input);
 }
 
 export function recordSkip(run: RunLoop, item: AgendaSkip): void {
@@ -66,6 +54,10 @@ export function startAttempt(run: RunLoop, exec: Execution, at: number): void {
   );
   const token = ++exec.token;
   const state = cp.store.state;
+  if (node.map !== undefined) {
+    startMap(run, exec, token, state);
+    return;
+  }
   let input: Readonly<Record<string, unknown>> = EMPTY_INPUT;
   try {
     if (node.inputs !== undefined) input = toolInput(run, exec, state);
@@ -91,6 +83,21 @@ export function startAttempt(run: RunLoop, exec: Execution, at: number): void {
   ) {
     void awaitResult(run, exec, token, result as Thenable);
   } else run.queueSuccess(exec, result);
+}
+
+/** A map node's attempt: its items run by map-run.ts (each with its own timeoutMs). */
+function startMap(run: RunLoop, exec: Execution, token: number, state: Readonly<State>): void {
+  const ctx = new AttemptContext(run, exec, token, state, EMPTY_INPUT);
+  exec.handle = ctx;
+  let items: unknown[];
+  try {
+    items = mapItems(run, exec, state);
+  } catch (err) {
+    run.queueFailure(exec, err);
+    return;
+  }
+  if (items.length === 0) run.queueSuccess(exec, []);
+  else void awaitResult(run, exec, token, runMap(run, ctx, items));
 }
 
 /** Awaits a tool's promise (no callbacks allocated per attempt), then lets the run settle it. */

@@ -6,7 +6,7 @@
  * through RunLoop (run-loop.ts).
  */
 import type { ErrorInfo } from '../errors.js';
-import type { RunEvent } from '../events.js';
+import type { MapItemEvent, RunEvent } from '../events.js';
 import type { RunCheckpoint } from '../fold/checkpoint.js';
 import { AgendaSkip, type Execution, ExecutionStatus, Outcome } from '../fold/execution.js';
 import { applyEvent } from '../fold/fold.js';
@@ -26,8 +26,8 @@ import { failAttempt, succeedNode } from './outcomes.js';
 import { finishRun, succeedRun } from './run-end.js';
 import { describeStop, type Stop } from './run-errors.js';
 import type { LivePorts, RunLoop, RunResult } from './run-loop.js';
-import type { ToolEventData } from './tool-context.js';
-import { checkBudget, nodeEvent, recordStep } from './tool-host.js';
+import type { MapItemData, ToolEventData } from './tool-context.js';
+import { checkBudget, itemEvent, nodeEvent, recordStep } from './tool-host.js';
 
 export type { LivePorts } from './run-loop.js';
 
@@ -293,6 +293,11 @@ export class LiveRun implements RunLoop {
 
   checkBudget(exec: Execution): 'ok' | 'stop' {
     return checkBudget(this, exec);
+  }
+
+  mapItemEvent(exec: Execution, token: number, type: MapItemEvent['type'], data: MapItemData) {
+    if (this.accepts(exec, token))
+      this.outside(() => this.emit(itemEvent(this, exec, type, data)), false);
   }
 
   private accepts(exec: Execution, token: number): boolean {

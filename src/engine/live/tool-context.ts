@@ -4,7 +4,7 @@
  * only when read, so destructuring (`run({ state, log })`) works and costs nothing otherwise.
  */
 import { EngineError } from '../errors.js';
-import type { CustomEvent, InterruptRequestedEvent, LogEvent } from '../events.js';
+import type { CustomEvent, InterruptRequestedEvent, LogEvent, MapItemEvent } from '../events.js';
 import type { AttemptHandle, Execution } from '../fold/execution.js';
 import { INTERRUPT_KEY_PATTERN, type InterruptRecord, interruptId, stepKey } from '../fold/memo.js';
 import type { State } from '../graph.js';
@@ -29,7 +29,11 @@ export interface ToolHost {
   ): void;
   /** See ToolContext.checkBudget. */
   checkBudget(exec: Execution): 'ok' | 'stop';
+  /** Records a MAP_ITEM_* event of the attempt `token` of `exec`, unless it is over. */
+  mapItemEvent(exec: Execution, token: number, type: MapItemEvent['type'], data: MapItemData): void;
 }
+
+export type MapItemData = MapItemEvent['data'];
 
 /**
  * A running `ctx.step` and how many interrupts asked inside it are pending. A step blocked on an
@@ -38,7 +42,7 @@ export interface ToolHost {
  * nest with `/` (`tool:1:2/fetch` runs inside `tool:1:2`), so its enclosing steps block too.
  * (Explicit, not AsyncLocalStorage: that would turn on promise hooks for the whole process.)
  */
-interface StepFrame {
+export interface StepFrame {
   readonly name: string;
   blocked: number;
 }
@@ -55,7 +59,7 @@ function chainOf(running: Map<string, StepFrame> | undefined, name: string): Ste
 }
 
 /** A step result as it is stored and replayed: a JSON copy (undefined stays undefined). */
-function asJson(value: unknown, name: string): unknown {
+export function asJson(value: unknown, name: string): unknown {
   if (value === undefined) return undefined;
   try {
     return JSON.parse(JSON.stringify(value));
@@ -106,9 +110,9 @@ export class AttemptContext implements AttemptHandle {
     | undefined = undefined;
 
   constructor(
-    private readonly host: ToolHost,
-    private readonly exec: Execution,
-    private readonly token: number,
+    readonly host: ToolHost,
+    readonly exec: Execution,
+    readonly token: number,
     /** The run's state when the attempt started. */
     readonly state: Readonly<State>,
     /** The node's evaluated `inputs`. */
@@ -175,21 +179,36 @@ export class AttemptContext implements AttemptHandle {
     const memo = this.exec.memo;
     const key = stepKey(name, n);
     if (memo?.steps.has(key)) return memo.steps.get(key) as T;
-    const { exec, token, host } = this;
-    exec.busy++;
+    const frame = this.openStep(name);
+    try {
+      const result = asJson(await fn(), name);
+      this.host.stepCompleted(this.exec, this.token, name, n, result);
+      return result as T;
+    } finally {
+      this.closeStep(frame);
+    }
+  }
+
+  /** A step (or a map item) of this attempt starts running: it keeps a waiting run in memory. */
+  openStep(name: string): StepFrame {
+    this.exec.busy++;
     const frame: StepFrame = { name, blocked: 0 };
     this.running ??= new Map();
     this.running.set(name, frame);
-    try {
-      const result = asJson(await fn(), name);
-      host.stepCompleted(exec, token, name, n, result);
-      return result as T;
-    } finally {
-      if (this.running?.get(name) === frame) this.running.delete(name);
-      // Only the current attempt's count: an aborted attempt's late steps do not hold the run.
-      if (exec.token === token && exec.busy > 0) exec.busy--;
-      host.stepSettled(exec);
-    }
+    return frame;
+  }
+
+  closeStep(frame: StepFrame): void {
+    const { exec, token } = this;
+    if (this.running?.get(frame.name) === frame) this.running.delete(frame.name);
+    // Only the current attempt's count: an aborted attempt's late steps do not hold the run.
+    if (exec.token === token && exec.busy > 0) exec.busy--;
+    this.host.stepSettled(exec);
+  }
+
+  /** True while this attempt is the node's current one and not aborted. */
+  get current(): boolean {
+    return !this.aborted && this.exec.token === this.token;
   }
 
   private ask(request: InterruptRequest): Promise<unknown> {

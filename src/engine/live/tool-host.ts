@@ -2,7 +2,7 @@
  * The events a tool context's calls become (LOG, CUSTOM, STEP_COMPLETED) and the budget check
  * of `ctx.checkBudget` (fold/budget.ts), for LiveRun's ToolHost methods.
  */
-import type { RunEvent } from '../events.js';
+import type { MapItemEvent, RunEvent } from '../events.js';
 import { checkBudget as checkRunBudget } from '../fold/budget.js';
 import type { Execution } from '../fold/execution.js';
 import type { RunLoop } from './run-loop.js';
@@ -41,6 +41,18 @@ export function recordStep(
     },
     exec,
   );
+}
+
+export function itemEvent(
+  run: RunLoop,
+  exec: Execution,
+  type: MapItemEvent['type'],
+  data: MapItemEvent['data'],
+): RunEvent {
+  const { runId, cp } = run;
+  const nodeId = exec.node.id;
+  const at = run.ports.now();
+  return { runId, seq: cp.lastSeq + 1, at, type, nodeId, attempt: exec.attempt, data } as RunEvent;
 }
 
 export function checkBudget(run: RunLoop, exec: Execution): 'ok' | 'stop' {
