@@ -6,6 +6,7 @@ import { diffLines, stableJson } from '../../src/dashboard/graph/diff.js';
 import { barsFromEvents } from '../../src/dashboard/run/attempt-bars.js';
 import { applyInterruptEvent, waitingNodes } from '../../src/dashboard/run/live-interrupts.js';
 import { applyRunEvent, type Live } from '../../src/dashboard/run/live-run.js';
+import { mapItemsOf } from '../../src/dashboard/run/map-items.js';
 import { parseState, statePatchBetween } from '../../src/dashboard/run/state-patch.js';
 
 /** The dashboard's pure parts: issue paths to lines, version diffs, the state at an event. */
@@ -162,5 +163,21 @@ describe('dashboard helpers', () => {
       [2, 'SUCCEEDED', 50],
     ]);
     expect(new Set(bars.map((b) => b.key)).size).toBe(3);
+  });
+  it("counts a map node's items from its events", () => {
+    const item = (seq: number, type: string, index: number) => ({
+      ...ev(seq, type, { iteration: 1, index }, 'm'),
+    });
+    const events = [
+      item(2, 'MAP_ITEM_STARTED', 0),
+      item(3, 'MAP_ITEM_STARTED', 1),
+      item(4, 'MAP_ITEM_SUCCEEDED', 0),
+      item(5, 'MAP_ITEM_RETRYING', 1),
+      item(6, 'MAP_ITEM_STARTED', 1),
+      item(7, 'MAP_ITEM_FAILED', 1),
+      ev(8, 'NODE_FAILED', { iteration: 1 }, 'm'),
+    ];
+    expect(mapItemsOf(events, 'm')).toEqual({ started: 2, succeeded: 1, retries: 1, failed: [1] });
+    expect(mapItemsOf(events, 'other')).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { NodeDef, NodeExecution, RunEvent } from '../api/types.js';
 import { JsonView } from '../components/json-view.js';
 import { ErrorBox, formatDuration, StatusBadge } from '../components/status.js';
+import { mapItemsOf } from './map-items.js';
 
 /**
  * A node of the run: its definition, each activation with its status and error, and the text a
@@ -22,6 +23,7 @@ export function NodePanel({
     .map((e) => String((e.data.payload as { text?: string } | undefined)?.text ?? ''))
     .join('');
   const logs = events.filter((e) => e.nodeId === def.id && e.type === 'LOG').slice(-50);
+  const items = def.map ? mapItemsOf(events, def.id) : null;
   return (
     <div className="card node-panel" data-testid="node-panel">
       <h3>
@@ -44,6 +46,13 @@ export function NodePanel({
       {mine.map(
         (n) =>
           n.error && <ErrorBox key={`e${n.iteration}`} error={{ ...n.error, nodeId: n.nodeId }} />,
+      )}
+      {items && (
+        <p data-testid="map-items">
+          map over <code>{def.map?.over}</code>: {items.succeeded} of {items.started} started items done
+          {items.retries > 0 && `, ${items.retries} retries`}
+          {items.failed.length > 0 && `, failed: item ${items.failed.join(', ')}`}
+        </p>
       )}
       {streamed && (
         <>
