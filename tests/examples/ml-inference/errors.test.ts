@@ -10,6 +10,7 @@ import { DEFAULT_MODEL_DIR, mlInferenceGraph } from '../../../src/examples/ml-in
 import { createBuiltinRegistry } from '../../../src/tools/builtin.js';
 import { runExample } from '../run-example.js';
 
+const LABELS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const pixels = (n: number) => Array.from({ length: n }, (_, i) => i % 17);
 
 async function failure(input: State, run = runExample) {
@@ -130,6 +131,26 @@ describe('ml-inference reads files in ML_MODEL_DIR only', () => {
       expect(run.state.results).toEqual([
         expect.objectContaining({ id: 'x1', label: expect.stringMatching(/^\d$/), expected: '3' }),
       ]);
+    });
+
+    it("takes the model from the node config, the run input's fields winning", async () => {
+      const graph = {
+        ...mlInferenceGraph,
+        nodes: mlInferenceGraph.nodes.map((n) =>
+          n.id === 'preprocess'
+            ? { ...n, config: { model: { file: 'mine.onnx', labels: LABELS } } }
+            : n,
+        ),
+      };
+      const run = await runIn(graph, { itemsFile: 'items.csv' });
+      expect(run.state.model_spec).toMatchObject({ file: 'mine.onnx', labels: LABELS });
+      const [result] = run.state.results as Array<{ label: string }>;
+      expect(LABELS).toContain(result?.label);
+      const input = await failure(
+        { itemsFile: 'items.csv', model: { file: 'broken.onnx' } },
+        (_, i) => runIn(graph, i),
+      );
+      expect(input.mlCode).toBe('ML_MODEL_INVALID');
     });
 
     it('does not see the default model', async () => {
