@@ -64,6 +64,8 @@ export interface Config {
   mcpConfig: string | undefined;
   /** How often MCP servers that failed to start are tried again (MCP_RETRY_MS; 0: never). */
   mcpRetryMs: number;
+  /** `ML_MODEL_DIR`: the only folder ml-inference runs read models and item files from. */
+  mlModelDir?: string | undefined;
   /** Remote workers; see README "Tools in other processes". */
   workers: WorkerSettings;
   /** Role, log format, metrics and traces; see README "Operating it". */
@@ -239,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter((m) => m !== ''),
     mcpConfig: env.MCP_CONFIG || undefined,
     mcpRetryMs: int(env, 'MCP_RETRY_MS', 30_000),
+    mlModelDir: env.ML_MODEL_DIR || undefined,
     workers: {
       leaseMs: Math.max(100, int(env, 'WORKER_LEASE_MS', 30_000)),
       pollMs: Math.max(10, int(env, 'WORKER_POLL_MS', 250)),

@@ -1,5 +1,5 @@
 import type { Tool } from '../engine/tool.js';
-import { exampleTools } from '../examples/index.js';
+import { exampleTools, withMlModelDir } from '../examples/index.js';
 import { createAgentTool } from '../llm/agent.tool.js';
 import { createLlmTool } from '../llm/llm.tool.js';
 import { createModelProviders } from '../llm/providers.js';
@@ -33,6 +33,8 @@ export interface BuiltinRegistryOptions {
    * same providers as the default llm tool (none), so agent graphs validate.
    */
   agent?: (registry: ToolRegistry) => Tool<unknown>;
+  /** The folder the ml-inference tools read models from (ML_MODEL_DIR); default: its own. */
+  mlModelDir?: string | undefined;
 }
 
 /**
@@ -53,7 +55,8 @@ export function createBuiltinRegistry(
     ((r: ToolRegistry) =>
       createAgentTool({ providers: createModelProviders({}), tools: r }) as Tool<unknown>);
   registry.register(agent(registry));
-  for (const tool of [...(examples ? exampleTools : []), ...tools]) registry.register(tool);
+  const withExamples = examples ? withMlModelDir(exampleTools, opts.mlModelDir) : [];
+  for (const tool of [...withExamples, ...tools]) registry.register(tool);
   return registry;
 }
 

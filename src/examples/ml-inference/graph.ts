@@ -1,49 +1,40 @@
 import type { GraphDef } from '../../engine/graph.js';
-
-/** Predictions at least this confident are accepted without a human. */
-export const ML_CONFIDENCE_THRESHOLD = 0.8;
+import { ML_CONFIDENCE_THRESHOLD } from './postprocess.tool.js';
 
 /**
- * Sentiment of `state.text` with the built-in logistic-regression model, then a branch on the
- * model's confidence: accept it, or flag it for human review. Dead-path elimination lets the
- * join run after whichever branch was taken.
+ * Batched classification with an ONNX model run by onnxruntime-node: by default the committed
+ * digits model on its held-out split (examples/ml-inference). Low-confidence items go to a
+ * review ticket; the save node is a join that runs whether or not the review branch was taken.
  *
- *                               +-(>= 0.8)-> accept -+
- *   preprocess -> predict ------+                    +-> respond
- *                               +-(< 0.8)--> flag ---+
+ *   preprocess -> features -> inference -> postprocess --------------------------> save
+ *                                                     +-(low_confidence_count > 0)-> flag -+
  */
 export const mlInferenceGraph: GraphDef = {
   name: 'ml-inference',
   description:
-    'Classifies the sentiment of state.text; confident predictions are accepted, unsure ones flagged for review',
+    'Classifies items with an ONNX model (default: handwritten digits, scikit-learn logistic regression) in batches; low-confidence items are flagged for review',
   entry: 'preprocess',
   nodes: [
-    { id: 'preprocess', tool: 'preprocess_text' },
-    {
-      id: 'predict',
-      tool: 'classify_sentiment',
-      retry: { maxAttempts: 3, initialDelayMs: 100, backoff: 2 },
-      timeoutMs: 2_000,
-    },
-    { id: 'accept', tool: 'accept_prediction' },
-    { id: 'flag', tool: 'flag_for_review', config: { queue: 'sentiment-review' } },
-    { id: 'respond', tool: 'build_response' },
+    { id: 'preprocess', tool: 'ml_preprocess' },
+    { id: 'features', tool: 'ml_build_features', config: { batchSize: 64 } },
+    { id: 'inference', tool: 'ml_run_inference', timeoutMs: 60_000 },
+    { id: 'postprocess', tool: 'ml_postprocess', config: { threshold: ML_CONFIDENCE_THRESHOLD } },
+    { id: 'flag', tool: 'flag_for_review', config: { queue: 'ml-review' } },
+    { id: 'save', tool: 'ml_save_results' },
   ],
   edges: [
-    { from: 'preprocess', to: 'predict' },
-    { from: 'predict', to: 'accept', when: `state.confidence >= ${ML_CONFIDENCE_THRESHOLD}` },
-    { from: 'predict', to: 'flag', when: `state.confidence < ${ML_CONFIDENCE_THRESHOLD}` },
-    { from: 'accept', to: 'respond' },
-    { from: 'flag', to: 'respond' },
+    { from: 'preprocess', to: 'features' },
+    { from: 'features', to: 'inference' },
+    { from: 'inference', to: 'postprocess' },
+    { from: 'postprocess', to: 'flag', when: 'state.low_confidence_count > 0' },
+    { from: 'postprocess', to: 'save' },
+    { from: 'flag', to: 'save' },
   ],
   state: {
-    text: {
-      reducer: 'replace',
-      default: 'The new release is fast and reliable. Great work, I love it!',
-    },
-    prediction: { reducer: 'replace' },
-    confidence: { reducer: 'replace' },
-    decision: { reducer: 'replace' },
-    response: { reducer: 'replace' },
+    itemsFile: { reducer: 'replace', default: 'digits-holdout.csv' },
+    model_spec: { reducer: 'replace' },
+    predictions: { reducer: 'replace' },
+    results: { reducer: 'replace' },
+    summary: { reducer: 'replace' },
   },
 };

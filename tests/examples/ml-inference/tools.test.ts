@@ -1,98 +1,124 @@
 import { describe, expect, it } from 'vitest';
-import { NonRetryableError } from '../../../src/engine/errors.js';
-import type { State } from '../../../src/engine/graph.js';
-import { acceptPredictionTool } from '../../../src/examples/ml-inference/accept-prediction.tool.js';
-import { buildResponseTool } from '../../../src/examples/ml-inference/build-response.tool.js';
 import {
-  classifySentimentTool,
-  type SentimentPrediction,
-} from '../../../src/examples/ml-inference/classify-sentiment.tool.js';
-import { flagForReviewTool } from '../../../src/examples/ml-inference/flag-for-review.tool.js';
-import {
-  preprocessTextTool,
-  tokenize,
-} from '../../../src/examples/ml-inference/preprocess-text.tool.js';
+  buildFeaturesTool,
+  createPreprocessTool,
+  DEFAULT_MODEL_DIR,
+  type MlError,
+  type ModelSpec,
+  type Prediction,
+  postprocessTool,
+} from '../../../src/examples/ml-inference/index.js';
 import { runTool } from '../../tools/run-tool.js';
 
-async function classify(text: string): Promise<State> {
-  let state: State = { text };
-  state = { ...state, ...(await runTool(preprocessTextTool, state)).patch };
-  return { ...state, ...(await runTool(classifySentimentTool, state)).patch };
-}
+const spec = (over: Partial<ModelSpec> = {}): ModelSpec => ({
+  file: 'm.onnx',
+  input: 'x',
+  output: 'y',
+  labels: ['cat', 'dog', 'bird'],
+  scores: 'probabilities',
+  featureCount: 2,
+  ...over,
+});
 
-describe('preprocess_text', () => {
-  it('lowercases, tokenises and marks negated words within the clause', async () => {
-    expect(tokenize("It's NOT good at all, but fast!")).toEqual([
-      "it's",
-      'not',
-      'not_good',
-      'not_at',
-      'not_all',
-      'but',
-      'fast',
+const mlCode = (err: unknown) => (err as MlError).mlCode;
+
+describe('ml_build_features', () => {
+  it('lays the rows out row-major in batches of batchSize, the last one short', async () => {
+    const rows = [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ];
+    const { patch } = await runTool(
+      buildFeaturesTool,
+      { model_spec: spec(), rows },
+      { config: { batchSize: 2 } },
+    );
+    expect(patch).toEqual({
+      batches: [
+        { offset: 0, dims: [2, 2], data: [1, 2, 3, 4] },
+        { offset: 2, dims: [1, 2], data: [5, 6] },
+      ],
+      rows: null,
+    });
+  });
+});
+
+describe('ml_postprocess', () => {
+  it('labels each item with its most probable class and flags those under the threshold', async () => {
+    const { patch } = await runTool(
+      postprocessTool,
+      {
+        model_spec: spec(),
+        ids: ['a', 'b'],
+        expected: ['dog', 'cat'],
+        scores: [
+          [0.1, 0.85, 0.05],
+          [0.3, 0.35, 0.35],
+        ],
+      },
+      { config: { threshold: 0.6 } },
+    );
+    expect(patch?.predictions as Prediction[]).toEqual([
+      {
+        id: 'a',
+        label: 'dog',
+        probability: 0.85,
+        lowConfidence: false,
+        expected: 'dog',
+        correct: true,
+      },
+      {
+        id: 'b',
+        label: 'dog',
+        probability: 0.35,
+        lowConfidence: true,
+        expected: 'cat',
+        correct: false,
+      },
     ]);
-    const { patch } = await runTool(preprocessTextTool, { text: 'Hello world' });
-    expect(patch).toEqual({ tokens: ['hello', 'world'], token_count: 2 });
+    expect(patch?.low_confidence_count).toBe(1);
   });
 
-  it('fails for good without text', async () => {
-    await expect(runTool(preprocessTextTool, {})).rejects.toBeInstanceOf(NonRetryableError);
+  it('turns logits into probabilities with a softmax, and labels by column without labels', async () => {
+    const { patch } = await runTool(postprocessTool, {
+      model_spec: spec({ labels: null, scores: 'logits' }),
+      ids: [0],
+      scores: [[0, Math.log(3), 0]],
+    });
+    // softmax(0, ln 3, 0) = (1, 3, 1) / 5
+    expect(patch?.predictions).toEqual([
+      { id: 0, label: '1', probability: 0.6, lowConfidence: false },
+    ]);
   });
 });
 
-describe('classify_sentiment', () => {
-  it('is confident on clearly positive and clearly negative text', async () => {
-    const positive = await classify('Great product, fast and reliable. I love it!');
-    expect(positive.prediction).toMatchObject({ label: 'positive', model: 'sentiment-lr-v1' });
-    expect(positive.confidence as number).toBeGreaterThan(0.99);
-    const negative = await classify('Terrible. It crashes all the time, slow and broken.');
-    expect(negative.prediction).toMatchObject({ label: 'negative' });
-    expect(negative.confidence as number).toBeGreaterThan(0.99);
-  });
+describe('ml_preprocess', () => {
+  const preprocess = createPreprocessTool(DEFAULT_MODEL_DIR);
+  const items = (n: number) => Array.from({ length: n }, () => new Array(64).fill(1));
 
-  it('is unsure about text without known words, and negation flips a word', async () => {
-    const unsure = await classify('The package arrived on Tuesday.');
-    expect(unsure.confidence).toBe(0.5);
-    expect((unsure.prediction as SentimentPrediction).features).toEqual([]);
-    const negated = await classify('not good');
-    expect(negated.prediction).toMatchObject({
-      label: 'negative',
-      features: [{ token: 'not_good', weight: -1.28 }],
+  it('resolves the committed model from its metadata and keeps ids and labels', async () => {
+    const { patch } = await runTool(preprocess, {
+      items: [{ id: 'x', features: new Array(64).fill(0), label: 7 }, new Array(64).fill(2)],
     });
-    expect(negated.confidence).toBe(0.7824);
-  });
-});
-
-describe('accept / flag / respond', () => {
-  it('accepts a confident prediction and answers with it', async () => {
-    const state = await classify('excellent, thanks');
-    Object.assign(state, (await runTool(acceptPredictionTool, state)).patch);
-    expect(state.decision).toBe('accepted');
-    const { patch } = await runTool(buildResponseTool, state);
-    expect(patch?.response).toEqual({
-      label: 'positive',
-      confidence: state.confidence,
-      decision: 'accepted',
-      message: expect.stringMatching(/^positive \([\d.]+% confident\), accepted automatically$/),
+    expect(patch?.model_spec).toEqual({
+      file: 'digits-logreg.onnx',
+      input: 'input',
+      output: 'probabilities',
+      labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+      scores: 'probabilities',
+      featureCount: 64,
     });
+    expect(patch).toMatchObject({ ids: ['x', 1], expected: null, item_count: 2 });
   });
 
-  it('flags an unsure prediction with a stable ticket and a CUSTOM event', async () => {
-    const state = await classify('it is fine I guess');
-    const first = await runTool(flagForReviewTool, state, { idempotencyKey: 'r:flag:1' });
-    const retry = await runTool(flagForReviewTool, state, { idempotencyKey: 'r:flag:1' });
-    const ticket = first.patch?.review_ticket as { id: string; queue: string };
-    expect(first.patch?.decision).toBe('needs_review');
-    expect(ticket.id).toMatch(/^review_[0-9a-f]{12}$/);
-    expect(retry.patch?.review_ticket).toEqual(ticket);
-    expect(first.events).toEqual([{ name: 'review_requested', payload: ticket }]);
-    Object.assign(state, first.patch);
-    const { patch } = await runTool(buildResponseTool, state);
-    expect(patch?.response).toMatchObject({ decision: 'needs_review', reviewTicket: ticket.id });
-  });
-
-  it('fails for good without a prediction', async () => {
-    await expect(runTool(acceptPredictionTool, {})).rejects.toBeInstanceOf(NonRetryableError);
-    await expect(runTool(buildResponseTool, {})).rejects.toBeInstanceOf(NonRetryableError);
+  it('ML_TOO_MANY_ITEMS above maxItems', async () => {
+    const err = await runTool(preprocess, { items: items(3) }, { config: { maxItems: 2 } }).catch(
+      (e: unknown) => e,
+    );
+    expect(mlCode(err)).toBe('ML_TOO_MANY_ITEMS');
+    expect(
+      (await runTool(preprocess, { items: items(2) }, { config: { maxItems: 2 } })).patch,
+    ).toMatchObject({ item_count: 2 });
   });
 });
