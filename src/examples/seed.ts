@@ -12,7 +12,8 @@ export function modelConfigured(config: Config): boolean {
 }
 
 /**
- * Creates the example graphs missing in the default tenant: `only` when given, else every
+ * Creates the example graphs missing in the default tenant (and updates a stored one that no
+ * longer validates, e.g. after an upgrade renamed its tools): `only` when given, else every
  * example, those that call a model only when one is configured (and says so when not).
  */
 export async function seedExamples(
@@ -30,5 +31,5 @@ export async function seedExamples(
       );
   }
   const created = await graphs.ensureExamples(list);
-  if (created.length > 0) logger.info('created example graphs', { graphs: created });
+  if (created.length > 0) logger.info('created or updated example graphs', { graphs: created });
 }

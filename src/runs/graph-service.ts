@@ -24,7 +24,10 @@ export interface GraphService {
   delete(id: string, tenantId?: string): Promise<boolean>;
   /** Every issue saving `definition` (any JSON) would report, each with its path; none: valid. */
   validate(definition: unknown): GraphIssue[];
-  /** Creates each example whose name is not taken yet in the tenant; returns the names created. */
+  /**
+   * Creates each example whose name is not taken yet in the tenant, and gives a stored one that
+   * no longer validates the shipped definition (a new version); returns the names written.
+   */
   ensureExamples(examples: readonly GraphDef[], tenantId?: string): Promise<string[]>;
 }
 
@@ -99,7 +102,18 @@ export function createGraphService(
     async ensureExamples(examples, tenantId = DEFAULT_TENANT) {
       const created: string[] = [];
       for (const def of examples) {
-        if (await store.getByName(tenantId, def.name)) continue;
+        const existing = await store.getByName(tenantId, def.name);
+        if (existing) {
+          // A stored example that no longer fits the tools (an older release's tools are gone)
+          // gets the shipped definition as a new version; one that still validates is kept,
+          // whoever edited it.
+          const latest = await store.latestVersion(existing.id);
+          if (latest && this.validate(latest.definition).length > 0) {
+            await this.update(existing.id, def, tenantId);
+            created.push(def.name);
+          }
+          continue;
+        }
         try {
           await this.create(def, tenantId);
           created.push(def.name);

@@ -49,7 +49,8 @@ export function NodePanel({
       )}
       {items && (
         <p data-testid="map-items">
-          map over <code>{def.map?.over}</code>: {items.succeeded} of {items.started} started items done
+          map over <code>{def.map?.over}</code>: {items.succeeded} of {items.started} started items
+          done
           {items.retries > 0 && `, ${items.retries} retries`}
           {items.failed.length > 0 && `, failed: item ${items.failed.join(', ')}`}
         </p>
