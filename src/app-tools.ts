@@ -30,6 +30,7 @@ export async function buildTools(
   const tools = createBuiltinRegistry({
     tools: options.tools ?? [],
     examples,
+    exampleOptions: { codeReview: { root: config.codeReviewRoot } },
     llm: llm as Tool<unknown>,
     // The agent's tools are looked up in this registry when a node runs (MCP and worker tools too).
     agent: (registry) =>
