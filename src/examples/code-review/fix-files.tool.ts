@@ -27,6 +27,17 @@ function fixableByRule(findings: readonly Finding[]): Map<string, number> {
   return counts;
 }
 
+/** The rules refused per file on earlier passes (`state.fixes_refused`). */
+function refusedBefore(value: unknown): (path: string) => Set<string> {
+  const list = Array.isArray(value) ? (value as Array<{ path?: unknown; rules?: unknown }>) : [];
+  return (path) =>
+    new Set(
+      list
+        .filter((r) => r.path === path && Array.isArray(r.rules))
+        .flatMap((r) => r.rules as string[]),
+    );
+}
+
 /**
  * Applies ESLint's own autofixes (never its suggestions, never a fix that removes a statement)
  * to the files of `state.to_review` that have fixable findings; for a diff, only on added lines.
@@ -55,6 +66,7 @@ export function createFixFilesTool(options: CodeReviewOptions) {
       const changedText: Record<string, string> = {};
       const fixes: AppliedFix[] = [];
       const refused: Array<{ path: string; rules: string[] }> = [];
+      const earlier = refusedBefore(state.fixes_refused);
       for (const path of toReviewOf(state)) {
         const file = byPath.get(path);
         const before = fixableByRule((findings[path] as Finding[] | undefined) ?? []);
@@ -62,7 +74,7 @@ export function createFixFilesTool(options: CodeReviewOptions) {
         const text = await currentText(root, file, edited, NO_LIMITS);
         const ranges = file.changed;
         const allow = (line: number) => (ranges ? inRanges(ranges, line) : true);
-        const result = fixText(text, path, config.complexity, rules, allow);
+        const result = fixText(text, path, config.complexity, rules, allow, earlier(path));
         if (result.refused.length > 0) refused.push({ path, rules: result.refused });
         if (result.output === text) continue;
         changedText[path] = result.output;

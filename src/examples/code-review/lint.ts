@@ -121,7 +121,8 @@ export interface FixResult {
  * ESLint's own autofixes (`verifyAndFix`; suggestions are never applied), only for messages
  * `allow` accepts (a diff's changed lines). A rule whose fixes leave fewer statements than the
  * file had (`no-useless-return`, `one-var`, `arrow-body-style`...) is left out: a fix never
- * deletes a statement. Output that would not parse is never returned.
+ * deletes a statement. Output that would not parse is never returned. Rules in `exclude` (refused
+ * on an earlier pass) are not tried again.
  */
 export function fixText(
   text: string,
@@ -129,6 +130,7 @@ export function fixText(
   threshold: number,
   rules: RuleSettings,
   allow: (line: number) => boolean,
+  exclude: ReadonlySet<string> = new Set(),
 ): FixResult {
   const config = configFor(threshold, rules, false);
   const before = statementCount(text, path);
@@ -137,7 +139,8 @@ export function fixText(
       // `fix` takes a predicate as well as a boolean (documented; the typings say boolean only).
       linter.verifyAndFix(text, config, {
         filename: path,
-        fix: ((m: Linter.LintMessage) => allow(m.line) && accept(m)) as unknown as boolean,
+        fix: ((m: Linter.LintMessage) =>
+          allow(m.line) && !exclude.has(m.ruleId ?? '') && accept(m)) as unknown as boolean,
       }),
     );
   const keeps = (output: string) => {
@@ -149,7 +152,8 @@ export function fixText(
   if (report.fixed && !keeps(report.output)) {
     const tried = new Set<string>();
     for (const m of linter.verify(text, config, { filename: path })) {
-      if (!m.fix || !m.ruleId || tried.has(m.ruleId) || !allow(m.line)) continue;
+      if (!m.fix || !m.ruleId || tried.has(m.ruleId) || exclude.has(m.ruleId) || !allow(m.line))
+        continue;
       tried.add(m.ruleId);
       const alone = run((x) => x.ruleId === m.ruleId);
       if (alone.fixed && !keeps(alone.output)) refused.push(m.ruleId);
