@@ -84,8 +84,8 @@ it('has no model reviewer when no model is configured', async () => {
     const run = await waitForRun(t, startRun.id);
     expect(run.status, JSON.stringify(run.error)).toBe('SUCCEEDED');
     expect(succeeded(run)).toEqual(['load', 'lint', 'fix', 'lint', 'fix', 'report']);
-    expect(run.state?.model_review).toBeUndefined();
-    expect((run.state?.sarif as { runs: unknown[] }).runs).toHaveLength(1);
+    expect(run.state!.model_review).toBeUndefined();
+    expect((run.state!.sarif as { runs: unknown[] }).runs).toHaveLength(1);
   } finally {
     await t.close();
   }
