@@ -78,12 +78,12 @@ describeBrowser('dashboard in Chromium', () => {
   });
 
   it('shows the patch a node made and the state after that event', async () => {
-    // seq 3: load's NODE_SUCCEEDED (1 RUN_STARTED, 2 NODE_STARTED); the log follows
+    // seq 4: load's NODE_SUCCEEDED (1 RUN_STARTED, 2 NODE_STARTED, 3 its LOG); the log follows
     // the end of the run, so scroll it to the top first.
     await page.locator('[data-testid="event-log"]').evaluate((el) => {
       el.scrollTop = 0;
     });
-    await page.click('[data-testid="event-row"][data-seq="3"][data-type="NODE_SUCCEEDED"]');
+    await page.click('[data-testid="event-row"][data-seq="4"][data-type="NODE_SUCCEEDED"]');
     expect(await page.locator('[data-testid="event-patch"]').textContent()).toContain(
       '"to_review"',
     );
