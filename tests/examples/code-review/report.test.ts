@@ -76,6 +76,12 @@ describe('code-review report', () => {
     expect(r.state.summary).toEqual({ files: 1, errors: 2, warnings: 2, fixes: 0 });
   });
 
+  it('parses JSX in .tsx files', async () => {
+    const code = 'export const App = ({ name }: { name: string }) => <p title={name}>hi</p>;\n';
+    const r = await review({ code, filename: 'app.tsx' });
+    expect(r.findings('app.tsx')).toEqual([]);
+  });
+
   it('reports a file ESLint cannot parse as one parse-error finding', async () => {
     const r = await review({ code: 'export const = ;\n', filename: 'broken.ts' });
     expect(r.status, JSON.stringify(r.error)).toBe('SUCCEEDED');
