@@ -10,7 +10,18 @@ import { ruleSet, SOURCE_FILES, withMetrics } from './rule-set.js';
  * (and through its parser, TypeScript). Tools reach it only through `loadLinter()`.
  */
 
-const linter = new Linter({ configType: 'flat' });
+/**
+ * ESLint matches config `files` against names under its cwd; the review's names (root-relative,
+ * or an inline filename) are placed under a fixed virtual directory, so the server's working
+ * directory and a `..` in an inline name change nothing.
+ */
+const VIRTUAL_ROOT = '/review';
+const linter = new Linter({ configType: 'flat', cwd: VIRTUAL_ROOT });
+const lintName = (path: string) =>
+  `${VIRTUAL_ROOT}/${path
+    .split(/[\\/]/)
+    .filter((s) => s !== '' && s !== '.' && s !== '..')
+    .join('/')}`;
 const configs = new Map<string, Linter.Config[]>();
 
 function configFor(threshold: number, rules: RuleSettings, measure: boolean): Linter.Config[] {
@@ -67,7 +78,7 @@ export function lintText(
 ): LintResult {
   const config = configFor(threshold, rules, true);
   const { result, metrics } = guarded(() =>
-    withMetrics(() => linter.verify(text, config, { filename: path })),
+    withMetrics(() => linter.verify(text, config, { filename: lintName(path) })),
   );
   return { findings: result.map((m) => toFinding(path, m)), functions: metrics };
 }
@@ -85,7 +96,7 @@ const NOT_COUNTED = new Set(['BlockStatement', 'EmptyStatement', 'LabeledStateme
 
 /** Statements and declarations in a file (undefined: it does not parse). */
 export function statementCount(text: string, path: string): number | undefined {
-  const messages = linter.verify(text, PARSE_ONLY, { filename: path });
+  const messages = linter.verify(text, PARSE_ONLY, { filename: lintName(path) });
   if (messages.some((m) => m.fatal)) return undefined;
   const source = linter.getSourceCode();
   const keys = source.visitorKeys as Record<string, readonly string[] | undefined>;
@@ -138,7 +149,7 @@ export function fixText(
     guarded(() =>
       // `fix` takes a predicate as well as a boolean (documented; the typings say boolean only).
       linter.verifyAndFix(text, config, {
-        filename: path,
+        filename: lintName(path),
         fix: ((m: Linter.LintMessage) =>
           allow(m.line) && !exclude.has(m.ruleId ?? '') && accept(m)) as unknown as boolean,
       }),
@@ -151,7 +162,7 @@ export function fixText(
   const refused: string[] = [];
   if (report.fixed && !keeps(report.output)) {
     const tried = new Set<string>();
-    for (const m of linter.verify(text, config, { filename: path })) {
+    for (const m of linter.verify(text, config, { filename: lintName(path) })) {
       if (!m.fix || !m.ruleId || tried.has(m.ruleId) || exclude.has(m.ruleId) || !allow(m.line))
         continue;
       tried.add(m.ruleId);
@@ -164,7 +175,7 @@ export function fixText(
   }
   const remaining = report.fixed
     ? report.messages
-    : linter.verify(text, config, { filename: path });
+    : linter.verify(text, config, { filename: lintName(path) });
   return {
     output: report.fixed ? report.output : text,
     refused: refused.sort(),

@@ -76,6 +76,20 @@ describe('code-review report', () => {
     expect(r.state.summary).toEqual({ files: 1, errors: 2, warnings: 2, fixes: 0 });
   });
 
+  it('lints JavaScript with @eslint/js recommended, without flagging the globals of its runtime', async () => {
+    const code =
+      'export function f(x) {\n  if (!!x) console.log(process.argv, window);\n  debugger;\n}\n';
+    const r = await review({ code, filename: '../bin/tool.js' });
+    // After the fix pass and its review: the cast was fixed, the debugger statement remains.
+    expect(at(r.findings('../bin/tool.js'))).toEqual(['no-debugger@3']);
+    expect(r.state.reviews).toEqual({ '../bin/tool.js': 2 });
+    expect(r.state.fixes).toEqual([
+      { path: '../bin/tool.js', rule: 'no-extra-boolean-cast', count: 1 },
+    ]);
+    // no-debugger has a suggestion only: the statement stays.
+    expect((r.state.edited as Record<string, string>)['../bin/tool.js']).toContain('  debugger;\n');
+  });
+
   it('parses JSX in .tsx files', async () => {
     const code = 'export const App = ({ name }: { name: string }) => <p title={name}>hi</p>;\n';
     const r = await review({ code, filename: 'app.tsx' });
