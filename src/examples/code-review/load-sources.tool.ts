@@ -95,7 +95,7 @@ async function load(
   const real = await resolveInRoot(root, input.value);
   if ((await stat(real)).isDirectory()) {
     const files: ReviewFile[] = [];
-    for (const file of await listSources(real, limits))
+    for (const file of await listSources(real, relativeName(root, real) || '.', limits))
       files.push(await loadFile(root, file, limits));
     return { kind: 'directory', files, edited: {} };
   }

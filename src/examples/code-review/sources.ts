@@ -60,7 +60,7 @@ export async function realRoot(root: string): Promise<string> {
   } catch {
     throw new CodeReviewError(
       'CODE_REVIEW_NOT_FOUND',
-      `the allowed root ${root} does not exist: set CODE_REVIEW_ROOT to a directory`,
+      'the allowed root does not exist: set CODE_REVIEW_ROOT to a directory',
     );
   }
 }
@@ -68,7 +68,8 @@ export async function realRoot(root: string): Promise<string> {
 /**
  * `path` (relative to the root, or absolute inside it) as a real path inside the root. Refused
  * before the file system is touched when the text leaves the root, and again after symlinks are
- * resolved, so neither `../x` nor a link pointing out reads anything outside.
+ * resolved, so neither `../x` nor a link pointing out reads anything outside. Messages never
+ * name the root: it is the server's business, not the client's.
  */
 export async function resolveInRoot(root: string, path: string): Promise<string> {
   if (path.includes('\0') || path.trim() === '') {
@@ -77,7 +78,7 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
   const outside = () =>
     new CodeReviewError(
       'CODE_REVIEW_PATH_OUTSIDE_ROOT',
-      `${path} is outside the allowed root (${root}): pass a path inside it, or start the server with CODE_REVIEW_ROOT set to a directory that holds it`,
+      `${path} is outside the allowed root: pass a path relative to it, or start the server with CODE_REVIEW_ROOT set to a directory that holds it`,
     );
   const target = resolve(root, path);
   if (!inside(root, target)) throw outside();
@@ -85,7 +86,10 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
   try {
     real = await realpath(target);
   } catch {
-    throw new CodeReviewError('CODE_REVIEW_NOT_FOUND', `${path} does not exist under ${root}`);
+    throw new CodeReviewError(
+      'CODE_REVIEW_NOT_FOUND',
+      `${path} does not exist under the allowed root`,
+    );
   }
   if (!inside(root, real)) throw outside();
   return real;
@@ -95,7 +99,11 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
 export const relativeName = (root: string, real: string): string => toPosix(relative(root, real));
 
 /** Every source file under a directory, sorted, without following symlinks. */
-export async function listSources(dir: string, limits: SourceLimits): Promise<string[]> {
+export async function listSources(
+  dir: string,
+  name: string,
+  limits: SourceLimits,
+): Promise<string[]> {
   const found: string[] = [];
   const walk = async (at: string): Promise<void> => {
     const entries = await readdir(at, { withFileTypes: true });
@@ -113,7 +121,7 @@ export async function listSources(dir: string, limits: SourceLimits): Promise<st
         if (found.length > limits.maxFiles) {
           throw new CodeReviewError(
             'CODE_REVIEW_TOO_LARGE',
-            `${dir} holds more than ${limits.maxFiles} source files: review a subdirectory or a diff, or raise maxFiles`,
+            `${name} holds more than ${limits.maxFiles} source files: review a subdirectory or a diff, or raise maxFiles`,
           );
         }
       }

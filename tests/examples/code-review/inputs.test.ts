@@ -75,7 +75,9 @@ describe('code-review inputs', () => {
       /^CODE_REVIEW_TOO_LARGE: src\/a\.ts is 20 bytes, over maxFileBytes \(5\)/,
     );
     const few = await review({ path: 'src' }, { root, graph: withLoadConfig({ maxFiles: 1 }) });
-    expect(few.error?.message).toMatch(/^CODE_REVIEW_TOO_LARGE: .* holds more than 1 source files/);
+    expect(few.error?.message).toMatch(
+      /^CODE_REVIEW_TOO_LARGE: src holds more than 1 source files/,
+    );
   });
 
   it('refuses rule settings ESLint does not know, with their code', async () => {
