@@ -8,6 +8,9 @@ import {
 } from '../../api/operations.js';
 import { createTestApp } from '../../helpers/app.js';
 import { startOpenAIServer } from '../../helpers/openai-server.js';
+import { FIXTURES, fixture } from './review.js';
+
+const PARSER = `${FIXTURES}/pg-protocol-parser.ts`;
 
 const llm = await startOpenAIServer();
 afterAll(() => llm.close());
@@ -71,6 +74,35 @@ await describeBackends(
           },
         ],
       });
+    });
+
+    it('gives the model the diff, not whole files, when the input is a diff', async () => {
+      const t = api();
+      const { graphByName } = await t.ok<{ graphByName: { id: string } }>(GRAPH);
+      llm.reset();
+      const comment = {
+        path: PARSER,
+        line: 157,
+        severity: 'note',
+        body: 'Consider a dispatch table.',
+      };
+      llm.script({ json: { comments: [comment] } });
+      const input = { diff: fixture('parser-change.diff') };
+      const { startRun } = await t.ok<{ startRun: { id: string } }>(START, {
+        g: graphByName.id,
+        i: input,
+      });
+      const run = await waitForRun(t, startRun.id);
+      expect(run.status, JSON.stringify(run.error)).toBe('SUCCEEDED');
+      const prompt = String(
+        (llm.requests[0]?.body.messages as Array<{ content: string }>)[1]?.content,
+      );
+      expect(prompt.startsWith(`Unified diff under review:\n--- a/${PARSER}`)).toBe(true);
+      expect(prompt).toContain(
+        `ESLint findings (1):\n${PARSER}:157:3 complexity Method 'handlePacket'`,
+      );
+      expect(prompt).not.toContain('parseDataRowMessage');
+      expect(run.state?.model_review).toEqual({ comments: [comment] });
     });
   },
   { SEED_EXAMPLES: 'true', LLM_BASE_URL: llm.baseURL, LLM_MODEL: 'scripted-model' },
