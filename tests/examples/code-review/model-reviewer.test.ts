@@ -95,7 +95,7 @@ await describeBackends(
       const run = await waitForRun(t, startRun.id);
       expect(run.status, JSON.stringify(run.error)).toBe('SUCCEEDED');
       const prompt = String(
-        (llm.requests[0]?.body.messages as Array<{ content: string }>)[1]?.content,
+        (llm.requests[0]!.body.messages as Array<{ content: string }>)[1]?.content,
       );
       expect(prompt.startsWith(`Unified diff under review:\n--- a/${PARSER}`)).toBe(true);
       expect(prompt).toContain(
