@@ -170,8 +170,11 @@ export function fixText(
       if (alone.fixed && !keeps(alone.output)) refused.push(m.ruleId);
     }
     report = run((m) => !refused.includes(m.ruleId ?? ''));
-    if (report.fixed && !keeps(report.output))
+    if (report.fixed && !keeps(report.output)) {
+      // Fixes that keep the statements alone but not together: none is applied.
+      refused.splice(0, refused.length, ...tried);
       report = { fixed: false, output: text, messages: [] };
+    }
   }
   const remaining = report.fixed
     ? report.messages
