@@ -30,7 +30,10 @@ export async function buildTools(
   const tools = createBuiltinRegistry({
     tools: options.tools ?? [],
     examples,
-    mlModelDir: config.mlModelDir,
+    exampleOptions: {
+      codeReview: { root: config.codeReviewRoot },
+      mlModelDir: config.mlModelDir,
+    },
     llm: llm as Tool<unknown>,
     // The agent's tools are looked up in this registry when a node runs (MCP and worker tools too).
     agent: (registry) =>

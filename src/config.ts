@@ -58,6 +58,8 @@ export interface Config {
   secrets: string[];
   /** `TOOL_MODULES`: modules whose exported tools are registered at start (paths resolve from the cwd). */
   toolModules: string[];
+  /** `CODE_REVIEW_ROOT`: the directory the code-review example may read (default: the cwd). */
+  codeReviewRoot?: string;
   /** Model providers (LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, LLM_PROVIDER, LLM_PROVIDERS); keys inside. */
   llm: LlmConfig;
   /** `MCP_CONFIG`: the MCP servers file (`{ "mcpServers": {...} }`); unset: ./mcp.json when it exists. */
@@ -240,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((m) => m.trim())
       .filter((m) => m !== ''),
     mcpConfig: env.MCP_CONFIG || undefined,
+    codeReviewRoot: env.CODE_REVIEW_ROOT || undefined,
     mcpRetryMs: int(env, 'MCP_RETRY_MS', 30_000),
     mlModelDir: env.ML_MODEL_DIR || undefined,
     workers: {

@@ -1,8 +1,17 @@
 import type { GraphDef } from '../engine/graph.js';
 import type { Tool } from '../engine/tool.js';
-import { codeReviewGraph, codeReviewTools } from './code-review/index.js';
+import {
+  type CodeReviewOptions,
+  codeReviewGraph,
+  codeReviewModelGraph,
+  createCodeReviewTools,
+} from './code-review/index.js';
 import { dataPipelineGraph, dataPipelineTools } from './data-pipeline/index.js';
-import { mlInferenceGraph, mlInferenceTools } from './ml-inference/index.js';
+import {
+  createMlInferenceTools,
+  mlInferenceGraph,
+  mlInferenceTools,
+} from './ml-inference/index.js';
 import { supportTriageGraph, supportTriageTools } from './support-triage/index.js';
 import { userOnboardingGraph, userOnboardingTools } from './user-onboarding/index.js';
 
@@ -29,14 +38,33 @@ export const exampleGraphs: readonly GraphDef[] = Object.freeze([
  */
 export const modelExampleGraphs: readonly GraphDef[] = Object.freeze([supportTriageGraph]);
 
+/** Example graphs created in another version, with model nodes, when a model is configured. */
+export const modelExampleVariants: Readonly<Record<string, GraphDef>> = Object.freeze({
+  'code-review': codeReviewModelGraph,
+});
+
+/** Server settings of the example tools (where code-review may read files). */
+export interface ExampleToolOptions {
+  codeReview?: CodeReviewOptions;
+  /** The folder the ml-inference tools read models from (ML_MODEL_DIR); default: its own. */
+  mlModelDir?: string | undefined;
+}
+
 /**
  * The tools of every example domain. The framework does not register them by itself: whoever
  * composes the registry adds them (`createBuiltinRegistry({ examples: true })` does).
  */
-export const exampleTools: readonly Tool<unknown>[] = Object.freeze([
-  ...codeReviewTools,
-  ...dataPipelineTools,
-  ...mlInferenceTools,
-  ...userOnboardingTools,
-  ...supportTriageTools,
-]);
+export function createExampleTools(options: ExampleToolOptions = {}): readonly Tool<unknown>[] {
+  return Object.freeze([
+    ...createCodeReviewTools(options.codeReview),
+    ...dataPipelineTools,
+    ...(options.mlModelDir === undefined
+      ? mlInferenceTools
+      : createMlInferenceTools(options.mlModelDir)),
+    ...userOnboardingTools,
+    ...supportTriageTools,
+  ]);
+}
+
+/** `createExampleTools()` with the defaults (code-review reads under the working directory). */
+export const exampleTools: readonly Tool<unknown>[] = createExampleTools();

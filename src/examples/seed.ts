@@ -3,7 +3,7 @@ import type { GraphDef } from '../engine/graph.js';
 import { LLM_ENV_HINT } from '../llm/llm-config.js';
 import type { Logger } from '../logger.js';
 import type { GraphService } from '../runs/graph-service.js';
-import { exampleGraphs, modelExampleGraphs } from './index.js';
+import { exampleGraphs, modelExampleGraphs, modelExampleVariants } from './index.js';
 
 /** Whether llm and agent nodes have a model to call (a default provider with a model). */
 export function modelConfigured(config: Config): boolean {
@@ -24,7 +24,11 @@ export async function seedExamples(
 ): Promise<void> {
   let list = only ?? exampleGraphs;
   if (!only) {
-    if (modelConfigured(config)) list = [...exampleGraphs, ...modelExampleGraphs];
+    if (modelConfigured(config))
+      list = [
+        ...exampleGraphs.map((g) => modelExampleVariants[g.name] ?? g),
+        ...modelExampleGraphs,
+      ];
     else
       logger.info(
         `example graphs that need a model (${modelExampleGraphs.map((g) => g.name).join(', ')}) were not created: ${LLM_ENV_HINT}`,

@@ -1,5 +1,5 @@
 import type { Tool } from '../engine/tool.js';
-import { exampleTools, withMlModelDir } from '../examples/index.js';
+import { createExampleTools, type ExampleToolOptions, exampleTools } from '../examples/index.js';
 import { createAgentTool } from '../llm/agent.tool.js';
 import { createLlmTool } from '../llm/llm.tool.js';
 import { createModelProviders } from '../llm/providers.js';
@@ -23,6 +23,8 @@ export interface BuiltinRegistryOptions {
   tools?: Iterable<Tool<unknown>>;
   /** Register the example domains' tools too (default true: the example graphs need them). */
   examples?: boolean;
+  /** Server settings of the example tools (CODE_REVIEW_ROOT, ML_MODEL_DIR...); default: theirs. */
+  exampleOptions?: ExampleToolOptions;
   /**
    * The `llm` tool, created from the server's providers (app.ts). Default: one with no provider,
    * so graphs with llm nodes still validate and their nodes fail with LLM_NOT_CONFIGURED.
@@ -33,8 +35,6 @@ export interface BuiltinRegistryOptions {
    * same providers as the default llm tool (none), so agent graphs validate.
    */
   agent?: (registry: ToolRegistry) => Tool<unknown>;
-  /** The folder the ml-inference tools read models from (ML_MODEL_DIR); default: its own. */
-  mlModelDir?: string | undefined;
 }
 
 /**
@@ -55,8 +55,8 @@ export function createBuiltinRegistry(
     ((r: ToolRegistry) =>
       createAgentTool({ providers: createModelProviders({}), tools: r }) as Tool<unknown>);
   registry.register(agent(registry));
-  const withExamples = examples ? withMlModelDir(exampleTools, opts.mlModelDir) : [];
-  for (const tool of [...withExamples, ...tools]) registry.register(tool);
+  const example = opts.exampleOptions ? createExampleTools(opts.exampleOptions) : exampleTools;
+  for (const tool of [...(examples ? example : []), ...tools]) registry.register(tool);
   return registry;
 }
 

@@ -53,21 +53,20 @@ describeBrowser('dashboard in Chromium', () => {
   it('lists the example graphs and draws code-review with its tools, loop bound and condition', async () => {
     await page.goto(`${t.base}/`);
     await page.click('[data-testid="graph-row-code-review"] a');
-    const extract = page.locator('[data-testid="node-extract"]');
-    await extract.waitFor();
-    expect(await extract.textContent()).toContain('extract_functions');
-    expect(await extract.textContent()).toContain('loop ≤3 then exit');
-    await page.waitForSelector('.react-flow__edge-text:has-text("state.quality_score < 80")');
-    expect(await page.locator('.react-flow__node').count()).toBe(5);
+    const lint = page.locator('[data-testid="node-lint"]');
+    await lint.waitFor();
+    expect(await lint.textContent()).toContain('lint_files');
+    expect(await lint.textContent()).toContain('loop ≤4');
+    await page.waitForSelector('.react-flow__edge-text:has-text("size(state.to_review) > 0")');
+    expect(await page.locator('.react-flow__node').count()).toBe(4);
   });
 
   it('starts code-review from its form and shows every node green, with its loop count', async () => {
     await page.click('[data-testid="start-run"]');
     await page.waitForURL(/\/runs\/[^/]+$/);
     await page.waitForSelector('[data-testid="run-page"][data-status="SUCCEEDED"]');
-    for (const node of ['extract', 'complexity', 'detect', 'suggest'])
-      await status(page, node, 'SUCCEEDED');
-    expect(await page.locator('[data-testid="node-extract"] .iterations').textContent()).toMatch(
+    for (const node of ['load', 'lint', 'fix', 'report']) await status(page, node, 'SUCCEEDED');
+    expect(await page.locator('[data-testid="node-lint"] .iterations').textContent()).toMatch(
       /×\d/,
     );
     // The log follows a running run's end, and opens a finished one at its start.
@@ -79,19 +78,19 @@ describeBrowser('dashboard in Chromium', () => {
   });
 
   it('shows the patch a node made and the state after that event', async () => {
-    // seq 3: extract's first NODE_SUCCEEDED (1 RUN_STARTED, 2 NODE_STARTED); the log follows
+    // seq 4: load's NODE_SUCCEEDED (1 RUN_STARTED, 2 NODE_STARTED, 3 its LOG); the log follows
     // the end of the run, so scroll it to the top first.
     await page.locator('[data-testid="event-log"]').evaluate((el) => {
       el.scrollTop = 0;
     });
-    await page.click('[data-testid="event-row"][data-seq="3"][data-type="NODE_SUCCEEDED"]');
+    await page.click('[data-testid="event-row"][data-seq="4"][data-type="NODE_SUCCEEDED"]');
     expect(await page.locator('[data-testid="event-patch"]').textContent()).toContain(
-      '"functions"',
+      '"to_review"',
     );
     const state = page.locator('[data-testid="state-at-event"]');
     await state.waitFor();
-    expect(await state.textContent()).toContain('"functions"');
-    expect(await state.textContent()).not.toContain('"quality_score"');
+    expect(await state.textContent()).toContain('"to_review"');
+    expect(await state.textContent()).not.toContain('"report_markdown"');
   });
 
   it('colours a node blue while it runs and green when it ends, live', async () => {

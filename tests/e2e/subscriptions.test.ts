@@ -420,9 +420,9 @@ function suite(backend: Backend) {
         expect(end?.type).toBe('RUN_SUCCEEDED');
         const finalState = (end?.data as { state: Record<string, unknown> } | undefined)?.state;
         if (!finalState) throw new Error('RUN_SUCCEEDED carries no state');
-        expect(typeof finalState.quality_score).toBe('number');
+        expect(typeof finalState.score).toBe('number');
         const succeeded = countPerNode(events, 'NODE_SUCCEEDED');
-        for (const node of ['extract', 'complexity', 'detect', 'suggest'])
+        for (const node of ['load', 'lint', 'fix', 'report'])
           expect(succeeded[node]).toBeGreaterThanOrEqual(1);
 
         const { run: stored } = await once<{
@@ -430,7 +430,7 @@ function suite(backend: Backend) {
         }>('query ($id: ID!) { run(id: $id) { status state } }', { id: run.id });
         expect(stored.status).toBe('SUCCEEDED');
         expect(stored.state).toEqual(finalState);
-        expect(stored.state.quality_score).toBeGreaterThanOrEqual(80);
+        expect(stored.state.reviews).toEqual({ 'orders.ts': 2 });
         expect(timeline(events)).toEqual(timeline(await storedEvents(t.url, run.id)));
       },
       TIMEOUT,

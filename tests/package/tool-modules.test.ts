@@ -220,11 +220,11 @@ describe('buildApp tools and examples options', () => {
       await expect(
         app.graphs.create({
           name: 'x',
-          nodes: [{ id: 'a', tool: 'extract_functions' }],
+          nodes: [{ id: 'a', tool: 'lint_files' }],
           edges: [],
           entry: 'a',
         }),
-      ).rejects.toThrow(/extract_functions/);
+      ).rejects.toThrow(/lint_files/);
       expect(await app.db.prisma.graph.count()).toBe(1); // no example graph seeded
       const run = await app.runs.start(graph.id, {});
       await app.runs.waitFor(run.id);

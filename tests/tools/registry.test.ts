@@ -90,11 +90,10 @@ describe('builtin registry', () => {
       'fail',
       'increment',
       'log',
-      'extract_functions',
-      'check_complexity',
-      'detect_issues',
-      'suggest_improvements',
-      'apply_fixes',
+      'load_sources',
+      'lint_files',
+      'fix_files',
+      'review_report',
     ]) {
       expect(registry.get(name)?.name).toBe(name);
     }
@@ -103,9 +102,9 @@ describe('builtin registry', () => {
   it('publishes config defaults of builtin tools', () => {
     const info = createBuiltinRegistry()
       .list()
-      .find((t) => t.name === 'check_complexity')!;
+      .find((t) => t.name === 'lint_files')!;
     expect(info.configSchema).toMatchObject({
-      properties: { threshold: { type: 'integer', default: 10 } },
+      properties: { complexity: { type: 'integer', default: 10 } },
     });
   });
 
@@ -120,7 +119,7 @@ describe('builtin registry', () => {
     expect(registry.list().map((t) => t.name)).toEqual(
       [...genericTools.map((t) => t.name), 'echo', 'llm', 'agent'].sort(),
     );
-    expect(registry.has('extract_functions')).toBe(false);
+    expect(registry.has('lint_files')).toBe(false);
   });
 
   it('holds the generic tools first, then the example tools', () => {

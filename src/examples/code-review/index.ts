@@ -1,34 +1,37 @@
 import type { Tool } from '../../engine/tool.js';
-import { applyFixesTool } from './apply-fixes.tool.js';
-import { checkComplexityTool } from './check-complexity.tool.js';
-import { detectIssuesTool } from './detect-issues.tool.js';
-import { extractFunctionsTool } from './extract-functions.tool.js';
-import { suggestImprovementsTool } from './suggest-improvements.tool.js';
+import { createFixFilesTool } from './fix-files.tool.js';
+import { createLintFilesTool } from './lint-files.tool.js';
+import { createLoadSourcesTool } from './load-sources.tool.js';
+import type { CodeReviewOptions } from './options.js';
+import { reviewReportTool } from './review-report.tool.js';
 
-export { type AppliedFix, applyFixesTool } from './apply-fixes.tool.js';
+export { CodeReviewError, type CodeReviewErrorCode } from './errors.js';
+export type { Finding, FunctionMetric } from './finding.js';
+export type { AppliedFix } from './fix-files.tool.js';
 export {
-  type ComplexityEntry,
-  type ComplexityIssue,
-  checkComplexityTool,
-} from './check-complexity.tool.js';
-export { detectIssuesTool } from './detect-issues.tool.js';
-export { extractFunctionsTool } from './extract-functions.tool.js';
-export { CODE_REVIEW_MAX_PASSES, CODE_REVIEW_TARGET_SCORE, codeReviewGraph } from './graph.js';
-export { type CodeIssue, RULES, type RuleName, type Severity } from './issue.js';
-export { SAMPLE_CODE } from './sample-code.js';
+  CODE_REVIEW_COMPLEXITY,
+  CODE_REVIEW_MAX_PASSES,
+  codeReviewGraph,
+  codeReviewModelGraph,
+} from './graph.js';
+export type { CodeReviewOptions } from './options.js';
+export { SAMPLE_CODE, SAMPLE_FILENAME } from './sample-code.js';
+export type { ModelComment } from './sarif.js';
 export { qualityScore } from './score.js';
-export {
-  type Priority,
-  type Suggestion,
-  suggestImprovementsTool,
-} from './suggest-improvements.tool.js';
-export type { FunctionInfo, FunctionKind } from './walk-functions.js';
+export { parseUnifiedDiff } from './unified-diff.js';
 
-/** The tools `codeReviewGraph` runs; they load the TypeScript compiler on first use only. */
-export const codeReviewTools: readonly Tool<unknown>[] = Object.freeze([
-  extractFunctionsTool,
-  checkComplexityTool,
-  detectIssuesTool,
-  suggestImprovementsTool,
-  applyFixesTool,
-]);
+/**
+ * The tools the code-review graphs run, reading files under `options.root` only (default: the
+ * working directory). ESLint and TypeScript are imported on the first review, not here.
+ */
+export function createCodeReviewTools(options: CodeReviewOptions = {}): readonly Tool<unknown>[] {
+  return Object.freeze([
+    createLoadSourcesTool(options),
+    createLintFilesTool(options),
+    createFixFilesTool(options),
+    reviewReportTool,
+  ] as Tool<unknown>[]);
+}
+
+/** The code-review tools with the working directory as their root. */
+export const codeReviewTools: readonly Tool<unknown>[] = createCodeReviewTools();

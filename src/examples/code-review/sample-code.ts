@@ -1,6 +1,10 @@
+/** The file name the sample is reviewed under. */
+export const SAMPLE_FILENAME = 'orders.ts';
+
 /**
- * The code the code-review example reviews when the run input brings none: a small module with
- * the kind of slips a reviewer flags (debug output, a debugger, loose equality, a TODO...).
+ * What the code-review example reviews when the run input brings nothing: a small module with
+ * slips ESLint's recommended rules catch (var, a let never reassigned, a redundant `!!`, `any`)
+ * and a deliberate `console.error` warning that a fix must keep.
  */
 export const SAMPLE_CODE = `import { readFile } from 'node:fs/promises';
 
@@ -12,8 +16,7 @@ export interface Order {
 
 /** Loads orders from a JSON file. */
 export async function loadOrders(path: string): Promise<Order[]> {
-  const text = await readFile(path, 'utf8');
-  console.log('loaded orders from', path);
+  var text = await readFile(path, 'utf8');
   return JSON.parse(text) as Order[];
 }
 
@@ -21,19 +24,19 @@ export async function loadOrders(path: string): Promise<Order[]> {
 export const orderTotal = (order: Order): number => {
   let total = 0;
   for (const item of order.items) {
-    if (item.qty != 0) total += item.qty * item.price;
+    if (!!item.qty) total += item.qty * item.price;
   }
   return total;
 };
 
-// TODO: move the discount rules to configuration
+/** Discount rate of an order. */
 export function discountFor(order: Order, coupon?: string): number {
-  debugger;
-  if (order.status == 'cancelled') return 0;
+  let cancelled = order.status === 'cancelled';
+  if (cancelled) return 0;
   let discount = 0;
-  if (coupon != undefined && coupon.startsWith('VIP')) discount += 0.1;
+  if (coupon !== undefined && coupon.startsWith('VIP')) discount += 0.1;
   if (orderTotal(order) > 100 || order.items.length > 5) discount += 0.05;
-  console.debug('discount', discount);
+  if (discount > 0.12) console.error('discount above policy for order', order.id);
   return discount;
 }
 

@@ -1,37 +1,18 @@
-import type { Severity } from './issue.js';
+import type { Finding } from './finding.js';
 
-export interface ScoreWeights {
-  error: number;
-  warning: number;
-  info: number;
-}
-
-export const DEFAULT_WEIGHTS: ScoreWeights = { error: 10, warning: 4, info: 1 };
-/** A function over the threshold costs 5, plus 2 per point of excess, at most 25. */
-export const COMPLEXITY_BASE_PENALTY = 5;
-export const COMPLEXITY_PENALTY_PER_POINT = 2;
-export const COMPLEXITY_MAX_PENALTY = 25;
-
-export function complexityPenalty(complexity: number, threshold: number): number {
-  const excess = Math.max(0, complexity - threshold);
-  if (excess === 0) return 0;
-  return Math.min(
-    COMPLEXITY_MAX_PENALTY,
-    COMPLEXITY_BASE_PENALTY + COMPLEXITY_PENALTY_PER_POINT * excess,
-  );
-}
+/** Points per finding: an ESLint error costs 2, a warning 1. */
+export const SEVERITY_WEIGHT = { error: 2, warning: 1 } as const;
+/** Score lost per weighted finding per 100 reviewed lines. */
+export const PENALTY_PER_DENSITY = 5;
 
 /**
- * Quality score 0..100: 100 minus a weight per issue severity and a penalty per too-complex
- * function, rounded and clamped. Every issue costs something, so more issues never score higher.
+ * Quality score 0..100 from the density of findings: 100 minus 5 points per weighted finding per
+ * 100 reviewed lines (a diff: its added lines). A large file is not scored 0 for its size: a
+ * 3,000-line file with 145 errors scores about 50, a 400-line one with 4 findings about 93.
  */
-export function qualityScore(
-  severities: readonly Severity[],
-  complexities: ReadonlyArray<{ complexity: number; threshold: number }>,
-  weights: ScoreWeights = DEFAULT_WEIGHTS,
-): number {
-  let penalty = 0;
-  for (const s of severities) penalty += weights[s];
-  for (const c of complexities) penalty += complexityPenalty(c.complexity, c.threshold);
+export function qualityScore(findings: readonly Finding[], lines: number): number {
+  if (lines <= 0) return 100;
+  const weighted = findings.reduce((n, f) => n + SEVERITY_WEIGHT[f.severity], 0);
+  const penalty = (PENALTY_PER_DENSITY * weighted * 100) / lines;
   return Math.max(0, Math.min(100, Math.round(100 - penalty)));
 }

@@ -35,13 +35,3 @@ export function createMlInferenceTools(modelDir: string = DEFAULT_MODEL_DIR): To
 
 /** The tools `mlInferenceGraph` runs, on the default model directory. */
 export const mlInferenceTools: readonly Tool<unknown>[] = Object.freeze(createMlInferenceTools());
-
-/** `tools` with the ml-inference tools replaced by ones reading `modelDir` (ML_MODEL_DIR). */
-export function withMlModelDir(
-  tools: readonly Tool<unknown>[],
-  modelDir: string | undefined,
-): readonly Tool<unknown>[] {
-  if (modelDir === undefined) return tools;
-  const mine = new Map(createMlInferenceTools(modelDir).map((t) => [t.name, t]));
-  return tools.map((t) => mine.get(t.name) ?? t);
-}

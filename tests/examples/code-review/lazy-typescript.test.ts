@@ -4,19 +4,24 @@ import { expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-// A fresh process: vitest's own workers may have loaded the compiler already.
+// A fresh process: vitest's own workers may have loaded ESLint or the compiler already.
 const script = `
 import { createRequire } from 'node:module';
-const loaded = () => Object.keys(createRequire(import.meta.url)('node:module')._cache)
-  .some((k) => k.includes('/node_modules/typescript/lib/typescript.js'));
+const cache = () => Object.keys(createRequire(import.meta.url)('node:module')._cache);
+const loaded = () => ({
+  typescript: cache().some((k) => k.includes('/node_modules/typescript/lib/typescript.js')),
+  eslint: cache().some((k) => k.includes('/node_modules/eslint/lib/')),
+  typescriptEslint: cache().some((k) => k.includes('/node_modules/@typescript-eslint/')),
+});
 const { createBuiltinRegistry } = await import('./src/tools/index.ts');
-const tool = createBuiltinRegistry().get('extract_functions');
+const registry = createBuiltinRegistry();
 const atBoot = loaded();
-const patch = await tool.run({ state: { code: 'function f() {}' }, config: {}, log() {}, emit() {} });
-console.log(JSON.stringify({ atBoot, afterRun: loaded(), functions: patch.functions.length }));
+const state = { files: [{ path: 'f.ts', sha256: 'x', lines: 1, inline: true }], edited: { 'f.ts': 'var f = 1;' }, to_review: ['f.ts'] };
+const patch = await registry.get('lint_files').run({ state, config: { complexity: 10, rules: {} }, log() {}, emit() {} });
+console.log(JSON.stringify({ atBoot, afterRun: loaded(), findings: patch.findings['f.ts'].map((f) => f.rule) }));
 `;
 
-it('loads the TypeScript compiler on the first code review, not with the registry', () => {
+it('loads ESLint, typescript-eslint and TypeScript on the first review, not with the registry', () => {
   const out = execFileSync(
     process.execPath,
     ['--import', 'tsx', '--input-type=module', '-e', script],
@@ -26,8 +31,8 @@ it('loads the TypeScript compiler on the first code review, not with the registr
     },
   );
   expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({
-    atBoot: false,
-    afterRun: true,
-    functions: 1,
+    atBoot: { typescript: false, eslint: false, typescriptEslint: false },
+    afterRun: { typescript: true, eslint: true, typescriptEslint: true },
+    findings: ['no-var', '@typescript-eslint/no-unused-vars'],
   });
 }, 30_000);

@@ -103,7 +103,7 @@ describe('ml-inference reads files in ML_MODEL_DIR only', () => {
     const header = ['id', ...pixels(64).map((_, i) => `p${i}`), 'label'].join(',');
     writeFileSync(join(dir, 'items.csv'), `${header}\nx1,${pixels(64).join(',')},3\n`);
     writeFileSync(join(dir, 'bad.csv'), `${header}\nx1,${pixels(63).join(',')},oops,3\n`);
-    const registry = createBuiltinRegistry({ mlModelDir: dir });
+    const registry = createBuiltinRegistry({ exampleOptions: { mlModelDir: dir } });
     const runIn: typeof runExample = async (def, input = {}) => {
       const sink = createMemorySink();
       const result = await executeRun({
