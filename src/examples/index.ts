@@ -4,7 +4,11 @@ import { codeReviewGraph, codeReviewTools } from './code-review/index.js';
 import { dataPipelineGraph, dataPipelineTools } from './data-pipeline/index.js';
 import { mlInferenceGraph, mlInferenceTools } from './ml-inference/index.js';
 import { supportTriageGraph, supportTriageTools } from './support-triage/index.js';
-import { userOnboardingGraph, userOnboardingTools } from './user-onboarding/index.js';
+import {
+  createUserOnboardingTools,
+  type OnboardingServices,
+  userOnboardingGraph,
+} from './user-onboarding/index.js';
 
 export * from './code-review/index.js';
 export * from './data-pipeline/index.js';
@@ -29,14 +33,24 @@ export const exampleGraphs: readonly GraphDef[] = Object.freeze([
  */
 export const modelExampleGraphs: readonly GraphDef[] = Object.freeze([supportTriageGraph]);
 
+/** What example tools are given by the composition root: the server's database, its SMTP settings. */
+export interface ExampleServices {
+  onboarding?: OnboardingServices;
+}
+
 /**
  * The tools of every example domain. The framework does not register them by itself: whoever
  * composes the registry adds them (`createBuiltinRegistry({ examples: true })` does).
  */
-export const exampleTools: readonly Tool<unknown>[] = Object.freeze([
-  ...codeReviewTools,
-  ...dataPipelineTools,
-  ...mlInferenceTools,
-  ...userOnboardingTools,
-  ...supportTriageTools,
-]);
+export function createExampleTools(services: ExampleServices = {}): Tool<unknown>[] {
+  return [
+    ...codeReviewTools,
+    ...dataPipelineTools,
+    ...mlInferenceTools,
+    ...createUserOnboardingTools(services.onboarding),
+    ...supportTriageTools,
+  ];
+}
+
+/** The example tools on their defaults (no server database, no SMTP). */
+export const exampleTools: readonly Tool<unknown>[] = Object.freeze(createExampleTools());

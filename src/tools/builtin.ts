@@ -1,5 +1,5 @@
 import type { Tool } from '../engine/tool.js';
-import { exampleTools } from '../examples/index.js';
+import { createExampleTools, type ExampleServices, exampleTools } from '../examples/index.js';
 import { createAgentTool } from '../llm/agent.tool.js';
 import { createLlmTool } from '../llm/llm.tool.js';
 import { createModelProviders } from '../llm/providers.js';
@@ -33,6 +33,8 @@ export interface BuiltinRegistryOptions {
    * same providers as the default llm tool (none), so agent graphs validate.
    */
   agent?: (registry: ToolRegistry) => Tool<unknown>;
+  /** What the example tools use (the server's database, SMTP); default: their in-process fallbacks. */
+  exampleServices?: ExampleServices;
 }
 
 /**
@@ -53,7 +55,8 @@ export function createBuiltinRegistry(
     ((r: ToolRegistry) =>
       createAgentTool({ providers: createModelProviders({}), tools: r }) as Tool<unknown>);
   registry.register(agent(registry));
-  for (const tool of [...(examples ? exampleTools : []), ...tools]) registry.register(tool);
+  const example = opts.exampleServices ? createExampleTools(opts.exampleServices) : exampleTools;
+  for (const tool of [...(examples ? example : []), ...tools]) registry.register(tool);
   return registry;
 }
 
