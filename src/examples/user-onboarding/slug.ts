@@ -1,9 +1,27 @@
-/** A URL-safe slug: lowercase ASCII words joined by '-', at most 40 characters. */
+/** Latin letters that Unicode does not decompose into a base letter and a mark. */
+const LETTERS: Readonly<Record<string, string>> = {
+  æ: 'ae',
+  ø: 'o',
+  œ: 'oe',
+  ß: 'ss',
+  đ: 'd',
+  ð: 'd',
+  ł: 'l',
+  þ: 'th',
+  ı: 'i',
+};
+
+/**
+ * A URL-safe slug: lowercase ASCII words joined by '-', at most 40 characters. Accents are
+ * dropped (NFKD), the Latin letters above spelled out; other scripts give nothing (the caller
+ * falls back to another source).
+ */
 export function slugify(text: string): string {
   return text
+    .toLowerCase()
+    .replace(/[æøœßđðłþı]/g, (c) => LETTERS[c] ?? c)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 40)
