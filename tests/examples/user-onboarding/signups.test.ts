@@ -174,5 +174,15 @@ for (const { name: backend, skip } of await backends()) {
       );
       expect(rows).toEqual([{ slug: 'twin-sign-up' }]);
     });
+
+    it('runs the seeded graph with no input, as GraphiQL and the dashboard start it', async () => {
+      const { run } = await signUp(s, undefined);
+      expect(run.state?.report).toMatchObject({
+        outcome: 'completed',
+        email: 'ada@example.com',
+        workspace: { slug: 'analytical-engines' },
+      });
+      expect(s.smtp.mails.filter((m) => m.to === 'ada@example.com')).toHaveLength(1);
+    });
   });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
 import { NonRetryableError } from '../../../src/engine/errors.js';
 import type { State } from '../../../src/engine/graph.js';
 import {
@@ -6,7 +7,9 @@ import {
   createUserOnboardingTools,
   slugify,
 } from '../../../src/examples/user-onboarding/index.js';
+import { mailTarget } from '../../../src/examples/user-onboarding/mailer.js';
 import { slugCandidates } from '../../../src/examples/user-onboarding/slug.js';
+import { createRedactor } from '../../../src/redaction.js';
 import { runTool } from '../../tools/run-tool.js';
 
 const tools = () => {
@@ -82,5 +85,18 @@ describe('provision_workspace', () => {
     await expect(runTool(tools()('provision_workspace'), state)).rejects.toBeInstanceOf(
       NonRetryableError,
     );
+  });
+});
+
+describe('SMTP settings', () => {
+  it('treat the credentials of SMTP_URL as secrets and log only scheme, host and port', () => {
+    const url = 'smtp://mailer:S3cret%21pw@mail.lab.example:2525';
+    const config = loadConfig({ SMTP_URL: url, SMTP_FROM: 'Lab <hi@lab.example>' });
+    expect(config.smtp).toEqual({ url, from: 'Lab <hi@lab.example>' });
+    const redact = createRedactor(config.secrets);
+    expect(redact.text('login S3cret!pw / S3cret%21pw failed')).toBe(
+      'login [redacted] / [redacted] failed',
+    );
+    expect(mailTarget(url)).toBe('smtp://mail.lab.example:2525');
   });
 });
