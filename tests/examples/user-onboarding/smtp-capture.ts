@@ -17,7 +17,8 @@ export interface ArrivedMail {
 
 export interface SmtpCapture {
   port: number;
-  mails: ArrivedMail[];
+  /** What arrived so far, parsed when read (parsing in `onData` would delay the server's reply). */
+  readonly mails: ArrivedMail[];
   /** Logins the server saw (user names only). */
   logins: string[];
   close(): Promise<void>;
@@ -39,13 +40,15 @@ export function parseMail(raw: Buffer): Omit<ArrivedMail, 'rcptTo'> {
 export async function startSmtpCapture(
   options: { refuse?: (address: string) => boolean; auth?: { user: string; pass: string } } = {},
 ): Promise<SmtpCapture> {
-  const mails: ArrivedMail[] = [];
+  const raw: Array<{ message: Buffer; rcptTo: string[] }> = [];
+  const parsed: ArrivedMail[] = [];
   const logins: string[] = [];
   const server = new SMTPServer({
     disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
     authOptional: !options.auth,
     allowInsecureAuth: true,
     logger: false,
+    disableReverseLookup: true,
     onAuth(auth, _session, done) {
       if (auth.username === options.auth?.user && auth.password === options.auth?.pass) {
         logins.push(auth.username ?? '');
@@ -64,8 +67,8 @@ export async function startSmtpCapture(
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        mails.push({
-          ...parseMail(Buffer.concat(chunks)),
+        raw.push({
+          message: Buffer.concat(chunks),
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
         });
         done();
@@ -76,7 +79,11 @@ export async function startSmtpCapture(
   const { port } = server.server.address() as AddressInfo;
   return {
     port,
-    mails,
+    get mails() {
+      for (const { message, rcptTo } of raw.slice(parsed.length))
+        parsed.push({ ...parseMail(message), rcptTo });
+      return parsed;
+    },
     logins,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
