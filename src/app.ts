@@ -102,8 +102,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     redactor,
     VERSION,
-    // Tools run only after start, when `db` is open.
-    () => createPrismaToolDatabase(db),
+    // Tools run only after start, when `db` is open and `runs` made.
+    { database: () => createPrismaToolDatabase(db), tenantOf: (runId) => runs.tenantOf(runId) },
   );
   const db = await openDatabase(config.databaseUrl, {
     busyTimeoutMs: config.sqliteBusyTimeoutMs,

@@ -17,3 +17,13 @@ export interface ToolDatabase {
   /** Runs a statement; resolves with the number of rows it changed. */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
 }
+
+/**
+ * What the composition root gives tools that keep data of their own: the database, and the
+ * tenant a run belongs to (so a tool's rows are kept per tenant, as graphs and runs are). Both
+ * are called when a tool runs, after the app has opened the database and made its run service.
+ */
+export interface ToolServices {
+  database(): ToolDatabase;
+  tenantOf(runId: string): Promise<string | undefined>;
+}

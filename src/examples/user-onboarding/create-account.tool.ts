@@ -13,10 +13,11 @@ export function createCreateAccountTool(services: OnboardingContext) {
   return defineTool({
     name: 'create_account',
     description: 'Creates the account for state.user (one per email, idempotent per activation)',
-    async run({ state, idempotencyKey, log }) {
+    async run({ state, runId, idempotencyKey, log }) {
       const user = readValidUser(state, 'create_account');
       const { account, created } = await services.store().createAccount(idempotencyKey, {
         id: stableId('acct', idempotencyKey),
+        tenantId: await services.tenant(runId),
         email: user.email,
         name: user.name,
         plan: user.plan,

@@ -7,6 +7,7 @@ export type AccountStatus = 'pending' | 'active' | 'disabled';
 
 export interface Account {
   id: string;
+  tenantId: string;
   email: string;
   name: string;
   plan: Plan;
@@ -16,6 +17,7 @@ export interface Account {
 
 export interface Workspace {
   id: string;
+  tenantId: string;
   accountId: string;
   slug: string;
   plan: Plan;
@@ -37,11 +39,11 @@ export interface EmailRecord {
   response: string | null;
 }
 
-/** The example's port onto its tables; every write is idempotent. */
+/** The example's port onto its tables, per tenant; every write is idempotent. */
 export interface OnboardingStore {
-  accountByEmail(email: string): Promise<Account | undefined>;
+  accountByEmail(tenantId: string, email: string): Promise<Account | undefined>;
   /**
-   * Inserts the account unless its email is taken. `created` tells whether the account is this
+   * Inserts the account unless its email is taken in its tenant. `created` tells whether the account is this
    * activation's (`key`, also on a retry) or another sign-up's.
    */
   createAccount(
@@ -67,6 +69,7 @@ const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 const toAccount = (r: Row): Account => ({
   id: String(r.id),
+  tenantId: String(r.tenant_id),
   email: String(r.email),
   name: String(r.name),
   plan: r.plan as Plan,
@@ -75,6 +78,7 @@ const toAccount = (r: Row): Account => ({
 });
 const toWorkspace = (r: Row): Workspace => ({
   id: String(r.id),
+  tenantId: String(r.tenant_id),
   accountId: String(r.account_id),
   slug: String(r.slug),
   plan: r.plan as Plan,
@@ -111,8 +115,9 @@ export function createSqlOnboardingStore(db: ToolDatabase): OnboardingStore {
   };
   const one = async (sql: string, params: unknown[]) => (await q(sql, params))[0];
 
-  const accountByEmail = async (email: string) => {
-    const row = await one(`SELECT * FROM onboarding_accounts WHERE email = ${p(1)}`, [email]);
+  const accountByEmail = async (tenantId: string, email: string) => {
+    const sql = `SELECT * FROM onboarding_accounts WHERE tenant_id = ${p(1)} AND email = ${p(2)}`;
+    const row = await one(sql, [tenantId, email]);
     return row ? toAccount(row) : undefined;
   };
   const workspaceOf = async (accountId: string) => {
@@ -133,12 +138,13 @@ export function createSqlOnboardingStore(db: ToolDatabase): OnboardingStore {
       // ON CONFLICT DO NOTHING covers both the email and the creating key: a concurrent sign-up
       // of the same email loses here, and a retry of this activation finds its own row.
       await x(
-        `INSERT INTO onboarding_accounts (id, email, name, plan, status, created_by, created_at, updated_at)
-         VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, 'pending', ${p(5)}, ${p(6)}, ${p(7)})
+        `INSERT INTO onboarding_accounts (id, tenant_id, email, name, plan, status, created_by, created_at, updated_at)
+         VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, 'pending', ${p(6)}, ${p(7)}, ${p(8)})
          ON CONFLICT DO NOTHING`,
-        [a.id, a.email, a.name, a.plan, key, at, at],
+        [a.id, a.tenantId, a.email, a.name, a.plan, key, at, at],
       );
-      const row = await one(`SELECT * FROM onboarding_accounts WHERE email = ${p(1)}`, [a.email]);
+      const sql = `SELECT * FROM onboarding_accounts WHERE tenant_id = ${p(1)} AND email = ${p(2)}`;
+      const row = await one(sql, [a.tenantId, a.email]);
       if (!row) throw new Error(`account ${a.id} was neither created nor found (${a.email})`);
       return { account: toAccount(row), created: row.created_by === key };
     },
@@ -155,10 +161,10 @@ export function createSqlOnboardingStore(db: ToolDatabase): OnboardingStore {
         if (existing) return existing;
         // A taken slug (another account's) makes the insert do nothing: the next candidate.
         await x(
-          `INSERT INTO onboarding_workspaces (id, account_id, slug, plan, storage_gb, seats, status, created_at)
-           VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, 'active', ${p(7)})
+          `INSERT INTO onboarding_workspaces (id, account_id, tenant_id, slug, plan, storage_gb, seats, status, created_at)
+           VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, 'active', ${p(8)})
            ON CONFLICT DO NOTHING`,
-          [w.id, w.accountId, slug, w.plan, w.storageGb, w.seats, now()],
+          [w.id, w.accountId, w.tenantId, slug, w.plan, w.storageGb, w.seats, now()],
         );
       }
       const made = await workspaceOf(w.accountId);

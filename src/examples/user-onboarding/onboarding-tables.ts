@@ -4,30 +4,34 @@ import type { SqlDialectName, ToolDatabase } from '../../runs/tool-database.js';
  * The example's own tables, created on first use in the server's database (SQLite or
  * PostgreSQL). Not a framework migration: the example owns them, and a server started with
  * `examples: false` never gets them. The unique constraints are what make sign-up idempotent:
- * one account per email and per creating activation, one workspace per account and per slug,
- * one welcome email per account.
+ * one account per email (per tenant) and per creating activation, one workspace per account and
+ * per slug (per tenant), one welcome email per account.
  */
 const TABLES = [
   `CREATE TABLE IF NOT EXISTS onboarding_accounts (
     id TEXT PRIMARY KEY,
-    email TEXT NOT NULL UNIQUE,
+    tenant_id TEXT NOT NULL,
+    email TEXT NOT NULL,
     name TEXT NOT NULL,
     plan TEXT NOT NULL,
     status TEXT NOT NULL,
     created_by TEXT NOT NULL UNIQUE,
     disabled_reason TEXT,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    UNIQUE (tenant_id, email)
   )`,
   `CREATE TABLE IF NOT EXISTS onboarding_workspaces (
     id TEXT PRIMARY KEY,
     account_id TEXT NOT NULL UNIQUE REFERENCES onboarding_accounts (id),
-    slug TEXT NOT NULL UNIQUE,
+    tenant_id TEXT NOT NULL,
+    slug TEXT NOT NULL,
     plan TEXT NOT NULL,
     storage_gb INTEGER NOT NULL,
     seats INTEGER NOT NULL,
     status TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    UNIQUE (tenant_id, slug)
   )`,
   `CREATE TABLE IF NOT EXISTS onboarding_emails (
     account_id TEXT NOT NULL REFERENCES onboarding_accounts (id),

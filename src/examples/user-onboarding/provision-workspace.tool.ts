@@ -39,7 +39,7 @@ export function createProvisionWorkspaceTool(services: OnboardingContext) {
           "The attempt whose failure is final (keep it equal to the node's retry.maxAttempts)",
         ),
     }),
-    async run({ state, config, attempt, idempotencyKey, log }) {
+    async run({ state, config, attempt, runId, idempotencyKey, log }) {
       const user = readValidUser(state, 'provision_workspace');
       const account = readAccount(state, 'provision_workspace');
       if (account.existing)
@@ -54,6 +54,7 @@ export function createProvisionWorkspaceTool(services: OnboardingContext) {
         const ws = await services.store().createWorkspace({
           id: stableId('ws', idempotencyKey),
           accountId: account.id,
+          tenantId: await services.tenant(runId),
           base,
           plan: user.plan,
           ...PLAN_QUOTAS[user.plan],

@@ -24,14 +24,15 @@ export function createScreenSignupTool(services: OnboardingContext) {
         .describe('Throwaway-mailbox domains (subdomains match too)'),
       flagDomains: domains.default([]).describe('More domains whose sign-ups a person approves'),
     }),
-    async run({ state, config, log }) {
+    async run({ state, config, runId, log }) {
       const user = readValidUser(state, 'screen_signup');
       if (services.storeNote) log(services.storeNote, undefined, 'warn');
       const domain = user.email.slice(user.email.lastIndexOf('@') + 1);
       const flags: string[] = [];
       if (domainListed(domain, config.disposableDomains)) flags.push('disposable_domain');
       if (domainListed(domain, config.flagDomains)) flags.push('flagged_domain');
-      const existing = await services.store().accountByEmail(user.email);
+      const tenant = await services.tenant(runId);
+      const existing = await services.store().accountByEmail(tenant, user.email);
       const screening = {
         registered: existing !== undefined,
         flagged: flags.length > 0,

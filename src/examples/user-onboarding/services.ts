@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '../../runs/ports.js';
 import type { ToolDatabase } from '../../runs/tool-database.js';
 import { createMailer, DEFAULT_FROM, type Mailer, type MailSettings } from './mailer.js';
 import { createMemoryToolDatabase } from './memory-database.js';
@@ -10,12 +11,16 @@ export interface OnboardingServices {
    * is built). Absent: a private in-memory SQLite database, said in each run's log.
    */
   database?: () => ToolDatabase;
+  /** The tenant of a run: accounts, emails and slugs are unique per tenant. Absent: `default`. */
+  tenantOf?: (runId: string) => Promise<string | undefined>;
   /** SMTP settings; absent or without `url`: nodemailer's JSON transport, never delivered. */
   mail?: MailSettings;
 }
 
 export interface OnboardingContext {
   store(): OnboardingStore;
+  /** The tenant whose accounts a run signs up into. */
+  tenant(runId: string): Promise<string>;
   mailer(): Mailer;
   /** The sender and SMTP URL (never logged: the URL may hold a password). */
   readonly mail: MailSettings;
@@ -30,6 +35,7 @@ export function onboardingContext(services: OnboardingServices = {}): Onboarding
   const mail = services.mail ?? { from: DEFAULT_FROM };
   return {
     mail,
+    tenant: async (runId) => (await services.tenantOf?.(runId)) ?? DEFAULT_TENANT,
     store: () => {
       store ??= createSqlOnboardingStore(services.database?.() ?? createMemoryToolDatabase());
       return store;

@@ -13,7 +13,7 @@ const FAILURE = 'provisioning backend unavailable';
 
 /** Makes the database refuse workspaces whose slug starts with "doomed". */
 async function refuseDoomedWorkspaces(sql: ToolDatabase): Promise<void> {
-  await createSqlOnboardingStore(sql).accountByEmail('nobody@example.com'); // creates the tables
+  await createSqlOnboardingStore(sql).accountByEmail('default', 'nobody@example.com'); // creates the tables
   if (sql.dialect === 'sqlite') {
     await sql.execute(`CREATE TRIGGER refuse_doomed BEFORE INSERT ON onboarding_workspaces
       WHEN NEW.slug LIKE 'doomed%' BEGIN SELECT RAISE(ABORT, '${FAILURE}'); END`);

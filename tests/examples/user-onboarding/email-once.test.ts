@@ -75,7 +75,7 @@ describe('welcome email, sent once', () => {
     expect(email.filter((e) => e.type === 'STEP_COMPLETED')).toHaveLength(1);
     expect(smtp.mails.map((m) => m.to)).toEqual(['lin@lab.example']);
     const store = createSqlOnboardingStore(db);
-    const account = await store.accountByEmail('lin@lab.example');
+    const account = await store.accountByEmail('default', 'lin@lab.example');
     expect((await store.welcomeEmail(account!.id))?.status).toBe('sent');
   });
 
@@ -136,6 +136,32 @@ describe('welcome email, sent once', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(logs(result.events)).toContain(
       'no server database was given: accounts are kept in an in-memory SQLite database of this process',
+    );
+  });
+});
+
+describe('tenants', () => {
+  it("keep their own accounts: one email signs up in each, and neither sees the other's", async () => {
+    const db = createMemoryToolDatabase();
+    const tenantOf = async (runId: string) => (runId.endsWith('1') ? 'acme' : 'globex');
+    const registry = createBuiltinRegistry({
+      exampleServices: { onboarding: { database: () => db, tenantOf } },
+    });
+    const graph = compileGraphOrThrow(userOnboardingGraph, registry);
+    const input = { user: { email: 'pat@lab.example', name: 'Pat Shared' } };
+    const states = [];
+    for (const runId of ['tenant-run-1', 'tenant-run-2', 'tenant-run-3']) {
+      const result = await executeRun({ runId, graph, input, sink: createMemorySink() });
+      states.push(result.state);
+    }
+    expect(states.map((s) => s.status)).toEqual(['completed', 'completed', 'already_registered']);
+    expect(states.map((s) => (s.account as { tenantId: string }).tenantId)).toEqual([
+      'acme',
+      'globex',
+      'globex',
+    ]);
+    expect((states[2]!.report as { accountId: string }).accountId).toBe(
+      (states[1]!.account as { id: string }).id,
     );
   });
 });

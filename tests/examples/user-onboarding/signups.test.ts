@@ -91,9 +91,14 @@ for (const { name: backend, skip } of await backends()) {
     });
 
     it('stores one active account and one workspace per email, on distinct slugs', async () => {
-      const accounts = await s.sql.query<{ email: string; status: string; id: string }>(
-        'SELECT id, email, status FROM onboarding_accounts ORDER BY created_at',
-      );
+      const accounts = await s.sql.query<{
+        email: string;
+        status: string;
+        id: string;
+        tenant_id: string;
+      }>('SELECT id, tenant_id, email, status FROM onboarding_accounts ORDER BY created_at');
+      // The run's tenant (AUTH=none: the default one), read through the run service.
+      expect(new Set(accounts.map((a) => a.tenant_id))).toEqual(new Set(['default']));
       expect(accounts.map((a) => [a.email, a.status])).toEqual([
         ['grace@navy.example', 'active'],
         ['alan@bletchley.example', 'active'],

@@ -12,8 +12,9 @@ import { type Database, openDatabase } from '../../../src/persistence/database.j
 import { createPrismaToolDatabase } from '../../../src/persistence/prisma-tool-database.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/databases.js';
 
-const account = (n: number, email = `user${n}@lab.example`) => ({
+const account = (n: number, email = `user${n}@lab.example`, tenantId = 'default') => ({
   id: `acct_${n}`,
+  tenantId,
   email,
   name: `User ${n}`,
   plan: 'free' as const,
@@ -34,7 +35,10 @@ for (const { name: backend, skip } of await backends()) {
       db = await openDatabase(test.url);
       // Two stores creating the tables at once, as two servers starting together would.
       const [a, b] = [0, 1].map(() => createSqlOnboardingStore(createPrismaToolDatabase(db)));
-      await Promise.all([a!.accountByEmail('x@lab.example'), b!.accountByEmail('x@lab.example')]);
+      await Promise.all([
+        a!.accountByEmail('t', 'x@lab.example'),
+        b!.accountByEmail('t', 'x@lab.example'),
+      ]);
       store = a!;
     });
     afterAll(async () => {
@@ -65,7 +69,13 @@ for (const { name: backend, skip } of await backends()) {
       );
       const made = await Promise.all(
         accounts.map((a, i) =>
-          store.createWorkspace({ id: `ws_${i}`, accountId: a.id, base: 'acme', ...quota }),
+          store.createWorkspace({
+            id: `ws_${i}`,
+            accountId: a.id,
+            tenantId: 'default',
+            base: 'acme',
+            ...quota,
+          }),
         ),
       );
       expect(made.map((w) => w.slug).sort()).toEqual(['acme', 'acme-2', 'acme-3', 'acme-4']);
@@ -73,10 +83,40 @@ for (const { name: backend, skip } of await backends()) {
       const again = await store.createWorkspace({
         id: 'ws_other',
         accountId: accounts[0]!.id,
+        tenantId: 'default',
         base: 'other',
         ...quota,
       });
       expect(again).toEqual(made[0]);
+    });
+
+    it('keeps emails and slugs per tenant: one email, one slug, two tenants, two accounts', async () => {
+      const made = [];
+      for (const [n, tenant] of [
+        [31, 'acme'],
+        [32, 'globex'],
+      ] as const) {
+        const { account: a, created } = await store.createAccount(
+          `${tenant}:account:1`,
+          account(n, 'shared@lab.example', tenant),
+        );
+        expect(created).toBe(true);
+        made.push(
+          await store.createWorkspace({
+            id: `ws_${n}`,
+            accountId: a.id,
+            tenantId: tenant,
+            base: 'shared',
+            ...quota,
+          }),
+        );
+      }
+      expect(made.map((w) => [w.tenantId, w.slug])).toEqual([
+        ['acme', 'shared'],
+        ['globex', 'shared'],
+      ]);
+      expect((await store.accountByEmail('acme', 'shared@lab.example'))?.id).toBe('acct_31');
+      expect(await store.accountByEmail('initech', 'shared@lab.example')).toBeUndefined();
     });
 
     it('records a welcome email once: a second claim returns the first', async () => {
