@@ -55,8 +55,12 @@ export function createBuiltinRegistry(
     ((r: ToolRegistry) =>
       createAgentTool({ providers: createModelProviders({}), tools: r }) as Tool<unknown>);
   registry.register(agent(registry));
-  const example = opts.exampleServices ? createExampleTools(opts.exampleServices) : exampleTools;
-  for (const tool of [...(examples ? example : []), ...tools]) registry.register(tool);
+  const example = !examples
+    ? []
+    : opts.exampleServices
+      ? createExampleTools(opts.exampleServices)
+      : exampleTools;
+  for (const tool of [...example, ...tools]) registry.register(tool);
   return registry;
 }
 
