@@ -50,6 +50,9 @@ export const userOnboardingGraph: GraphDef = {
         prompt:
           'Approve the sign-up of {{state.user.name}} <{{state.user.email}}>? Flags: {{state.screening.flags}}',
         schema: APPROVAL_SCHEMA,
+        // Unreviewed for a week: declined, so no sign-up waits forever.
+        timeoutMs: 7 * 24 * 3_600_000,
+        default: { approved: false, note: 'not reviewed within 7 days' },
       },
     },
     { id: 'decline', tool: 'decline_signup' },
