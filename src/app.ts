@@ -19,6 +19,7 @@ import { createPrismaRunStore } from './persistence/prisma-run-store.js';
 import { createPrismaScheduleStore } from './persistence/prisma-schedule-store.js';
 import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
 import { createPrismaTaskStore } from './persistence/prisma-task-store.js';
+import { createPrismaToolDatabase } from './persistence/prisma-tool-database.js';
 import { createPrismaWebhookStore } from './persistence/prisma-webhook-store.js';
 import { createPrismaWorkerStore } from './persistence/prisma-worker-store.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
@@ -101,6 +102,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     redactor,
     VERSION,
+    // Tools run only after start, when `db` is open and `runs` made.
+    { database: () => createPrismaToolDatabase(db), tenantOf: (runId) => runs.tenantOf(runId) },
   );
   const db = await openDatabase(config.databaseUrl, {
     busyTimeoutMs: config.sqliteBusyTimeoutMs,

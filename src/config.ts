@@ -72,6 +72,8 @@ export interface Config {
   workers: WorkerSettings;
   /** Role, log format, metrics and traces; see README "Operating it". */
   ops: OpsConfig;
+  /** SMTP_URL (credentials inside: never logged) and SMTP_FROM, for the examples' email. */
+  smtp: { url: string | undefined; from: string };
 }
 
 export interface WorkerSettings {
@@ -253,5 +255,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     llm,
     ops: loadOpsConfig(env),
+    smtp: {
+      url: env.SMTP_URL || undefined,
+      from: env.SMTP_FROM || 'Onboarding <welcome@example.com>',
+    },
   };
 }

@@ -82,7 +82,7 @@ function userinfo(url: string | undefined): string[] {
 }
 
 /**
- * The secret values to redact: the userinfo (and password) of DATABASE_URL and REDIS_URL, the
+ * The secret values to redact: the userinfo (and password) of DATABASE_URL, REDIS_URL and SMTP_URL, the
  * value of every variable whose name ends in _KEY, _SECRET, _TOKEN or _PASSWORD, and of every
  * variable named in REDACT (comma-separated names).
  */
@@ -91,7 +91,11 @@ export function secretsFromEnv(env: Record<string, string | undefined>): string[
     .split(',')
     .map((n) => n.trim())
     .filter(Boolean);
-  const values: string[] = [...userinfo(env.DATABASE_URL), ...userinfo(env.REDIS_URL)];
+  const values: string[] = [
+    ...userinfo(env.DATABASE_URL),
+    ...userinfo(env.REDIS_URL),
+    ...userinfo(env.SMTP_URL),
+  ];
   for (const [name, value] of Object.entries(env)) {
     if (!value) continue;
     if (SECRET_SUFFIXES.some((s) => name.toUpperCase().endsWith(s)) || named.includes(name))

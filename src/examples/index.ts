@@ -13,7 +13,11 @@ import {
   mlInferenceTools,
 } from './ml-inference/index.js';
 import { supportTriageGraph, supportTriageTools } from './support-triage/index.js';
-import { userOnboardingGraph, userOnboardingTools } from './user-onboarding/index.js';
+import {
+  createUserOnboardingTools,
+  type OnboardingServices,
+  userOnboardingGraph,
+} from './user-onboarding/index.js';
 
 export * from './code-review/index.js';
 export * from './data-pipeline/index.js';
@@ -43,11 +47,13 @@ export const modelExampleVariants: Readonly<Record<string, GraphDef>> = Object.f
   'code-review': codeReviewModelGraph,
 });
 
-/** Server settings of the example tools (where code-review may read files). */
+/** Server settings and services of the example tools, given by the composition root. */
 export interface ExampleToolOptions {
   codeReview?: CodeReviewOptions;
   /** The folder the ml-inference tools read models from (ML_MODEL_DIR); default: its own. */
   mlModelDir?: string | undefined;
+  /** The onboarding example's services: the server's database, its SMTP settings. */
+  onboarding?: OnboardingServices;
 }
 
 /**
@@ -61,10 +67,10 @@ export function createExampleTools(options: ExampleToolOptions = {}): readonly T
     ...(options.mlModelDir === undefined
       ? mlInferenceTools
       : createMlInferenceTools(options.mlModelDir)),
-    ...userOnboardingTools,
+    ...createUserOnboardingTools(options.onboarding),
     ...supportTriageTools,
   ]);
 }
 
-/** `createExampleTools()` with the defaults (code-review reads under the working directory). */
+/** `createExampleTools()` on the defaults (code-review reads under the working directory, no server database, no SMTP). */
 export const exampleTools: readonly Tool<unknown>[] = createExampleTools();

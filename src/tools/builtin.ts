@@ -23,7 +23,10 @@ export interface BuiltinRegistryOptions {
   tools?: Iterable<Tool<unknown>>;
   /** Register the example domains' tools too (default true: the example graphs need them). */
   examples?: boolean;
-  /** Server settings of the example tools (CODE_REVIEW_ROOT, ML_MODEL_DIR...); default: theirs. */
+  /**
+   * Server settings and services of the example tools (CODE_REVIEW_ROOT, ML_MODEL_DIR, the
+   * server's database, SMTP); default: theirs (in-process fallbacks).
+   */
   exampleOptions?: ExampleToolOptions;
   /**
    * The `llm` tool, created from the server's providers (app.ts). Default: one with no provider,

@@ -1,25 +1,31 @@
 import { defineTool } from '../../tools/define-tool.js';
-import { requireObject } from '../../tools/input.js';
+import type { OnboardingContext } from './services.js';
+import { readAccount, readWorkspace } from './signup-state.js';
 
 /**
- * The join after the parallel set-up steps: needs `state.account`, `state.workspace` and
- * `state.welcome_email`. Patch: `{ status: 'completed', onboarding: { accountId, workspaceId,
- * emailMessageId, email } }`.
+ * The happy end: account, workspace and welcome email exist, so the account becomes `active`.
+ * Patch: `{ status: 'completed', report: { outcome, message, email, accountId, workspace, welcomeEmail } }`.
  */
-export const completeOnboardingTool = defineTool({
-  name: 'complete_onboarding',
-  description: 'Marks onboarding complete once account, workspace and welcome email exist',
-  run({ state, emit }) {
-    const account = requireObject(state, 'account', 'complete_onboarding');
-    const workspace = requireObject(state, 'workspace', 'complete_onboarding');
-    const email = requireObject(state, 'welcome_email', 'complete_onboarding');
-    const onboarding = {
-      accountId: String(account.id),
-      workspaceId: String(workspace.id),
-      emailMessageId: String(email.messageId),
-      email: String(account.email),
-    };
-    emit('onboarding_completed', onboarding);
-    return { status: 'completed', onboarding };
-  },
-});
+export function createCompleteOnboardingTool(services: OnboardingContext) {
+  return defineTool({
+    name: 'complete_onboarding',
+    description: 'Activates state.account once its workspace and welcome email exist; reports',
+    async run({ state, emit }) {
+      const account = readAccount(state, 'complete_onboarding');
+      const workspace = readWorkspace(state, 'complete_onboarding');
+      const email = (state.welcome_email ?? {}) as { status?: string; messageId?: string };
+      await services.store().setAccountStatus(account.id, 'active');
+      const delivered = email.status === 'sent';
+      const report = {
+        outcome: 'completed',
+        message: `${account.email} is signed up: workspace ${workspace.url}; welcome email ${delivered ? 'sent' : 'rendered, not delivered (no SMTP_URL)'}`,
+        email: account.email,
+        accountId: account.id,
+        workspace: { slug: workspace.slug, url: workspace.url },
+        welcomeEmail: { status: email.status, messageId: email.messageId },
+      };
+      emit('onboarding_completed', report);
+      return { status: 'completed', account: { ...account, status: 'active' }, report };
+    },
+  });
+}

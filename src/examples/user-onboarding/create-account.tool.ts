@@ -1,37 +1,29 @@
 import { defineTool } from '../../tools/define-tool.js';
-import { type AccountStore, createMemoryAccountStore } from './account-store.js';
+import type { OnboardingContext } from './services.js';
 import { readValidUser, stableId } from './user.js';
 
 /**
- * Creates the account for `state.user`, idempotently: a retry or resume of the same activation
- * (same `ctx.idempotencyKey`) returns the account it already created, and an email already
- * registered returns that account with `existing: true` instead of a duplicate.
- * Patch: `{ account: { id, email, name, plan, existing } }`.
+ * Creates the account for `state.user` (status `pending` until onboarding completes), once:
+ * the account table's unique email and creating key make a retry or resume of this activation
+ * find its own account, and a concurrent sign-up of the same email find the winner's
+ * (`existing: true`, the graph then answers "already registered").
+ * Patch: `{ account: { id, email, name, plan, status, existing } }`.
  */
-export function createAccountToolWith(store: AccountStore = createMemoryAccountStore()) {
+export function createCreateAccountTool(services: OnboardingContext) {
   return defineTool({
     name: 'create_account',
-    description: 'Creates the user account (idempotent per activation and per email)',
-    run({ state, idempotencyKey, log }) {
+    description: 'Creates the account for state.user (one per email, idempotent per activation)',
+    async run({ state, runId, idempotencyKey, log }) {
       const user = readValidUser(state, 'create_account');
-      const replay = store.byKey(idempotencyKey);
-      if (replay) return { account: { ...replay, existing: false } };
-      const existing = store.byEmail(user.email);
-      if (existing) {
-        log('account already exists for this email', { accountId: existing.id });
-        return { account: { ...existing, existing: true } };
-      }
-      const account = {
+      const { account, created } = await services.store().createAccount(idempotencyKey, {
         id: stableId('acct', idempotencyKey),
+        tenantId: await services.tenant(runId),
         email: user.email,
         name: user.name,
         plan: user.plan,
-      };
-      store.save(idempotencyKey, account);
-      return { account: { ...account, existing: false } };
+      });
+      if (!created) log('email already registered', { accountId: account.id });
+      return { account: { ...account, existing: !created } };
     },
   });
 }
-
-/** The built-in instance, backed by a process-wide in-memory store. */
-export const createAccountTool = createAccountToolWith();

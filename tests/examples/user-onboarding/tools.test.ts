@@ -1,33 +1,33 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
 import { NonRetryableError } from '../../../src/engine/errors.js';
 import type { State } from '../../../src/engine/graph.js';
-import { createMemoryAccountStore } from '../../../src/examples/user-onboarding/account-store.js';
-import { completeOnboardingTool } from '../../../src/examples/user-onboarding/complete-onboarding.tool.js';
-import { createAccountToolWith } from '../../../src/examples/user-onboarding/create-account.tool.js';
 import {
-  provisionWorkspaceTool,
+  createMemoryToolDatabase,
+  createUserOnboardingTools,
   slugify,
-} from '../../../src/examples/user-onboarding/provision-workspace.tool.js';
-import { rejectUserTool } from '../../../src/examples/user-onboarding/reject-user.tool.js';
-import { sendWelcomeEmailTool } from '../../../src/examples/user-onboarding/send-welcome-email.tool.js';
-import { validateUserTool } from '../../../src/examples/user-onboarding/validate-user.tool.js';
+} from '../../../src/examples/user-onboarding/index.js';
+import { mailTarget } from '../../../src/examples/user-onboarding/mailer.js';
+import { slugCandidates } from '../../../src/examples/user-onboarding/slug.js';
+import { createRedactor } from '../../../src/redaction.js';
 import { runTool } from '../../tools/run-tool.js';
 
-const ADA = { email: '  Ada@Example.COM ', name: 'Ada Lovelace', plan: 'team' };
+const tools = () => {
+  const list = createUserOnboardingTools({ database: createMemoryToolDatabase });
+  return (name: string) => list.find((t) => t.name === name)!;
+};
 
-async function validated(user: unknown = ADA): Promise<State> {
+async function validated(user: unknown): Promise<State> {
   const state: State = { user };
-  return { ...state, ...(await runTool(validateUserTool, state)).patch };
+  return { ...state, ...(await runTool(tools()('validate_user'), state)).patch };
 }
 
 describe('validate_user', () => {
   it('normalises a valid user and defaults the plan', async () => {
-    expect(await validated()).toMatchObject({
+    expect(await validated({ email: '  Ada@Example.COM ', name: 'Ada Lovelace' })).toMatchObject({
       valid: true,
-      validation_errors: [],
-      user: { email: 'ada@example.com', name: 'Ada Lovelace', plan: 'team' },
+      user: { email: 'ada@example.com', name: 'Ada Lovelace', plan: 'free' },
     });
-    expect((await validated({ email: 'b@c.io', name: 'B' })).user).toMatchObject({ plan: 'free' });
   });
 
   it('reports every problem of an invalid user without throwing', async () => {
@@ -39,87 +39,64 @@ describe('validate_user', () => {
       'plan',
     ]);
   });
+});
 
-  it('fails for good when there is no user at all', async () => {
-    await expect(runTool(validateUserTool, {})).rejects.toBeInstanceOf(NonRetryableError);
+describe('screen_signup', () => {
+  const screen = async (email: string, config?: unknown) =>
+    (await runTool(tools()('screen_signup'), await validated({ email, name: 'N' }), { config }))
+      .patch?.screening;
+
+  it('flags disposable domains and their subdomains, and the configured ones', async () => {
+    expect(await screen('a@mx.mailinator.com')).toMatchObject({
+      flagged: true,
+      flags: ['disposable_domain'],
+    });
+    expect(await screen('a@rival.example', { flagDomains: ['Rival.Example'] })).toMatchObject({
+      flagged: true,
+      flags: ['flagged_domain'],
+    });
+    expect(await screen('a@notmailinator.com')).toMatchObject({ flagged: false, flags: [] });
   });
 
-  it('rejects with the validation errors as reasons', async () => {
-    const state = await validated({ email: 'x', name: 'X' });
-    const { patch } = await runTool(rejectUserTool, state);
-    expect(patch).toEqual({
-      status: 'rejected',
-      rejection: { reasons: [expect.stringMatching(/^email: /)] },
-    });
+  it('refuses a config whose domain list is not a list of names', () => {
+    const parsed = tools()('screen_signup').config.safeParse({ flagDomains: [''] });
+    expect(parsed.success).toBe(false);
   });
 });
 
-describe('create_account', () => {
-  it('is idempotent per idempotency key and per email', async () => {
-    const tool = createAccountToolWith(createMemoryAccountStore());
-    const state = await validated();
-    const first = await runTool(tool, state, { idempotencyKey: 'run1:account:1' });
-    const retry = await runTool(tool, state, { idempotencyKey: 'run1:account:1', attempt: 2 });
-    const account = first.patch?.account as { id: string; existing: boolean };
-    expect(account).toEqual({
-      id: expect.stringMatching(/^acct_[0-9a-f]{12}$/),
-      email: 'ada@example.com',
-      name: 'Ada Lovelace',
-      plan: 'team',
-      existing: false,
-    });
-    expect(retry.patch).toEqual(first.patch);
-    const otherRun = await runTool(tool, state, { idempotencyKey: 'run2:account:1' });
-    expect(otherRun.patch?.account).toEqual({ ...account, existing: true });
-  });
-
-  it('fails for good on an unvalidated user', async () => {
-    const tool = createAccountToolWith();
-    await expect(runTool(tool, { user: { email: 'nope' } })).rejects.toThrow(/valid user/);
+describe('slugs', () => {
+  it('are lowercase ASCII words, then numbered, then account-specific', () => {
+    expect(slugify('  Ærø Café & Co. ')).toBe('aero-cafe-co');
+    expect(slugify('Ünïcödé Straße')).toBe('unicode-strasse');
+    expect(slugify('東京')).toBe('');
+    const all = [...slugCandidates('acme', 'acct_0123456789ab')];
+    expect(all.slice(0, 3)).toEqual(['acme', 'acme-2', 'acme-3']);
+    expect(all.at(-1)).toBe('acme-456789ab');
+    expect(new Set(all).size).toBe(all.length);
   });
 });
 
-describe('send_welcome_email / provision_workspace / complete_onboarding', () => {
-  it('emits the simulated email and completes once everything exists', async () => {
-    const state = await validated();
-    const email = await runTool(sendWelcomeEmailTool, state, { idempotencyKey: 'k:email:1' });
-    expect(email.patch?.welcome_email).toEqual({
-      to: 'ada@example.com',
-      from: 'welcome@example.com',
-      subject: 'Welcome aboard, Ada Lovelace!',
-      messageId: expect.stringMatching(/^msg_/),
-      status: 'sent',
-    });
-    expect(email.events).toEqual([{ name: 'email_sent', payload: email.patch?.welcome_email }]);
-
-    const workspace = await runTool(provisionWorkspaceTool, state);
-    expect(workspace.patch?.workspace).toMatchObject({
-      slug: 'ada-lovelace',
-      plan: 'team',
-      storageGb: 500,
-      seats: 50,
-      owner: 'ada@example.com',
-    });
-
-    await expect(runTool(completeOnboardingTool, { ...state, ...email.patch })).rejects.toThrow(
-      /state\.account/,
+describe('provision_workspace', () => {
+  it('fails for good when asked to provision for an account that already existed', async () => {
+    const state = {
+      ...(await validated({ email: 'a@b.example', name: 'A' })),
+      account: { id: 'acct_1', email: 'a@b.example', name: 'A', existing: true },
+    };
+    await expect(runTool(tools()('provision_workspace'), state)).rejects.toBeInstanceOf(
+      NonRetryableError,
     );
-    const account = await runTool(createAccountToolWith(), state);
-    const done = await runTool(completeOnboardingTool, {
-      ...state,
-      ...email.patch,
-      ...workspace.patch,
-      ...account.patch,
-    });
-    expect(done.patch).toMatchObject({
-      status: 'completed',
-      onboarding: { email: 'ada@example.com' },
-    });
-    expect(done.events.map((e) => e.name)).toEqual(['onboarding_completed']);
   });
+});
 
-  it('slugifies names safely', () => {
-    expect(slugify('  Émile & Co. — Paris ')).toBe('emile-co-paris');
-    expect(slugify('!!!')).toBe('');
+describe('SMTP settings', () => {
+  it('treat the credentials of SMTP_URL as secrets and log only scheme, host and port', () => {
+    const url = 'smtp://mailer:S3cret%21pw@mail.lab.example:2525';
+    const config = loadConfig({ SMTP_URL: url, SMTP_FROM: 'Lab <hi@lab.example>' });
+    expect(config.smtp).toEqual({ url, from: 'Lab <hi@lab.example>' });
+    const redact = createRedactor(config.secrets);
+    expect(redact.text('login S3cret!pw / S3cret%21pw failed')).toBe(
+      'login [redacted] / [redacted] failed',
+    );
+    expect(mailTarget(url)).toBe('smtp://mail.lab.example:2525');
   });
 });
