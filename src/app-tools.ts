@@ -12,6 +12,7 @@ import { providersFromConfig } from './llm/providers.js';
 import type { Logger } from './logger.js';
 import { connectMcpServers, loadMcpConfigFile } from './mcp/client/index.js';
 import type { Redactor } from './redaction.js';
+import type { SqlClient } from './runs/sql-client.js';
 import { createBuiltinRegistry } from './tools/index.js';
 import { loadToolModules, registerToolModules } from './tools/load-modules.js';
 
@@ -22,6 +23,7 @@ export async function buildTools(
   logger: Logger,
   redactor: Redactor,
   version: string,
+  sql?: SqlClient,
 ) {
   // The llm tool needs the server's model providers (and its redactor for provider messages).
   const providers = providersFromConfig(config.llm);
@@ -30,6 +32,7 @@ export async function buildTools(
   const tools = createBuiltinRegistry({
     tools: options.tools ?? [],
     examples,
+    ...(sql ? { dataPipeline: { sql } } : {}),
     llm: llm as Tool<unknown>,
     // The agent's tools are looked up in this registry when a node runs (MCP and worker tools too).
     agent: (registry) =>

@@ -1,5 +1,9 @@
 import type { Tool } from '../engine/tool.js';
-import { exampleTools } from '../examples/index.js';
+import {
+  createDataPipelineTools,
+  type DataPipelineServices,
+  exampleTools,
+} from '../examples/index.js';
 import { createAgentTool } from '../llm/agent.tool.js';
 import { createLlmTool } from '../llm/llm.tool.js';
 import { createModelProviders } from '../llm/providers.js';
@@ -33,6 +37,8 @@ export interface BuiltinRegistryOptions {
    * same providers as the default llm tool (none), so agent graphs validate.
    */
   agent?: (registry: ToolRegistry) => Tool<unknown>;
+  /** Where the data-pipeline example stores rows (the server's database); default: in memory. */
+  dataPipeline?: DataPipelineServices;
 }
 
 /**
@@ -53,7 +59,11 @@ export function createBuiltinRegistry(
     ((r: ToolRegistry) =>
       createAgentTool({ providers: createModelProviders({}), tools: r }) as Tool<unknown>);
   registry.register(agent(registry));
-  for (const tool of [...(examples ? exampleTools : []), ...tools]) registry.register(tool);
+  const pipeline = new Map(
+    opts.dataPipeline ? createDataPipelineTools(opts.dataPipeline).map((t) => [t.name, t]) : [],
+  );
+  for (const tool of [...(examples ? exampleTools : []), ...tools])
+    registry.register(pipeline.get(tool.name) ?? tool);
   return registry;
 }
 
