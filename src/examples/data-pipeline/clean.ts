@@ -75,7 +75,7 @@ export function cleanChunk(
           line: record.line,
           stage: 'clean',
           reason: `invalid_${type}`,
-          detail: `${column}: ${JSON.stringify(raw)} is not a ${type}${type === 'number' || type === 'integer' ? ` in ${cleaner.number.locale}` : ''}`,
+          detail: `${column}: ${JSON.stringify(raw)} is not ${type === 'integer' ? 'an' : 'a'} ${type}${type === 'number' || type === 'integer' ? ` in ${cleaner.number.locale}` : ''}`,
           data: record.values,
         };
         break;

@@ -4,6 +4,9 @@
  * (SQLite, and PostgreSQL when reachable) and read back from the table with SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqlRowStore } from '../../../src/examples/data-pipeline/index.js';
+import { providerOf } from '../../../src/persistence/database.js';
+import { createPrismaSqlClient } from '../../../src/persistence/prisma-sql-client.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { backends } from '../../helpers/databases.js';
 
@@ -139,6 +142,25 @@ for (const { name, skip } of await backends()) {
       );
       expect(row?.total).toBe(1000.5);
       expect(await countRows()).toBe(233);
+    });
+
+    it('refuses to store into an existing table that lacks a declared column (TABLE_MISMATCH)', async () => {
+      await t.app.db.prisma.$executeRawUnsafe(
+        'CREATE TABLE pipeline_legacy ("_key" TEXT PRIMARY KEY, total REAL)',
+      );
+      const store = createSqlRowStore(createPrismaSqlClient(providerOf(t.db.url), () => t.app.db));
+      await expect(
+        store.prepare({
+          name: 'pipeline_legacy',
+          quarantine: 'pipeline_legacy_quarantine',
+          columns: [
+            ['total', 'number'],
+            ['order_id', 'string'],
+          ],
+        }),
+      ).rejects.toThrow(
+        /^TABLE_MISMATCH: table pipeline_legacy exists without the columns _hash, _run_id, _line, _source, order_id/,
+      );
     });
   });
 }
