@@ -5,12 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileGraph, compileGraphOrThrow } from '../../../src/engine/compile.js';
 import { createMemorySink } from '../../../src/engine/events.js';
 import { executeRun } from '../../../src/engine/executor.js';
-import type { GraphDef } from '../../../src/engine/graph.js';
+import type { GraphDef, State } from '../../../src/engine/graph.js';
 import {
   createDataPipelineTools,
   dataPipelineGraph,
 } from '../../../src/examples/data-pipeline/index.js';
 import { createBuiltinRegistry } from '../../../src/tools/builtin.js';
+import { runTool } from '../../tools/run-tool.js';
 import { runExample } from '../run-example.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dp-graph-'));
@@ -146,6 +147,34 @@ describe('data-pipeline graph', () => {
       quarantined: { invalid_json: 1 },
     });
     expect(result.state.store).toMatchObject({ stored: 2, inserted: 2 });
+  });
+
+  it('counts nothing twice when the store node is retried in the same run', async () => {
+    const tools = createDataPipelineTools({ workDir: work });
+    let state: State = {};
+    for (const [i, tool] of tools.slice(0, 4).entries()) {
+      const { patch } = await runTool(
+        tool,
+        { ...state, file: 'orders.csv' },
+        {
+          config: dataPipelineGraph.nodes[i]!.config,
+        },
+      );
+      const dataset = { ...(state.dataset as object), ...(patch?.dataset as object) };
+      state = { ...state, ...patch, dataset };
+    }
+    const store = tools[4]!;
+    const config = dataPipelineGraph.nodes[4]!.config;
+    const first = await runTool(store, state, { config });
+    const retry = await runTool(store, state, { config, attempt: 2 });
+    expect(first.patch?.store).toMatchObject({ stored: 232, inserted: 232, unchanged: 0 });
+    expect(retry.patch?.store).toMatchObject({
+      stored: 232,
+      inserted: 0,
+      updated: 0,
+      unchanged: 232,
+      quarantined: { duplicate_key: 3 },
+    });
   });
 
   it('has one tool per stage', () => {
