@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { State } from '../../engine/graph.js';
 import { PipelineError } from './errors.js';
@@ -59,6 +60,17 @@ export interface StageCounts {
   quarantined: Record<string, number>;
 }
 
+const ORDER: StageName[] = ['load', 'clean', 'transform', 'validate'];
+
+/**
+ * Removes the row spools older than `dataset.last` (their stage succeeded before the one that
+ * wrote `last`, so no resume needs them): a million rows are ~100 MB per spool.
+ */
+export async function dropOldSpools(dataset: Dataset): Promise<void> {
+  const older = ORDER.slice(0, ORDER.indexOf(dataset.last));
+  await Promise.all(older.map((s) => rm(spoolPath(dataset.dir, s), { force: true })));
+}
+
 /**
  * Streams the spool of `dataset.last` through `fn` chunk by chunk, writing the rows it keeps to
  * the spool of `stage` and those it sets aside to the stage's quarantine file.
@@ -70,6 +82,7 @@ export async function runStage<I, O>(
   signal: AbortSignal,
   fn: (chunk: I[]) => ChunkResult<O>,
 ): Promise<StageCounts> {
+  await dropOldSpools(dataset);
   const out = spoolWriter<O>(spoolPath(dataset.dir, stage));
   const bad = spoolWriter<Quarantined>(quarantinePath(dataset.dir, stage));
   const quarantined: Record<string, number> = {};

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { defineTool } from '../../tools/define-tool.js';
-import { type Dataset, quarantinePath, readDataset, type StageName, spoolPath } from './dataset.js';
+import {
+  type Dataset,
+  dropOldSpools,
+  quarantinePath,
+  readDataset,
+  type StageName,
+  spoolPath,
+} from './dataset.js';
 import { PipelineError } from './errors.js';
 import type { RowStore, StoredRow, TableSpec } from './row-store.js';
 import { readSpool } from './spool.js';
@@ -51,6 +58,7 @@ export function createStoreRowsTool(rows: RowStore) {
         quarantine: `${config.table}_quarantine`,
         columns: Object.entries(dataset.columns),
       };
+      await dropOldSpools(dataset);
       await rows.prepare(table);
       const totals = { stored: 0, inserted: 0, updated: 0, unchanged: 0 };
       const quarantined: Record<string, number> = {};
