@@ -97,6 +97,11 @@ describe('data-pipeline graph', () => {
     expect(outside.error?.message).toMatch(/^SOURCE_OUTSIDE_DATA_DIR/);
     const absent = await runExample(dataPipelineGraph, { file: 'nope.csv' });
     expect(absent.error?.message).toMatch(/^SOURCE_NOT_FOUND/);
+    const header = 'order_id,customer,country,order_date,quantity,unit_price,total,status';
+    const unclosed = await runExample(dataPipelineGraph, { csv: `${header}\nORD-1,"Acme,DE\n` });
+    expect(unclosed.error?.message).toMatch(/^SOURCE_INVALID: inline is not valid CSV: .*quote/i);
+    expect(unclosed.error?.code).toBe('TOOL_FAILED');
+    expect(unclosed.events.filter((e) => e.type === 'NODE_RETRYING')).toEqual([]);
   });
 
   it('refuses, when the graph is saved, an unknown locale, a bad date format and a non-pipeline table', () => {
