@@ -16,7 +16,10 @@ export function createPrismaSqlClient(provider: DatabaseProvider, db: () => Data
     transaction: (fn) =>
       inTransaction
         ? fn(over(client, true))
-        : db().prisma.$transaction((tx) => fn(over(() => tx, true)), { timeout: 60_000, maxWait: 10_000 }),
+        : db().prisma.$transaction((tx) => fn(over(() => tx, true)), {
+            timeout: 60_000,
+            maxWait: 10_000,
+          }),
   });
   return over(() => db().prisma, false);
 }
