@@ -76,8 +76,9 @@ export function createStoreRowsTool(rows: RowStore) {
           } else keyed.push(toStored(item, parts, table));
         }
         const outcome = await rows.upsert(table, keyed, runId, dataset.source);
+        const byLine = new Map(chunk.map((c) => [c.line, c]));
         for (const d of outcome.duplicates) {
-          const item = chunk.find((c) => c.line === d.line)!;
+          const item = byLine.get(d.line)!;
           bad.push(
             setAside(item, 'duplicate_key', `same ${config.key.join(', ')} as line ${d.firstLine}`),
           );
