@@ -32,6 +32,8 @@ COPY --from=build --chown=node:node /app/dist ./dist
 # Migrations are applied at start (src/persistence/migrate.ts reads them from here).
 COPY --from=build --chown=node:node /app/prisma/sqlite/migrations ./prisma/sqlite/migrations
 COPY --from=build --chown=node:node /app/prisma/postgresql/migrations ./prisma/postgresql/migrations
+# The data-pipeline example's default input (state.file is read from this folder).
+COPY --chown=node:node examples/data-pipeline ./examples/data-pipeline
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -12,6 +12,7 @@ import { providersFromConfig } from './llm/providers.js';
 import type { Logger } from './logger.js';
 import { connectMcpServers, loadMcpConfigFile } from './mcp/client/index.js';
 import type { Redactor } from './redaction.js';
+import type { SqlClient } from './runs/sql-client.js';
 import type { ToolServices } from './runs/tool-database.js';
 import { createBuiltinRegistry } from './tools/index.js';
 import { loadToolModules, registerToolModules } from './tools/load-modules.js';
@@ -25,6 +26,7 @@ export async function buildTools(
   version: string,
   /** The server's database and run tenants, for tools with data of their own (examples). */
   services: ToolServices,
+  sql?: SqlClient,
 ) {
   // The llm tool needs the server's model providers (and its redactor for provider messages).
   const providers = providersFromConfig(config.llm);
@@ -37,6 +39,7 @@ export async function buildTools(
       codeReview: { root: config.codeReviewRoot },
       mlModelDir: config.mlModelDir,
       onboarding: { ...services, mail: config.smtp },
+      ...(sql ? { dataPipeline: { sql } } : {}),
     },
     llm: llm as Tool<unknown>,
     // The agent's tools are looked up in this registry when a node runs (MCP and worker tools too).

@@ -11,12 +11,13 @@ import { createMcpEndpoint, createPrismaGraphCatalog, isMcpRequest } from './mcp
 import { createJsonLogger } from './observability/json-logger.js';
 import type { Metrics } from './observability/metrics.js';
 import { createOperations } from './observability/operations.js';
-import { type Database, openDatabase } from './persistence/database.js';
+import { type Database, openDatabase, providerOf } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaHeldRunStore } from './persistence/prisma-held-runs.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
 import { createPrismaScheduleStore } from './persistence/prisma-schedule-store.js';
+import { createPrismaSqlClient } from './persistence/prisma-sql-client.js';
 import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
 import { createPrismaTaskStore } from './persistence/prisma-task-store.js';
 import { createPrismaToolDatabase } from './persistence/prisma-tool-database.js';
@@ -95,6 +96,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       : createConsoleLogger(config.logLevel, redactor);
   const examples = options.examples ?? true;
   // Tools first: a bad tool module stops the start before the database is touched.
+  // The data-pipeline example stores into this database (opened below, before any run).
+  const sql = createPrismaSqlClient(providerOf(config.databaseUrl), () => db);
   const { tools, mcp } = await buildTools(
     config,
     options,
@@ -104,6 +107,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     VERSION,
     // Tools run only after start, when `db` is open and `runs` made.
     { database: () => createPrismaToolDatabase(db), tenantOf: (runId) => runs.tenantOf(runId) },
+    sql,
   );
   const db = await openDatabase(config.databaseUrl, {
     busyTimeoutMs: config.sqliteBusyTimeoutMs,

@@ -6,7 +6,12 @@ import {
   codeReviewModelGraph,
   createCodeReviewTools,
 } from './code-review/index.js';
-import { dataPipelineGraph, dataPipelineTools } from './data-pipeline/index.js';
+import {
+  createDataPipelineTools,
+  type DataPipelineServices,
+  dataPipelineGraph,
+  dataPipelineTools,
+} from './data-pipeline/index.js';
 import {
   createMlInferenceTools,
   mlInferenceGraph,
@@ -54,6 +59,8 @@ export interface ExampleToolOptions {
   mlModelDir?: string | undefined;
   /** The onboarding example's services: the server's database, its SMTP settings. */
   onboarding?: OnboardingServices;
+  /** The data-pipeline example's: the server's database its Store step writes to. */
+  dataPipeline?: DataPipelineServices;
 }
 
 /**
@@ -63,7 +70,7 @@ export interface ExampleToolOptions {
 export function createExampleTools(options: ExampleToolOptions = {}): readonly Tool<unknown>[] {
   return Object.freeze([
     ...createCodeReviewTools(options.codeReview),
-    ...dataPipelineTools,
+    ...(options.dataPipeline ? createDataPipelineTools(options.dataPipeline) : dataPipelineTools),
     ...(options.mlModelDir === undefined
       ? mlInferenceTools
       : createMlInferenceTools(options.mlModelDir)),

@@ -198,6 +198,7 @@ describe('the npm package', () => {
         'dist/generated/sqlite/client/client.js',
         'dist/generated/postgresql/client/client.js',
         'dist/dashboard/index.html',
+        'examples/data-pipeline/orders.csv',
       ]),
     );
     expect(files.some((f) => /^dist\/dashboard\/assets\/index-[\w-]+\.js$/.test(f))).toBe(true);

@@ -1,58 +1,78 @@
 import type { GraphDef } from '../../engine/graph.js';
 
-export const SAMPLE_CSV = `region,month,orders,revenue
-north,2024-01,120,15400
-north,2024-02,132,16100
-north,2024-03,128,15900
-south,2024-01,98,12100
-south,2024-02,101,12500
-south,2024-03,97,11900
-east,2024-01,143,17800
-east,2024-02,139,17300
-east,2024-03,610,76200
-west,2024-01,88,10400
-west,2024-02,91,10900
-west,2024-03,,
-`;
-
 /**
- * Fan-out / fan-in over CSV text in `state.csv`: parse, then stats, outliers and normalisation
- * in parallel, then one report once all three are done.
- *
- *           +-> stats -----+
- *   parse --+-> outliers --+-> report
- *           +-> normalize -+
+ * Load -> Clean -> Transform -> Validate -> Store -> Report over the orders in
+ * examples/data-pipeline/orders.csv (by default; give `file`, `csv` or `jsonl` in the input).
+ * Rows go from stage to stage through the run's work folder in chunks, never through the state:
+ * the state holds each stage's counts.
  */
 export const dataPipelineGraph: GraphDef = {
   name: 'data-pipeline',
   description:
-    'Parses CSV from state.csv, computes column statistics, z-score outliers and normalised rows in parallel, then writes a report',
-  entry: 'parse',
+    'Loads a CSV or JSON-lines file in chunks, cleans it (nulls, locale numbers, dates), derives columns, validates each row (JSON Schema), upserts it into a table of the server database and reports counts and robust outliers',
+  entry: 'load',
   nodes: [
-    { id: 'parse', tool: 'parse_csv', config: { delimiter: ',' } },
-    { id: 'stats', tool: 'column_stats', timeoutMs: 5_000 },
     {
-      id: 'outliers',
-      tool: 'detect_outliers',
-      config: { threshold: 2.5 },
-      retry: { maxAttempts: 2, initialDelayMs: 50 },
+      id: 'load',
+      tool: 'load_rows',
+      config: {
+        columns: {
+          order_id: 'string',
+          customer: 'string',
+          country: 'string',
+          order_date: 'date',
+          quantity: 'integer',
+          unit_price: 'number',
+          total: 'number',
+          status: 'string',
+        },
+      },
     },
-    { id: 'normalize', tool: 'normalize_rows', config: { method: 'minmax' } },
-    { id: 'report', tool: 'summarize_report' },
+    {
+      id: 'clean',
+      tool: 'clean_rows',
+      config: { locale: 'en-US', dateFormats: ['YYYY-MM-DD', 'MM/DD/YYYY'] },
+    },
+    {
+      id: 'transform',
+      tool: 'transform_rows',
+      config: { derive: [{ name: 'avg_price', op: 'ratio', of: ['total', 'quantity'], round: 2 }] },
+    },
+    {
+      id: 'validate',
+      tool: 'validate_rows',
+      config: {
+        schema: {
+          type: 'object',
+          required: ['order_id', 'order_date', 'quantity', 'total'],
+          properties: {
+            order_id: { type: 'string', pattern: '^ORD-[0-9]+$' },
+            order_date: { type: 'string' },
+            quantity: { type: 'integer', minimum: 1 },
+            unit_price: { type: ['number', 'null'], minimum: 0 },
+            total: { type: 'number', minimum: 0 },
+            status: { enum: ['shipped', 'delivered', 'pending', 'returned', null] },
+          },
+        },
+      },
+    },
+    {
+      id: 'store',
+      tool: 'store_rows',
+      config: { table: 'pipeline_orders', key: ['order_id'] },
+      retry: { maxAttempts: 3, initialDelayMs: 200 },
+    },
+    { id: 'report', tool: 'pipeline_report', config: { label: 'order_id' } },
   ],
   edges: [
-    { from: 'parse', to: 'stats' },
-    { from: 'parse', to: 'outliers' },
-    { from: 'parse', to: 'normalize' },
-    { from: 'stats', to: 'report' },
-    { from: 'outliers', to: 'report' },
-    { from: 'normalize', to: 'report' },
+    { from: 'load', to: 'clean' },
+    { from: 'clean', to: 'transform' },
+    { from: 'transform', to: 'validate' },
+    { from: 'validate', to: 'store' },
+    { from: 'store', to: 'report' },
   ],
   state: {
-    csv: { reducer: 'replace', default: SAMPLE_CSV },
-    stats: { reducer: 'replace' },
-    outliers: { reducer: 'replace' },
-    outlier_count: { reducer: 'replace' },
-    normalized: { reducer: 'replace' },
+    file: { reducer: 'replace', default: 'orders.csv' },
+    dataset: { reducer: 'merge' },
   },
 };
