@@ -19,6 +19,7 @@ import { createPrismaRunStore } from './persistence/prisma-run-store.js';
 import { createPrismaScheduleStore } from './persistence/prisma-schedule-store.js';
 import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
 import { createPrismaTaskStore } from './persistence/prisma-task-store.js';
+import { createPrismaThreadStore } from './persistence/prisma-thread-store.js';
 import { createPrismaWebhookStore } from './persistence/prisma-webhook-store.js';
 import { createPrismaWorkerStore } from './persistence/prisma-worker-store.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
@@ -36,6 +37,7 @@ import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createDashboardRoute } from './server/dashboard.js';
 import { createRateLimiter } from './server/rate-limit.js';
 import { createWebhookEndpoint, isHookRequest } from './server/webhook-endpoint.js';
+import { createThreadService } from './threads/thread-service.js';
 import { createScheduleService, type ScheduleService } from './triggers/schedule-service.js';
 import { createWebhookService, type WebhookService } from './triggers/webhook-service.js';
 import { createWorkerService, type WorkerService } from './workers/worker-service.js';
@@ -115,6 +117,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const graphStore = createPrismaGraphStore(db);
   // Sub-graph nodes run through the run service (made below; the tool runs only after start).
   tools.register(createSubgraphTool({ runs: () => runs, graphs: graphStore }));
+  const threads = createThreadService({
+    store: createPrismaThreadStore(db),
+    maxValueBytes: config.ops.maxValueBytes,
+    runOf: (runId) => store.getRun(runId),
+  });
   const bus: RunEventBus & { close?: () => Promise<void> } = config.redisUrl
     ? await createRedisRunBus(config.redisUrl, logger)
     : createRunBus();
@@ -138,6 +145,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     idempotencyWindowMs: config.idempotencyWindowMs,
     redactor,
     observer: ops.observer,
+    threads,
     // ROLE=api: runs are stored ownerless for the worker processes; none executes here.
     execute: config.ops.role !== 'api',
     ...(options.owner ? { owner: options.owner } : {}),
@@ -172,6 +180,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     toleranceMs: config.webhookToleranceMs,
   });
   const { retention } = ops;
+  // Threads idle for RETENTION_DAYS whose runs are all gone go after the runs' pass.
+  retention.follow(async (now) => {
+    const n = await threads.expire(config.ops.retention.days, config.ops.retention.batch, now);
+    if (n > 0) logger.info('retention removed idle threads', { threads: n });
+  });
   const apiKeys = createApiKeys(createPrismaApiKeyStore(db));
   if (config.auth.openOnNetwork)
     logger.warn(
@@ -222,6 +235,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       tools,
       workers,
       retention,
+      threads,
     },
     logger,
     devErrors: config.devErrors,

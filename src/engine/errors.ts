@@ -41,7 +41,11 @@ export type EngineErrorCode =
   | 'STATE_CONFLICT'
   | 'RESUME_MISMATCH'
   /** A value a tool returned, logged or emitted is above the server's MAX_VALUE_BYTES; not retried. */
-  | 'VALUE_TOO_LARGE';
+  | 'VALUE_TOO_LARGE'
+  /** ctx.memory scope `thread` on a run started without a threadId; not retried. */
+  | 'NO_THREAD'
+  /** ctx.memory: a scope already holds MAX_MEMORY_ENTRIES keys; not retried. */
+  | 'MEMORY_FULL';
 
 /** A validation problem: where it is (`nodes[2].tool`), a stable code and how to fix it. */
 export interface GraphIssue {

@@ -28,6 +28,7 @@ import type { ModelPrice } from './llm-config.js';
 import type { ModelCallResult, ModelToolCall } from './model-call.js';
 import { type ModelProviders, unknownProviderIssue } from './providers.js';
 import { renderTemplate, templateProblems } from './template.js';
+import { appendTurn, historyConfig, threadHistory, userTurn } from './thread-history.js';
 import { LLM_DELTA_EVENT, LLM_USAGE_EVENT, usagePayload } from './usage.js';
 
 export const AGENT_TOOL_NAME = 'agent';
@@ -85,6 +86,7 @@ function configSchema(providers: ModelProviders, tools: ToolResolver) {
       temperature: z.number().min(0).max(2).optional(),
       maxTokens: z.number().int().positive().optional(),
       stream: z.boolean().optional().describe('Emit llm.delta events (default true)'),
+      history: historyConfig,
     })
     .superRefine((config, ctx) => {
       if (config.prompt === undefined && (config.messages ?? []).length === 0)
@@ -138,12 +140,13 @@ export function createAgentTool(
       const scope = { state: ctx.state, input: ctx.input };
       const render = (t: string) => renderTemplate(t, scope).text;
       const system = config.system === undefined ? undefined : render(config.system);
-      const messages: ModelMessage[] = (config.messages ?? []).map((m) => ({
+      const own: ModelMessage[] = (config.messages ?? []).map((m) => ({
         role: m.role,
         content: render(m.content),
       }));
-      if (config.prompt !== undefined)
-        messages.push({ role: 'user', content: render(config.prompt) });
+      if (config.prompt !== undefined) own.push({ role: 'user', content: render(config.prompt) });
+      // The thread's conversation first (runs with a threadId), then the node's own turn.
+      const messages: ModelMessage[] = [...(await threadHistory(ctx, config.history)), ...own];
       const declared = modelTools(refs, tools);
       let lastText = '';
       for (let turn = 1; turn <= config.maxTurns; turn++) {
@@ -183,7 +186,10 @@ export function createAgentTool(
         }
         messages.push(...result.responseMessages);
         lastText = result.text;
-        if (result.toolCalls.length === 0) return { [config.output]: result.text };
+        if (result.toolCalls.length === 0) {
+          await appendTurn(ctx, config.history, userTurn(own), result.text);
+          return { [config.output]: result.text };
+        }
         const outcomes = await Promise.all(
           result.toolCalls.map((call, i) =>
             ctx.step<ToolCallResult>(`tool:${turn}:${i + 1}`, () =>
