@@ -82,11 +82,14 @@ const chatGraph = (extra: Record<string, unknown> = {}): GraphDef => ({
 const threadId = () => `chat-${Math.random().toString(36).slice(2, 10)}`;
 
 /** The chat messages of a recorded request, as role and text. */
-const sent = (i: number) =>
-  (llm.requests[i]?.body.messages as Array<{ role: string; content: unknown }>).map((m) => ({
+function sent(i: number) {
+  const request = llm.requests[i];
+  if (!request) throw new Error(`the model got no request #${i + 1}`);
+  return (request.body.messages as Array<{ role: string; content: unknown }>).map((m) => ({
     role: m.role,
     content: m.content,
   }));
+}
 
 for (const { name, skip } of await backends()) {
   describe(`threads (${name})`, () => {
