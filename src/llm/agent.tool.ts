@@ -17,6 +17,15 @@ import { EngineError, RESERVED_STATE_KEYS, type ToolResolver } from '../engine/i
 import { noRedaction, type Redactor } from '../redaction.js';
 import { type DefinedTool, defineTool } from '../tools/define-tool.js';
 import {
+  callGraphTool,
+  graphModelTools,
+  graphToolProblems,
+  graphToolRefs,
+  graphToolsConfig,
+  handoffAnswer,
+  handoffsConfig,
+} from './agent-graphs.js';
+import {
   type AgentToolRef,
   agentToolProblems,
   modelTools,
@@ -76,6 +85,8 @@ function configSchema(providers: ModelProviders, tools: ToolResolver) {
         .array(toolRef)
         .default([])
         .describe('Registered tools the model may call: names, or { name, config, description }'),
+      graphs: graphToolsConfig,
+      handoffs: handoffsConfig,
       maxTurns: z
         .number()
         .int()
@@ -93,6 +104,12 @@ function configSchema(providers: ModelProviders, tools: ToolResolver) {
         ctx.addIssue({ code: 'custom', message: 'set prompt or messages', path: ['prompt'] });
       const refs = config.tools.map(normalise);
       for (const p of agentToolProblems(refs, tools))
+        ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
+      const graphRefs = graphToolRefs(config.graphs, config.handoffs);
+      for (const p of graphToolProblems(
+        graphRefs,
+        refs.map((r) => r.name),
+      ))
         ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
       const unknown = unknownProviderIssue(config.model, providers);
       if (unknown) ctx.addIssue(unknown);
@@ -147,7 +164,10 @@ export function createAgentTool(
       if (config.prompt !== undefined) own.push({ role: 'user', content: render(config.prompt) });
       // The thread's conversation first (runs with a threadId), then the node's own turn.
       const messages: ModelMessage[] = [...(await threadHistory(ctx, config.history)), ...own];
-      const declared = modelTools(refs, tools);
+      const graphRefs = new Map(
+        graphToolRefs(config.graphs, config.handoffs).map((r) => [r.name, r]),
+      );
+      const declared = { ...modelTools(refs, tools), ...graphModelTools([...graphRefs.values()]) };
       let lastText = '';
       for (let turn = 1; turn <= config.maxTurns; turn++) {
         const result = await ctx.step<Turn>(`model:${turn}`, async () => {
@@ -191,12 +211,27 @@ export function createAgentTool(
           return { [config.output]: result.text };
         }
         const outcomes = await Promise.all(
-          result.toolCalls.map((call, i) =>
-            ctx.step<ToolCallResult>(`tool:${turn}:${i + 1}`, () =>
-              runToolCall(ctx, tools, byName.get(call.name), call.input, `tool:${turn}:${i + 1}`),
-            ),
-          ),
+          result.toolCalls.map((call, i) => {
+            const key = `tool:${turn}:${i + 1}`;
+            const graph = graphRefs.get(call.name);
+            return ctx.step<ToolCallResult>(key, () =>
+              graph
+                ? callGraphTool(ctx, tools, graph, call.input, key)
+                : runToolCall(ctx, tools, byName.get(call.name), call.input, key),
+            );
+          }),
         );
+        // A handoff that went through ends the loop: the other agent answered (on the thread).
+        const handedOff = result.toolCalls.findIndex(
+          (call, i) => graphRefs.get(call.name)?.kind === 'handoff' && outcomes[i]?.ok,
+        );
+        if (handedOff >= 0) {
+          const call = result.toolCalls[handedOff]!;
+          const outcome = outcomes[handedOff] as { ok: true; value: unknown };
+          const ref = graphRefs.get(call.name)!;
+          ctx.log('The agent handed the conversation over', { graph: ref.graph, turn });
+          return { [config.output]: handoffAnswer(ref, outcome.value, config.output) };
+        }
         messages.push({
           role: 'tool',
           content: result.toolCalls.map((call, i) => {

@@ -55,15 +55,16 @@ export async function threadHistory(
 ): Promise<ModelMessage[]> {
   const thread = ctx.thread;
   if (config === false || thread === undefined) return [];
+  // Whether the run has a thread is stored before the run is (no step needed, none recorded).
+  const threadId = await thread.id();
+  if (threadId === null) return [];
   const window = config?.window ?? DEFAULT_HISTORY_WINDOW;
   let read: Awaited<ReturnType<typeof thread.history>> | undefined;
-  const cut = await ctx.step<HistoryCut | null>('thread:history', async () => {
-    const threadId = await thread.id();
-    if (threadId === null) return null;
+  const cut = await ctx.step<HistoryCut>('thread:history', async () => {
     read = await thread.history(window);
     return { threadId, seqs: read.map((m) => m.seq) };
   });
-  if (cut === null || cut.seqs.length === 0) return [];
+  if (cut.seqs.length === 0) return [];
   // Run again (the step came from the log): the same messages, those of the recorded seqs.
   if (read === undefined) {
     const wanted = new Set(cut.seqs);
@@ -94,6 +95,7 @@ export async function appendTurn(
 ): Promise<void> {
   const thread = ctx.thread;
   if (config === false || config?.append === false || thread === undefined) return;
+  if ((await thread.id()) === null) return;
   const text = typeof answer === 'string' ? answer : JSON.stringify(answer ?? null);
   const messages = [
     ...(user === null ? [] : [{ role: 'user' as const, content: user }]),
