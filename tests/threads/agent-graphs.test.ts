@@ -79,8 +79,9 @@ await describeBackends(
           function: expect.objectContaining({ name: toolName }),
         }),
       ]);
+      expect(llm.requests).toHaveLength(2);
       const toolMessage = (
-        llm.requests[1]?.body.messages as Array<{ role: string; content: string }>
+        llm.requests[1]!.body.messages as Array<{ role: string; content: string }>
       ).find((m) => m.role === 'tool');
       expect(JSON.parse(toolMessage?.content ?? 'null')).toEqual({ n: 7 });
       expect(steps(run)).toEqual(['model:1', 'tool:1:1', 'model:2']);
