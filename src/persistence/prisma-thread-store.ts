@@ -231,11 +231,19 @@ export function createPrismaThreadStore(db: Database): ThreadStore {
       let deleted = 0;
       let cursor: { tenantId: string; id: string } | undefined;
       for (;;) {
+        // Keyset pages (not Prisma's cursor: the cursor row may have just been deleted).
+        const after = cursor
+          ? {
+              OR: [
+                { tenantId: { gt: cursor.tenantId } },
+                { tenantId: cursor.tenantId, id: { gt: cursor.id } },
+              ],
+            }
+          : {};
         const page = await prisma.thread.findMany({
-          where: { updatedAt: { lt: cutoff } },
+          where: { updatedAt: { lt: cutoff }, ...after },
           orderBy: [{ tenantId: 'asc' }, { id: 'asc' }],
           take: limit,
-          ...(cursor ? { cursor: { tenantId_id: cursor }, skip: 1 } : {}),
           select: { tenantId: true, id: true },
         });
         if (page.length === 0) return deleted;
