@@ -3,6 +3,8 @@
  * mutations to set and delete memory entries. Run ids, messages and memory come from the thread
  * service; runs are read with Pothos' selection (`query`).
  */
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { AppError } from '../errors.js';
 import type { RunRecord } from '../runs/ports.js';
 import type { StoredMemoryEntry, StoredThreadMessage, ThreadRecord } from '../threads/ports.js';
 import { builder } from './builder.js';
@@ -10,6 +12,15 @@ import { builder } from './builder.js';
 const MAX_LIST = 1_000;
 const pageSize = (n: number | null | undefined, fallback: number) =>
   Math.max(0, Math.min(MAX_LIST, n ?? fallback));
+
+/** Message cursors are the message's seq. */
+function seqOf(cursor: string | null | undefined): number | undefined {
+  if (cursor === null || cursor === undefined) return undefined;
+  const seq = Number(cursor);
+  if (!Number.isSafeInteger(seq) || seq < 0)
+    throw new AppError('BAD_USER_INPUT', `"${cursor}" is not a message cursor.`, { cursor });
+  return seq;
+}
 
 export const MemoryEntryRef = builder.objectRef<StoredMemoryEntry>('MemoryEntry').implement({
   description: 'A memory entry: a JSON value tools read and write through ctx.memory.',
@@ -60,18 +71,31 @@ const ThreadRef = builder.objectRef<ThreadRecord>('Thread').implement({
         });
       },
     }),
-    messages: t.field({
-      type: [ThreadMessageRef],
-      description: `Messages in order: after \`afterSeq\`, the first \`first\` (default 100, max ${MAX_LIST}); or the \`last\` ones.`,
-      args: { afterSeq: t.arg.int(), first: t.arg.int(), last: t.arg.int() },
-      resolve: (thread, args, ctx) =>
-        ctx.threads.messages(thread, {
-          ...(args.afterSeq != null ? { afterSeq: args.afterSeq } : {}),
-          ...(args.last != null
-            ? { last: pageSize(args.last, 100) }
-            : { first: pageSize(args.first, 100) }),
-        }),
-    }),
+    messages: t.connection(
+      {
+        type: ThreadMessageRef,
+        description:
+          'The messages in seq order, paged (cursor: the seq; `last: 20` for the latest).',
+        args: { afterSeq: t.arg.int({ description: 'Only messages with a larger seq.' }) },
+        resolve: (thread, args, ctx) =>
+          resolveCursorConnection<Promise<StoredThreadMessage[]>>(
+            { args, toCursor: (m) => String(m.seq), defaultSize: 100, maxSize: MAX_LIST },
+            async ({ before, after, limit, inverted }) => {
+              const afterSeq = Math.max(args.afterSeq ?? 0, seqOf(after) ?? 0);
+              const beforeSeq = seqOf(before);
+              const page = await ctx.threads.messages(thread, {
+                afterSeq,
+                ...(beforeSeq !== undefined ? { upToSeq: beforeSeq - 1 } : {}),
+                ...(inverted ? { last: limit } : { first: limit }),
+              });
+              // `last`: the connection wants them newest first (it puts them back in order).
+              return inverted ? page.reverse() : page;
+            },
+          ),
+      },
+      { name: 'ThreadMessageConnection' },
+      { name: 'ThreadMessageEdge' },
+    ),
     memory: t.field({
       type: [MemoryEntryRef],
       description: "The thread's memory entries, by key.",

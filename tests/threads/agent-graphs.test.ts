@@ -23,7 +23,7 @@ afterAll(() => llm.close());
 const START = `mutation($graphId: ID!, $input: JSON, $threadId: ID) {
   startRun(graphId: $graphId, input: $input, threadId: $threadId) { id } }`;
 const CHILDREN = `query($id: ID!) { run(id: $id) { children { id origin status threadId state } } }`;
-const THREAD = `query($id: ID!) { thread(id: $id) { runs { id } messages { role content runId } } }`;
+const THREAD = `query($id: ID!) { thread(id: $id) { runs { id } messages { edges { node { role content runId } } } } }`;
 
 const events = (run: RunData): EventData[] => run.events.edges.map((e) => e.node);
 const steps = (run: RunData) =>
@@ -158,10 +158,10 @@ await describeBackends(
       const { thread } = await api().ok<{
         thread: {
           runs: Array<{ id: string }>;
-          messages: Array<{ content: string; runId: string }>;
+          messages: { edges: Array<{ node: { content: string; runId: string } }> };
         };
       }>(THREAD, { id: threadId });
-      expect(thread.messages.map((m) => [m.content, m.runId])).toEqual([
+      expect(thread.messages.edges.map(({ node: m }) => [m.content, m.runId])).toEqual([
         ['Hi', first.id],
         ['Hello, how can I help?', first.id],
         ['Is invoice 42 paid? (invoice)', child.id],

@@ -42,7 +42,8 @@ export const START = `mutation($graphId: ID!, $input: JSON, $threadId: ID) {
   startRun(graphId: $graphId, input: $input, threadId: $threadId) { id status threadId } }`;
 const RUN = `query($id: ID!) { run(id: $id) { id status state threadId error { code message } } }`;
 export const THREAD = `query($id: ID!) { thread(id: $id) { id lastSeq
-  runs { id status } messages { seq role content runId nodeId } memory { key value } } }`;
+  runs { id status } messages { edges { node { seq role content runId nodeId } } }
+  memory { key value } } }`;
 const CREATE = `mutation($input: GraphInput!) { createGraph(input: $input) { id } }`;
 export const RESUME = `mutation($runId: ID!, $interruptId: ID!, $value: JSON!) {
   resumeRun(runId: $runId, interruptId: $interruptId, value: $value) { id status } }`;
@@ -158,8 +159,13 @@ export async function threadSuites(
             return statuses.includes(run.status) ? run : undefined;
           }),
         finish: (key, id) => s.until(key, id, ['SUCCEEDED', 'FAILED', 'CANCELLED']),
-        thread: async (key, id) =>
-          (await s.ok<{ thread: ThreadView | null }>(key, THREAD, { id })).thread,
+        async thread(key, id) {
+          type Paged = Omit<ThreadView, 'messages'> & {
+            messages: { edges: Array<{ node: ThreadView['messages'][number] }> };
+          };
+          const { thread } = await s.ok<{ thread: Paged | null }>(key, THREAD, { id });
+          return thread && { ...thread, messages: thread.messages.edges.map((e) => e.node) };
+        },
       };
       body(s);
     });

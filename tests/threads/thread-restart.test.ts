@@ -14,7 +14,7 @@ afterAll(() => llm.close());
 
 const START = `mutation($graphId: ID!, $input: JSON, $threadId: ID) {
   startRun(graphId: $graphId, input: $input, threadId: $threadId) { id } }`;
-const MESSAGES = `query($id: ID!) { thread(id: $id) { messages { content } } }`;
+const MESSAGES = `query($id: ID!) { thread(id: $id) { messages(last: 10) { edges { node { content } } } } }`;
 
 for (const { name, skip } of await backends()) {
   describe(`thread history across a restart (${name})`, () => {
@@ -79,11 +79,11 @@ for (const { name, skip } of await backends()) {
       expect(named('thread:history')).toHaveLength(1); // read once, replayed from the log
       expect(named('thread:append')).toHaveLength(1);
       const { thread } = await waitUntil(async () => {
-        const data = await second.ok<{ thread: { messages: Array<{ content: string }> } }>(
-          MESSAGES,
-          { id: 'restart-thread' },
-        );
-        return data.thread.messages.length === 6 ? data : undefined;
+        const data = await second.ok<{
+          thread: { messages: { edges: Array<{ node: { content: string } }> } };
+        }>(MESSAGES, { id: 'restart-thread' });
+        const messages = data.thread.messages.edges.map((e) => e.node);
+        return messages.length === 6 ? { thread: { messages } } : undefined;
       });
       expect(thread.messages.map((m) => m.content)).toEqual(['A', 'A1', 'C', 'C1', 'B', 'B1']);
     });

@@ -46,6 +46,23 @@ await threadSuites(
         [3, 'user', 'Who am I?', second.id, 'reply'],
         [4, 'assistant', 'You are Ada.', second.id, 'reply'],
       ]);
+      // Paged by seq cursors, forward and from the end.
+      const PAGE = `query($id: ID!, $after: String) { thread(id: $id) {
+        head: messages(first: 2, after: $after) { edges { node { seq } } pageInfo { hasNextPage endCursor } }
+        tail: messages(last: 1) { edges { node { seq } } pageInfo { hasPreviousPage } } } }`;
+      type Page = { edges: Array<{ node: { seq: number } }>; pageInfo: Record<string, unknown> };
+      const seqs = (p: Page) => p.edges.map((e) => e.node.seq);
+      const one = await ok<{ thread: { head: Page; tail: Page } }>(acme().reader, PAGE, { id });
+      expect(seqs(one.thread.head)).toEqual([1, 2]);
+      expect(one.thread.head.pageInfo.hasNextPage).toBe(true);
+      expect(seqs(one.thread.tail)).toEqual([4]);
+      expect(one.thread.tail.pageInfo.hasPreviousPage).toBe(true);
+      const two = await ok<{ thread: { head: Page } }>(acme().reader, PAGE, {
+        id,
+        after: one.thread.head.pageInfo.endCursor,
+      });
+      expect(seqs(two.thread.head)).toEqual([3, 4]);
+      expect(two.thread.head.pageInfo.hasNextPage).toBe(false);
     });
 
     it('keeps the window to the last messages, and history: false neither reads nor appends', async () => {
