@@ -62,7 +62,7 @@ export function createThreadService(o: ThreadServiceOptions) {
 
     messages: (
       thread: ThreadRecord,
-      page: { afterSeq?: number; first?: number; last?: number },
+      page: { afterSeq?: number; upToSeq?: number; first?: number; last?: number },
     ): Promise<StoredThreadMessage[]> => o.store.messages(thread.tenantId, thread.id, page),
 
     runIds: (thread: ThreadRecord, limit: number): Promise<string[]> =>
