@@ -20,6 +20,7 @@ import { createPrismaScheduleStore } from './persistence/prisma-schedule-store.j
 import { createPrismaSqlClient } from './persistence/prisma-sql-client.js';
 import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
 import { createPrismaTaskStore } from './persistence/prisma-task-store.js';
+import { createPrismaThreadStore } from './persistence/prisma-thread-store.js';
 import { createPrismaToolDatabase } from './persistence/prisma-tool-database.js';
 import { createPrismaWebhookStore } from './persistence/prisma-webhook-store.js';
 import { createPrismaWorkerStore } from './persistence/prisma-worker-store.js';
@@ -38,6 +39,7 @@ import { createHttpServer, type HttpServer } from './server/create-server.js';
 import { createDashboardRoute } from './server/dashboard.js';
 import { createRateLimiter } from './server/rate-limit.js';
 import { createWebhookEndpoint, isHookRequest } from './server/webhook-endpoint.js';
+import { createThreadService } from './threads/thread-service.js';
 import { createScheduleService, type ScheduleService } from './triggers/schedule-service.js';
 import { createWebhookService, type WebhookService } from './triggers/webhook-service.js';
 import { createWorkerService, type WorkerService } from './workers/worker-service.js';
@@ -122,6 +124,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const graphStore = createPrismaGraphStore(db);
   // Sub-graph nodes run through the run service (made below; the tool runs only after start).
   tools.register(createSubgraphTool({ runs: () => runs, graphs: graphStore }));
+  const threads = createThreadService({
+    store: createPrismaThreadStore(db),
+    maxValueBytes: config.ops.maxValueBytes,
+    runOf: (runId) => store.getRun(runId),
+  });
   const bus: RunEventBus & { close?: () => Promise<void> } = config.redisUrl
     ? await createRedisRunBus(config.redisUrl, logger)
     : createRunBus();
@@ -145,6 +152,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     idempotencyWindowMs: config.idempotencyWindowMs,
     redactor,
     observer: ops.observer,
+    threads,
     // ROLE=api: runs are stored ownerless for the worker processes; none executes here.
     execute: config.ops.role !== 'api',
     ...(options.owner ? { owner: options.owner } : {}),
@@ -179,6 +187,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     toleranceMs: config.webhookToleranceMs,
   });
   const { retention } = ops;
+  // Threads idle for RETENTION_DAYS whose runs are all gone go after the runs' pass.
+  retention.follow(async (now) => {
+    const n = await threads.expire(config.ops.retention.days, config.ops.retention.batch, now);
+    if (n > 0) logger.info('retention removed idle threads', { threads: n });
+  });
   const apiKeys = createApiKeys(createPrismaApiKeyStore(db));
   if (config.auth.openOnNetwork)
     logger.warn(
@@ -229,6 +242,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       tools,
       workers,
       retention,
+      threads,
     },
     logger,
     devErrors: config.devErrors,

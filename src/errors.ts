@@ -43,7 +43,12 @@ export type AppErrorCode =
   /** purgeGraph of a graph that is not archived (deleteGraph archives it first). */
   | 'GRAPH_NOT_ARCHIVED'
   /** A state value or event payload above MAX_VALUE_BYTES. */
-  | 'VALUE_TOO_LARGE';
+  | 'VALUE_TOO_LARGE'
+  /** startRun(threadId:) or a thread query with an id that is not 1-128 of A-Z a-z 0-9 _ - . : @ */
+  | 'INVALID_THREAD_ID'
+  /** A memory key that is not 1-200 characters, or a scope already holding MAX_MEMORY_ENTRIES. */
+  | 'INVALID_MEMORY_KEY'
+  | 'MEMORY_FULL';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -45,7 +45,11 @@ export type EngineErrorCode =
   /** A map node's `over` did not give a list; not retried. */
   | 'MAP_NOT_A_LIST'
   /** A map node's list has more than MAX_MAP_ITEMS items; not retried. */
-  | 'MAP_TOO_LARGE';
+  | 'MAP_TOO_LARGE'
+  /** ctx.memory scope `thread` on a run started without a threadId; not retried. */
+  | 'NO_THREAD'
+  /** ctx.memory: a scope already holds MAX_MEMORY_ENTRIES keys; not retried. */
+  | 'MEMORY_FULL';
 
 /** A validation problem: where it is (`nodes[2].tool`), a stable code and how to fix it. */
 export interface GraphIssue {

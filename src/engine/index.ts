@@ -36,7 +36,13 @@ export {
 export type {
   ConfigSchema,
   InterruptRequest,
+  MemoryEntry,
+  MemoryScope,
+  ThreadMessage,
   Tool,
   ToolContext,
+  ToolMemory,
   ToolResolver,
+  ToolServices,
+  ToolThread,
 } from './tool.js';

@@ -53,6 +53,73 @@ export interface ToolContext<C = unknown> {
    * EngineError('BUDGET_EXCEEDED') naming the budget otherwise.
    */
   checkBudget(): 'ok' | 'stop';
+  /**
+   * The run's thread (its conversation's message history), when the application provides
+   * threads; `history` and `append` do nothing useful on a run started without a threadId.
+   */
+  readonly thread?: ToolThread;
+  /**
+   * A small key-value memory, per thread (the default scope) or per tenant, stored by the
+   * application. Reads are not recorded: wrap one in `ctx.step` when a resumed node must see
+   * the value it saw the first time.
+   */
+  readonly memory?: ToolMemory;
+}
+
+/** One message of a thread. */
+export interface ThreadMessage {
+  /** 1, 2, ... in the thread. */
+  seq: number;
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** Port: the run's thread, implemented by the application layer (src/threads). */
+export interface ToolThread {
+  /** The thread id, or null when the run was started without one. */
+  id(): Promise<string | null>;
+  /**
+   * The last `window` messages (oldest first) the run sees: those appended before it started
+   * (a resumed, forked or retried run sees the same ones). `[]` without a thread.
+   */
+  history(window: number): Promise<ThreadMessage[]>;
+  /**
+   * Appends messages to the thread, once per `key` (an append made again, by a node run again
+   * after a crash, stores nothing). False without a thread.
+   */
+  append(
+    key: string,
+    messages: ReadonlyArray<{ role: 'user' | 'assistant'; content: string }>,
+    nodeId?: string,
+  ): Promise<boolean>;
+}
+
+/** Where a memory entry lives: the run's thread, or its tenant (every thread and run). */
+export type MemoryScope = 'thread' | 'tenant';
+
+/** One memory entry. */
+export interface MemoryEntry {
+  key: string;
+  value: unknown;
+  updatedAt: Date;
+}
+
+/**
+ * Port: the run's key-value memory, implemented by the application layer. Values are JSON,
+ * bounded by the server's MAX_VALUE_BYTES (VALUE_TOO_LARGE). Scope `thread` (default) on a run
+ * without a thread throws NO_THREAD.
+ */
+export interface ToolMemory {
+  get(key: string, scope?: MemoryScope): Promise<unknown>;
+  set(key: string, value: unknown, scope?: MemoryScope): Promise<void>;
+  delete(key: string, scope?: MemoryScope): Promise<boolean>;
+  list(scope?: MemoryScope): Promise<MemoryEntry[]>;
+}
+
+/** What the application gives a run's tools beside the engine's own context. */
+export interface ToolServices {
+  thread?: ToolThread;
+  memory?: ToolMemory;
 }
 
 /** What `ctx.interrupt` asks. */

@@ -125,6 +125,9 @@ export async function runToolCall(
         step: request.step === undefined ? key : `${key}/${request.step}`,
       }),
     checkBudget: () => ctx.checkBudget(),
+    // The agent's thread and memory are its tools' too.
+    ...(ctx.thread ? { thread: ctx.thread } : {}),
+    ...(ctx.memory ? { memory: ctx.memory } : {}),
   };
   try {
     return { ok: true, value: (await tool.run(child)) ?? null };

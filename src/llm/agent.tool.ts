@@ -17,6 +17,15 @@ import { EngineError, RESERVED_STATE_KEYS, type ToolResolver } from '../engine/i
 import { noRedaction, type Redactor } from '../redaction.js';
 import { type DefinedTool, defineTool } from '../tools/define-tool.js';
 import {
+  callGraphTool,
+  graphModelTools,
+  graphToolProblems,
+  graphToolRefs,
+  graphToolsConfig,
+  handoffAnswer,
+  handoffsConfig,
+} from './agent-graphs.js';
+import {
   type AgentToolRef,
   agentToolProblems,
   modelTools,
@@ -28,6 +37,7 @@ import type { ModelPrice } from './llm-config.js';
 import type { ModelCallResult, ModelToolCall } from './model-call.js';
 import { type ModelProviders, unknownProviderIssue } from './providers.js';
 import { renderTemplate, templateProblems } from './template.js';
+import { appendTurn, historyConfig, threadHistory, userTurn } from './thread-history.js';
 import { LLM_DELTA_EVENT, LLM_USAGE_EVENT, usagePayload } from './usage.js';
 
 export const AGENT_TOOL_NAME = 'agent';
@@ -75,6 +85,8 @@ function configSchema(providers: ModelProviders, tools: ToolResolver) {
         .array(toolRef)
         .default([])
         .describe('Registered tools the model may call: names, or { name, config, description }'),
+      graphs: graphToolsConfig,
+      handoffs: handoffsConfig,
       maxTurns: z
         .number()
         .int()
@@ -85,12 +97,19 @@ function configSchema(providers: ModelProviders, tools: ToolResolver) {
       temperature: z.number().min(0).max(2).optional(),
       maxTokens: z.number().int().positive().optional(),
       stream: z.boolean().optional().describe('Emit llm.delta events (default true)'),
+      history: historyConfig,
     })
     .superRefine((config, ctx) => {
       if (config.prompt === undefined && (config.messages ?? []).length === 0)
         ctx.addIssue({ code: 'custom', message: 'set prompt or messages', path: ['prompt'] });
       const refs = config.tools.map(normalise);
       for (const p of agentToolProblems(refs, tools))
+        ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
+      const graphRefs = graphToolRefs(config.graphs, config.handoffs);
+      for (const p of graphToolProblems(
+        graphRefs,
+        refs.map((r) => r.name),
+      ))
         ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
       const unknown = unknownProviderIssue(config.model, providers);
       if (unknown) ctx.addIssue(unknown);
@@ -138,13 +157,17 @@ export function createAgentTool(
       const scope = { state: ctx.state, input: ctx.input };
       const render = (t: string) => renderTemplate(t, scope).text;
       const system = config.system === undefined ? undefined : render(config.system);
-      const messages: ModelMessage[] = (config.messages ?? []).map((m) => ({
+      const own: ModelMessage[] = (config.messages ?? []).map((m) => ({
         role: m.role,
         content: render(m.content),
       }));
-      if (config.prompt !== undefined)
-        messages.push({ role: 'user', content: render(config.prompt) });
-      const declared = modelTools(refs, tools);
+      if (config.prompt !== undefined) own.push({ role: 'user', content: render(config.prompt) });
+      // The thread's conversation first (runs with a threadId), then the node's own turn.
+      const messages: ModelMessage[] = [...(await threadHistory(ctx, config.history)), ...own];
+      const graphRefs = new Map(
+        graphToolRefs(config.graphs, config.handoffs).map((r) => [r.name, r]),
+      );
+      const declared = { ...modelTools(refs, tools), ...graphModelTools([...graphRefs.values()]) };
       let lastText = '';
       for (let turn = 1; turn <= config.maxTurns; turn++) {
         const result = await ctx.step<Turn>(`model:${turn}`, async () => {
@@ -183,14 +206,32 @@ export function createAgentTool(
         }
         messages.push(...result.responseMessages);
         lastText = result.text;
-        if (result.toolCalls.length === 0) return { [config.output]: result.text };
+        if (result.toolCalls.length === 0) {
+          await appendTurn(ctx, config.history, userTurn(own), result.text);
+          return { [config.output]: result.text };
+        }
         const outcomes = await Promise.all(
-          result.toolCalls.map((call, i) =>
-            ctx.step<ToolCallResult>(`tool:${turn}:${i + 1}`, () =>
-              runToolCall(ctx, tools, byName.get(call.name), call.input, `tool:${turn}:${i + 1}`),
-            ),
-          ),
+          result.toolCalls.map((call, i) => {
+            const key = `tool:${turn}:${i + 1}`;
+            const graph = graphRefs.get(call.name);
+            return ctx.step<ToolCallResult>(key, () =>
+              graph
+                ? callGraphTool(ctx, tools, graph, call.input, key)
+                : runToolCall(ctx, tools, byName.get(call.name), call.input, key),
+            );
+          }),
         );
+        // A handoff that went through ends the loop: the other agent answered (on the thread).
+        const handedOff = result.toolCalls.findIndex(
+          (call, i) => graphRefs.get(call.name)?.kind === 'handoff' && outcomes[i]?.ok,
+        );
+        if (handedOff >= 0) {
+          const call = result.toolCalls[handedOff]!;
+          const outcome = outcomes[handedOff] as { ok: true; value: unknown };
+          const ref = graphRefs.get(call.name)!;
+          ctx.log('The agent handed the conversation over', { graph: ref.graph, turn });
+          return { [config.output]: handoffAnswer(ref, outcome.value, config.output) };
+        }
         messages.push({
           role: 'tool',
           content: result.toolCalls.map((call, i) => {

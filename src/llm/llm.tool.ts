@@ -18,6 +18,7 @@ import type { ModelCallResult } from './model-call.js';
 import { type ModelProviders, unknownProviderIssue } from './providers.js';
 import { compileOutputSchema, parseStructuredOutput } from './structured-output.js';
 import { renderTemplate, templateProblems } from './template.js';
+import { appendTurn, historyConfig, threadHistory, userTurn } from './thread-history.js';
 import { LLM_DELTA_EVENT, LLM_USAGE_EVENT, usagePayload } from './usage.js';
 
 export const LLM_TOOL_NAME = 'llm';
@@ -70,6 +71,7 @@ function configSchema(providers: ModelProviders) {
         .boolean()
         .optional()
         .describe('Emit llm.delta events while answering (default true)'),
+      history: historyConfig,
     })
     .superRefine((config, ctx) => {
       if (config.prompt === undefined && (config.messages ?? []).length === 0)
@@ -125,12 +127,13 @@ export function createLlmTool(
         return rendered.text;
       };
       const system = config.system === undefined ? undefined : render(config.system);
-      const messages = (config.messages ?? []).map((m) => ({
+      const own = (config.messages ?? []).map((m) => ({
         role: m.role,
         content: render(m.content),
       }));
-      if (config.prompt !== undefined)
-        messages.push({ role: 'user', content: render(config.prompt) });
+      if (config.prompt !== undefined) own.push({ role: 'user', content: render(config.prompt) });
+      // The thread's conversation first (runs with a threadId), then the node's own turn.
+      const messages = [...(await threadHistory(ctx, config.history)), ...own];
       if (missing.size > 0)
         ctx.log(
           'Prompt placeholders without a value were left empty',
@@ -182,6 +185,7 @@ export function createLlmTool(
         );
         return {};
       }
+      await appendTurn(ctx, config.history, userTurn(own), outcome.value);
       return { [config.output]: outcome.value };
     },
   });

@@ -47,6 +47,8 @@ const pause = () => new Promise((r) => setTimeout(r, 5));
 export function createRetention(o: RetentionOptions) {
   let running: Promise<number> | null = null;
   let timer: NodeJS.Timeout | undefined;
+  /** Passes over other data, after the runs' (threads: see src/threads). */
+  const followers: Array<(now: Date) => Promise<unknown>> = [];
 
   async function pass(now: Date): Promise<number> {
     let total = 0;
@@ -64,10 +66,15 @@ export function createRetention(o: RetentionOptions) {
       await o.store.reclaim();
       o.logger.info('retention removed finished runs', { runs: total, mode: o.mode });
     }
+    for (const follow of followers) await follow(now);
     return total;
   }
 
   return {
+    /** Adds a pass run after each pass over runs (with the same `now`). */
+    follow(pass: (now: Date) => Promise<unknown>): void {
+      followers.push(pass);
+    },
     /** One pass over every graph, batch after batch; returns the runs removed (one pass at a time). */
     runOnce(now = new Date()): Promise<number> {
       running ??= pass(now).finally(() => {

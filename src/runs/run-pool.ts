@@ -6,6 +6,7 @@ import {
   type RunEvent,
   type RunInbox,
   type State,
+  type ToolServices,
 } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 
@@ -25,6 +26,8 @@ export interface Job {
   budget?: RunBudget;
   /** Execute it cancelled (a WAITING run cancelled: its end is recorded from its log). */
   cancelReason?: string;
+  /** ctx.thread / ctx.memory of its tools (set by the run service). */
+  services?: ToolServices;
 }
 
 /**
@@ -118,6 +121,7 @@ export class RunPool {
         signal: controller.signal,
         ...(job.inbox ? { inbox: job.inbox } : {}),
         ...(job.budget ? { budget: job.budget } : {}),
+        ...(job.services ? { services: job.services } : {}),
       });
     } catch (err) {
       this.logger.error('run executor crashed', { runId: job.runId, err });

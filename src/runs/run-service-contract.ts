@@ -16,7 +16,7 @@ import type {
   StartKeyStore,
 } from './ports.js';
 import type { InterruptView, RunUsage } from './run-views.js';
-import type { StartOptions } from './start-run.js';
+import type { RunThreads, StartOptions } from './start-run.js';
 
 export interface RunServiceOptions {
   store: RunStore;
@@ -55,6 +55,8 @@ export interface RunServiceOptions {
   execute?: boolean;
   /** startRun refuses an input value above this many bytes of JSON (VALUE_TOO_LARGE). */
   maxValueBytes?: number;
+  /** Threads (src/threads): startRun(threadId), and ctx.thread / ctx.memory of every run. */
+  threads?: RunThreads;
 }
 
 /** Tenant ids default to DEFAULT_TENANT (the single tenant of AUTH=none). */

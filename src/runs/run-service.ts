@@ -84,6 +84,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     idempotencyWindowMs: opts.idempotencyWindowMs ?? 86_400_000,
     ...(opts.maxValueBytes ? { maxValueBytes: opts.maxValueBytes } : {}),
     ...(opts.held ? { concurrencyOf: concurrencyOfGraph } : {}),
+    threads: opts.threads,
   });
   const concurrency = opts.held
     ? createConcurrency({
@@ -162,10 +163,24 @@ export function createRunService(opts: RunServiceOptions): RunService {
     if (!execute) return; // stored ownerless: a worker process claims it
     opts.observer?.executing?.(record);
     local.add(record);
-    pool.enqueue({ ...job, inbox: job.inbox ?? inboxes.open(job.runId) });
+    pool.enqueue({
+      ...job,
+      inbox: job.inbox ?? inboxes.open(job.runId),
+      ...(opts.threads ? { services: opts.threads.servicesFor(record) } : {}),
+    });
   }
 
   const isLocal = (runId: string) => local.has(runId);
+
+  /** A fork or retry is listed on its source's thread (its tools find it there anyway). */
+  async function joinSource(record: RunRecord): Promise<RunRecord> {
+    await opts.threads
+      ?.inherit(record)
+      .catch((err) =>
+        logger.warn('could not list a fork on its thread', { err, runId: record.id }),
+      );
+    return record;
+  }
 
   const resumer = createResumer({
     ...{ store, local, inboxes, versions, owner, logger, enqueue },
@@ -230,8 +245,10 @@ export function createRunService(opts: RunServiceOptions): RunService {
       return { ...record };
     },
 
-    fork: (runId, input, tenantId = DEFAULT_TENANT) => forker.fork(runId, input, tenantId),
-    retry: (runId, input, tenantId = DEFAULT_TENANT) => forker.retry(runId, input, tenantId),
+    fork: async (runId, input, tenantId = DEFAULT_TENANT) =>
+      joinSource(await forker.fork(runId, input, tenantId)),
+    retry: async (runId, input, tenantId = DEFAULT_TENANT) =>
+      joinSource(await forker.retry(runId, input, tenantId)),
     stateAt: async (runId, seq, tenantId) =>
       forker.stateAt(await service.get(runId, tenantId), seq),
     cancel: (runId, tenantId = DEFAULT_TENANT) => cancelRun(runId, tenantId),

@@ -1,4 +1,4 @@
-import type { CompiledGraph, RunBudget, State } from '../engine/index.js';
+import type { CompiledGraph, RunBudget, State, ToolServices } from '../engine/index.js';
 import { AppError, notFound } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -26,6 +26,20 @@ export interface StartOptions {
   parentRunId?: string | null;
   /** This run's budget, over the graph's `limits.budget` (field by field). */
   budget?: RunBudget | undefined;
+  /** The thread the run belongs to (created on first use; see src/threads). */
+  threadId?: string | null;
+}
+
+/** Port: threads as the run service needs them (src/threads/thread-service.ts implements it). */
+export interface RunThreads {
+  /** Throws INVALID_THREAD_ID for a malformed id. */
+  checkThreadId(threadId: string): string;
+  /** Records the new run on the thread (created on first use), before the run is stored. */
+  join(tenantId: string, threadId: string, runId: string): Promise<unknown>;
+  /** A fork or retry joins its source's thread, seeing the same history. */
+  inherit(run: RunRecord): Promise<void>;
+  /** ctx.thread and ctx.memory of a run's tools. */
+  servicesFor(run: RunRecord): ToolServices;
 }
 
 /**
@@ -48,13 +62,23 @@ export interface StarterDeps {
   idempotencyWindowMs: number;
   /** An input value above this many bytes of JSON is refused (VALUE_TOO_LARGE). */
   maxValueBytes?: number;
+  /** Threads: startRun(threadId) joins one before the run is stored. */
+  threads?: RunThreads | undefined;
   /** The concurrency rule of a new run of this graph version (its policy over the input), if any. */
   concurrencyOf?(graphId: string, graph: CompiledGraph, input: State): ConcurrencyRule | null;
 }
 
 const MAX_KEY_LENGTH = 255;
 
-function checkOptions(options: StartOptions): void {
+function checkOptions(options: StartOptions, threads: RunThreads | undefined): void {
+  if (options.threadId !== undefined && options.threadId !== null) {
+    if (!threads)
+      throw new AppError(
+        'BAD_USER_INPUT',
+        'This server does not keep threads: leave threadId out.',
+      );
+    threads.checkThreadId(options.threadId);
+  }
   const problems: string[] = [];
   const { version, idempotencyKey } = options;
   if (version !== undefined && version !== null && !(Number.isInteger(version) && version >= 1))
@@ -102,7 +126,7 @@ export function createStarter(deps: StarterDeps) {
     tenantId: string,
     options: StartOptions = {},
   ): Promise<Started> {
-    checkOptions(options);
+    checkOptions(options, deps.threads);
     const state = runInput(input);
     const budget = runBudget(options.budget);
     if (deps.maxValueBytes) checkInputSize(state, deps.maxValueBytes);
@@ -125,6 +149,10 @@ export function createStarter(deps: StarterDeps) {
         if (existing) return { existing };
         claimed = true;
       }
+      if (gaveUp) return null;
+      // Before the run row: a run on a thread never executes without it (a run that then fails
+      // to be stored leaves a link to nothing, which retention ignores).
+      if (options.threadId && deps.threads) await deps.threads.join(tenantId, options.threadId, id);
       if (gaveUp) return null;
       creating = true;
       // Stored with the next group commit (shared with other runs' events) before we return.

@@ -28,14 +28,41 @@ export function withSubgraphTools(def: GraphDef): GraphDef {
   };
 }
 
-/** Refuses unknown sub-graphs and cycles through the graphs they name (latest versions). */
+/** The agent tool, whose `graphs` and `handoffs` name graphs too (src/llm/agent-graphs.ts). */
+const AGENT_TOOL = 'agent';
+
+/** Every graph a node calls, with the path of its name: `graph`, an agent's graphs and handoffs. */
+function calledGraphs(
+  node: GraphDef['nodes'][number],
+  i: number,
+): Array<{ name: string; path: string }> {
+  const called: Array<{ name: string; path: string }> = [];
+  if (node.graph !== undefined) called.push({ name: node.graph, path: `nodes[${i}].graph` });
+  if (node.tool !== AGENT_TOOL || node.config === null || typeof node.config !== 'object')
+    return called;
+  for (const field of ['graphs', 'handoffs'] as const) {
+    const list = (node.config as Record<string, unknown>)[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((ref: unknown, j) => {
+      const name = typeof ref === 'string' ? ref : (ref as { graph?: unknown } | null)?.graph;
+      if (typeof name === 'string')
+        called.push({ name, path: `nodes[${i}].config.${field}[${j}]` });
+    });
+  }
+  return called;
+}
+
+/**
+ * Refuses unknown sub-graphs and cycles through the graphs they name (latest versions): `graph`
+ * nodes, and the graphs an agent calls or hands off to.
+ */
 export async function checkSubgraphs(
   def: GraphDef,
   tenantId: string,
   store: GraphStore,
 ): Promise<void> {
   const issues: GraphIssue[] = [];
-  const named = (d: GraphDef) => (d.nodes ?? []).filter((n) => n.graph !== undefined);
+  const named = (d: GraphDef) => (d.nodes ?? []).flatMap((n, i) => calledGraphs(n, i));
   for (const [i, n] of (def.nodes ?? []).entries()) {
     if (n.graph !== undefined && n.tool !== SUBGRAPH_TOOL)
       issues.push({
@@ -44,10 +71,8 @@ export async function checkSubgraphs(
         message: `A node with "graph" runs the sub-graph itself: leave "tool" out (or set it to "${SUBGRAPH_TOOL}")`,
       });
   }
-  for (const [i, n] of (def.nodes ?? []).entries()) {
-    if (n.graph === undefined) continue;
-    const path = `nodes[${i}].graph`;
-    if (n.graph === def.name) {
+  for (const { name: called, path } of named(def)) {
+    if (called === def.name) {
       issues.push({
         path,
         code: 'SUBGRAPH_CYCLE',
@@ -57,7 +82,7 @@ export async function checkSubgraphs(
     }
     // Depth-first through the named graphs' latest definitions, looking for def.name.
     const seen = new Set<string>();
-    const stack: Array<{ name: string; via: string[] }> = [{ name: n.graph, via: [def.name] }];
+    const stack: Array<{ name: string; via: string[] }> = [{ name: called, via: [def.name] }];
     let found: string[] | undefined;
     let missing = false;
     while (stack.length > 0 && !found) {
@@ -66,21 +91,21 @@ export async function checkSubgraphs(
       seen.add(name);
       const graph = await store.getByName(tenantId, name);
       if (!graph) {
-        if (name === n.graph) missing = true;
+        if (name === called) missing = true;
         continue;
       }
       const latest = await store.latestVersion(graph.id);
       for (const child of latest ? named(latest.definition) : []) {
         const next = [...via, name];
-        if (child.graph === def.name) found = [...next, def.name];
-        else stack.push({ name: child.graph as string, via: next });
+        if (child.name === def.name) found = [...next, def.name];
+        else stack.push({ name: child.name, via: next });
       }
     }
     if (missing)
       issues.push({
         path,
         code: 'UNKNOWN_GRAPH',
-        message: `No graph named "${n.graph}" in this tenant; save it first`,
+        message: `No graph named "${called}" in this tenant; save it first`,
       });
     else if (found)
       issues.push({

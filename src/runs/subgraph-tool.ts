@@ -15,6 +15,8 @@ import { SUBGRAPH_TOOL } from './subgraph-nodes.js';
 const config = z.strictObject({
   graph: z.string().min(1),
   version: z.number().int().min(1).optional(),
+  /** Run the child on the parent run's thread (an agent's handoff). */
+  thread: z.boolean().optional(),
 });
 
 const POLL_MS = 100;
@@ -43,10 +45,12 @@ export function createSubgraphTool(deps: {
           `No graph named "${ctx.config.graph}" in this run's tenant any more.`,
           ctx.nodeId,
         );
+      const threadId = ctx.config.thread ? ((await ctx.thread?.id()) ?? null) : null;
       const child = await runs.start(graph.id, { ...ctx.input }, tenantId, {
         version: ctx.config.version ?? null,
         idempotencyKey: `subgraph:${ctx.idempotencyKey}:${ctx.attempt}`,
         parentRunId: ctx.runId,
+        ...(threadId ? { threadId } : {}),
       });
       ctx.emit('CHILD_RUN_STARTED', { runId: child.id, graph: ctx.config.graph });
       const end = await waitForEnd(runs, child, tenantId as string, ctx);

@@ -4,6 +4,7 @@ import type { DatabaseProvider, Db } from '../persistence/database.js';
 import type { GraphService } from '../runs/graph-service.js';
 import type { Retention } from '../runs/retention.js';
 import type { RunService } from '../runs/run-service.js';
+import type { ThreadService } from '../threads/thread-service.js';
 import type { ScheduleService } from '../triggers/schedule-service.js';
 import type { WebhookService } from '../triggers/webhook-service.js';
 import type { WorkerService } from '../workers/worker-service.js';
@@ -47,6 +48,8 @@ export interface AppContext {
   workers: WorkerService;
   /** Purge of archived graphs and per-graph retention. */
   retention: Retention;
+  /** Threads: their messages and memory, and the tenant's memory. */
+  threads: ThreadService;
 }
 
 /** One request's (or one socket's) context: the app's, plus who is calling. */

@@ -13,6 +13,7 @@ import './fork.js';
 import './schedule.js';
 import './trigger.js';
 import './retention.js';
+import './thread.js';
 
 // Roles: every read needs reader, every write writer; key management asks admin on its fields.
 builder.queryType({

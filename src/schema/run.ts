@@ -178,6 +178,10 @@ builder.mutationFields((t) => ({
         type: RunBudgetInput,
         description: "This run's budget, over the graph's limits.budget (field by field).",
       }),
+      threadId: t.arg.id({
+        description:
+          "The thread (conversation) the run belongs to: created on first use, per tenant; its llm and agent nodes see the thread's messages and append theirs. INVALID_THREAD_ID unless 1-128 of A-Z a-z 0-9 _ - . : @",
+      }),
     },
     resolve: async (_query, _root, args, ctx) =>
       asRow(
@@ -185,6 +189,7 @@ builder.mutationFields((t) => ({
           version: args.version ?? null,
           idempotencyKey: args.idempotencyKey ?? null,
           ...(args.budget ? { budget: toRunBudget(args.budget) } : {}),
+          ...(args.threadId != null ? { threadId: String(args.threadId) } : {}),
         }),
       ),
   }),

@@ -11,6 +11,7 @@ import type { CompiledGraph } from '../graph/compiled.js';
 import { DEFAULT_CONDITION_BUDGET } from '../graph/condition-budget.js';
 import { isReservedKey, reservedKeyMessage } from '../graph/reserved-keys.js';
 import type { RunBudget, State } from '../graph.js';
+import type { ToolServices } from '../tool.js';
 import type { RunInbox } from './inbox.js';
 import { LiveRun } from './live-run.js';
 import { describeStop, type Stop } from './run-errors.js';
@@ -43,6 +44,8 @@ export interface ExecuteOptions {
   inbox?: RunInbox;
   /** A new run's own budget, over the graph's limits.budget (recorded in RUN_STARTED). */
   budget?: RunBudget;
+  /** The application's services for the run's tools (`ctx.thread`, `ctx.memory`). */
+  services?: ToolServices;
 }
 
 /**
@@ -67,6 +70,7 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
     signal: opts.signal,
     conditionBudget: opts.conditionBudget ?? DEFAULT_CONDITION_BUDGET,
     inbox: opts.inbox,
+    services: opts.services,
   };
   let run: LiveRun;
   let resumeStop: Stop | undefined;

@@ -44,6 +44,14 @@ export class ItemContext {
     return this.controller.signal;
   }
 
+  get thread(): ToolContext['thread'] {
+    return this.parent.thread;
+  }
+
+  get memory(): ToolContext['memory'] {
+    return this.parent.memory;
+  }
+
   abort(reason: unknown): void {
     if (!this.controller.signal.aborted) this.controller.abort(reason);
   }

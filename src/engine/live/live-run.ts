@@ -72,6 +72,11 @@ export class LiveRun implements RunLoop {
     });
   }
 
+  /** The application's services for this run's tools (ToolHost). */
+  get services(): LivePorts['services'] {
+    return this.ports.services;
+  }
+
   get interruptTimers(): Map<string, ReturnType<typeof setTimeout>> {
     this.timers ??= new Map();
     return this.timers;

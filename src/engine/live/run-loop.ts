@@ -8,6 +8,7 @@ import type { EventSink, RunEvent } from '../events.js';
 import type { RunCheckpoint } from '../fold/checkpoint.js';
 import type { Execution } from '../fold/execution.js';
 import type { State } from '../graph.js';
+import type { ToolServices } from '../tool.js';
 import type { RunInbox } from './inbox.js';
 import type { ToolHost } from './tool-context.js';
 
@@ -30,6 +31,8 @@ export interface LivePorts {
   conditionBudget: number;
   /** Answers to the run's interrupts (inbox.ts). */
   inbox: RunInbox | undefined;
+  /** The application's services for the run's tools (tool.ts ToolServices). */
+  services?: ToolServices | undefined;
 }
 
 /** Also the host of its tools' contexts (ToolHost: LOG and CUSTOM events). */

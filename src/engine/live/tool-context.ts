@@ -8,7 +8,7 @@ import type { CustomEvent, InterruptRequestedEvent, LogEvent, MapItemEvent } fro
 import type { AttemptHandle, Execution } from '../fold/execution.js';
 import { INTERRUPT_KEY_PATTERN, type InterruptRecord, interruptId, stepKey } from '../fold/memo.js';
 import type { State } from '../graph.js';
-import type { InterruptRequest, ToolContext } from '../tool.js';
+import type { InterruptRequest, ToolContext, ToolServices } from '../tool.js';
 
 export type ToolEventData = LogEvent['data'] | CustomEvent['data'];
 
@@ -31,6 +31,8 @@ export interface ToolHost {
   checkBudget(exec: Execution): 'ok' | 'stop';
   /** Records a MAP_ITEM_* event of the attempt `token` of `exec`, unless it is over. */
   mapItemEvent(exec: Execution, token: number, type: MapItemEvent['type'], data: MapItemData): void;
+  /** The application's services for this run's tools (thread, memory), if any. */
+  readonly services?: ToolServices | undefined;
 }
 
 export type MapItemData = MapItemEvent['data'];
@@ -168,6 +170,14 @@ export class AttemptContext implements AttemptHandle {
 
   get checkBudget(): ToolContext['checkBudget'] {
     return () => this.host.checkBudget(this.exec);
+  }
+
+  get thread(): ToolContext['thread'] {
+    return this.host.services?.thread;
+  }
+
+  get memory(): ToolContext['memory'] {
+    return this.host.services?.memory;
   }
 
   private async runStep<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
