@@ -21,7 +21,6 @@ import { createPrismaSqlClient } from './persistence/prisma-sql-client.js';
 import { createPrismaStartKeyStore } from './persistence/prisma-start-keys.js';
 import { createPrismaTaskStore } from './persistence/prisma-task-store.js';
 import { createPrismaThreadStore } from './persistence/prisma-thread-store.js';
-import { createPrismaToolDatabase } from './persistence/prisma-tool-database.js';
 import { createPrismaWebhookStore } from './persistence/prisma-webhook-store.js';
 import { createPrismaWorkerStore } from './persistence/prisma-worker-store.js';
 import { createRedisRunBus } from './pubsub/redis-run-bus.js';
@@ -108,7 +107,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     redactor,
     VERSION,
     // Tools run only after start, when `db` is open and `runs` made.
-    { database: () => createPrismaToolDatabase(db), tenantOf: (runId) => runs.tenantOf(runId) },
+    { database: () => sql, tenantOf: (runId) => runs.tenantOf(runId) },
     sql,
   );
   const db = await openDatabase(config.databaseUrl, {

@@ -10,8 +10,8 @@ type RawClient = Pick<Db, '$queryRawUnsafe' | '$executeRawUnsafe'>;
 export function createPrismaSqlClient(provider: DatabaseProvider, db: () => Database): SqlClient {
   const over = (client: () => RawClient, inTransaction: boolean): SqlClient => ({
     provider,
-    query: (sql, params = []) =>
-      client().$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params),
+    query: <Row>(sql: string, params: readonly unknown[] = []) =>
+      client().$queryRawUnsafe<Row[]>(sql, ...params),
     execute: (sql, params = []) => client().$executeRawUnsafe(sql, ...params),
     transaction: (fn) =>
       inTransaction

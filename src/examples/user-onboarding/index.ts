@@ -11,9 +11,9 @@ import { createSendWelcomeEmailTool } from './send-welcome-email.tool.js';
 import { type OnboardingServices, onboardingContext } from './services.js';
 import { validateUserTool } from './validate-user.tool.js';
 
+export { createMemorySqlClient } from '../../persistence/memory-sql-client.js';
 export { APPROVAL_SCHEMA, userOnboardingGraph } from './graph.js';
 export { createMailer, type MailSettings } from './mailer.js';
-export { createMemoryToolDatabase } from './memory-database.js';
 export {
   type Account,
   createSqlOnboardingStore,

@@ -1,4 +1,4 @@
-import type { ToolDatabase } from '../../runs/tool-database.js';
+import type { SqlClient } from '../../runs/sql-client.js';
 import { ensureOnboardingTables, placeholders } from './onboarding-tables.js';
 import { slugCandidates } from './slug.js';
 import type { Plan } from './user.js';
@@ -96,9 +96,9 @@ const toEmail = (r: Row): EmailRecord => ({
   response: str(r.response),
 });
 
-/** The store on the ToolDatabase port; its tables are created on first use. */
-export function createSqlOnboardingStore(db: ToolDatabase): OnboardingStore {
-  const p = placeholders(db.dialect);
+/** The store on the SqlClient port; its tables are created on first use. */
+export function createSqlOnboardingStore(db: SqlClient): OnboardingStore {
+  const p = placeholders(db.provider);
   let ready: Promise<void> | undefined;
   const ensure = () =>
     (ready ??= ensureOnboardingTables(db).catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import type { SqlDialectName, ToolDatabase } from '../../runs/tool-database.js';
+import type { SqlClient } from '../../runs/sql-client.js';
 
 /**
  * The example's own tables, created on first use in the server's database (SQLite or
@@ -54,7 +54,7 @@ const ATTEMPTS = 3;
  * Creates the tables when missing. Two servers creating them at once on PostgreSQL may see a
  * duplicate-type error from the loser: it tries again, and then finds them.
  */
-export async function ensureOnboardingTables(db: ToolDatabase): Promise<void> {
+export async function ensureOnboardingTables(db: SqlClient): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       for (const sql of TABLES) await db.execute(sql);
@@ -67,6 +67,6 @@ export async function ensureOnboardingTables(db: ToolDatabase): Promise<void> {
 }
 
 /** Placeholders in order: `?` on SQLite, `$1`, `$2`... on PostgreSQL. */
-export function placeholders(dialect: SqlDialectName): (n: number) => string {
+export function placeholders(dialect: SqlClient['provider']): (n: number) => string {
   return dialect === 'sqlite' ? () => '?' : (n) => `$${n}`;
 }

@@ -1,7 +1,7 @@
+import { createMemorySqlClient } from '../../persistence/memory-sql-client.js';
 import { DEFAULT_TENANT } from '../../runs/ports.js';
-import type { ToolDatabase } from '../../runs/tool-database.js';
+import type { SqlClient } from '../../runs/sql-client.js';
 import { createMailer, DEFAULT_FROM, type Mailer, type MailSettings } from './mailer.js';
-import { createMemoryToolDatabase } from './memory-database.js';
 import { createSqlOnboardingStore, type OnboardingStore } from './onboarding-store.js';
 
 /** What the onboarding tools are given by whoever composes the registry (app-tools.ts). */
@@ -10,7 +10,7 @@ export interface OnboardingServices {
    * The server's database; called when a tool first runs (the app opens it after the registry
    * is built). Absent: a private in-memory SQLite database, said in each run's log.
    */
-  database?: () => ToolDatabase;
+  database?: () => SqlClient;
   /** The tenant of a run: accounts, emails and slugs are unique per tenant. Absent: `default`. */
   tenantOf?: (runId: string) => Promise<string | undefined>;
   /** SMTP settings; absent or without `url`: nodemailer's JSON transport, never delivered. */
@@ -37,7 +37,7 @@ export function onboardingContext(services: OnboardingServices = {}): Onboarding
     mail,
     tenant: async (runId) => (await services.tenantOf?.(runId)) ?? DEFAULT_TENANT,
     store: () => {
-      store ??= createSqlOnboardingStore(services.database?.() ?? createMemoryToolDatabase());
+      store ??= createSqlOnboardingStore(services.database?.() ?? createMemorySqlClient());
       return store;
     },
     mailer: () => {

@@ -5,16 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqlOnboardingStore } from '../../../src/examples/user-onboarding/index.js';
-import type { ToolDatabase } from '../../../src/runs/tool-database.js';
+import type { SqlClient } from '../../../src/runs/sql-client.js';
 import { backends } from '../../helpers/databases.js';
 import { type OnboardingServer, signUp, startOnboardingServer } from './onboarding-app.js';
 
 const FAILURE = 'provisioning backend unavailable';
 
 /** Makes the database refuse workspaces whose slug starts with "doomed". */
-async function refuseDoomedWorkspaces(sql: ToolDatabase): Promise<void> {
+async function refuseDoomedWorkspaces(sql: SqlClient): Promise<void> {
   await createSqlOnboardingStore(sql).accountByEmail('default', 'nobody@example.com'); // creates the tables
-  if (sql.dialect === 'sqlite') {
+  if (sql.provider === 'sqlite') {
     await sql.execute(`CREATE TRIGGER refuse_doomed BEFORE INSERT ON onboarding_workspaces
       WHEN NEW.slug LIKE 'doomed%' BEGIN SELECT RAISE(ABORT, '${FAILURE}'); END`);
     return;

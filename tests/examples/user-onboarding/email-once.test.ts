@@ -10,12 +10,12 @@ import { createMemorySink, type RunEvent } from '../../../src/engine/events.js';
 import { executeRun } from '../../../src/engine/executor.js';
 import type { State } from '../../../src/engine/graph.js';
 import {
-  createMemoryToolDatabase,
+  createMemorySqlClient,
   createSqlOnboardingStore,
   type OnboardingServices,
   userOnboardingGraph,
 } from '../../../src/examples/user-onboarding/index.js';
-import type { ToolDatabase } from '../../../src/runs/tool-database.js';
+import type { SqlClient } from '../../../src/runs/sql-client.js';
 import { createBuiltinRegistry } from '../../../src/tools/builtin.js';
 import { runTool } from '../../tools/run-tool.js';
 import { type SmtpCapture, startSmtpCapture } from './smtp-capture.js';
@@ -39,7 +39,7 @@ const logs = (events: RunEvent[]) =>
   events.flatMap((e) => (e.type === 'LOG' ? [e.data.message] : []));
 
 /** A database whose first update of the email table fails, as if the process died there. */
-function failFirstEmailRecord(db: ToolDatabase): ToolDatabase & { failed: number } {
+function failFirstEmailRecord(db: SqlClient): SqlClient & { failed: number } {
   const wrapped = {
     ...db,
     failed: 0,
@@ -62,7 +62,7 @@ describe('welcome email, sent once', () => {
   afterEach(async () => smtp.close());
 
   it('does not send again when recording the send failed and the node is retried', async () => {
-    const db = failFirstEmailRecord(createMemoryToolDatabase());
+    const db = failFirstEmailRecord(createMemorySqlClient());
     const mail = { url: `smtp://127.0.0.1:${smtp.port}`, from: FROM };
     const result = await run(
       { database: () => db, mail },
@@ -80,7 +80,7 @@ describe('welcome email, sent once', () => {
   });
 
   it('never sends a recorded email again, whichever activation asks', async () => {
-    const db = createMemoryToolDatabase();
+    const db = createMemorySqlClient();
     const mail = { url: `smtp://127.0.0.1:${smtp.port}`, from: FROM };
     const first = await run(
       { database: () => db, mail },
@@ -96,7 +96,7 @@ describe('welcome email, sent once', () => {
   });
 
   it('sends again, with the same Message-ID, a send whose outcome was never recorded', async () => {
-    const db = createMemoryToolDatabase();
+    const db = createMemorySqlClient();
     const mail = { url: `smtp://127.0.0.1:${smtp.port}`, from: FROM };
     const first = await run(
       { database: () => db, mail },
@@ -117,7 +117,7 @@ describe('welcome email, sent once', () => {
 
   it('renders the email with the JSON transport without SMTP_URL, and says it was not delivered', async () => {
     const result = await run(
-      { database: () => createMemoryToolDatabase() },
+      { database: () => createMemorySqlClient() },
       { user: { email: 'nora@lab.example', name: 'Nora Nosmtp' } },
     );
     expect(result.state.welcome_email).toMatchObject({ transport: 'json', status: 'rendered' });
@@ -142,7 +142,7 @@ describe('welcome email, sent once', () => {
 
 describe('tenants', () => {
   it("keep their own accounts: one email signs up in each, and neither sees the other's", async () => {
-    const db = createMemoryToolDatabase();
+    const db = createMemorySqlClient();
     const tenantOf = async (runId: string) => (runId.endsWith('1') ? 'acme' : 'globex');
     const registry = createBuiltinRegistry({
       exampleOptions: { onboarding: { database: () => db, tenantOf } },

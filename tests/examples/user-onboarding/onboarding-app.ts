@@ -1,5 +1,5 @@
-import { createPrismaToolDatabase } from '../../../src/persistence/prisma-tool-database.js';
-import type { ToolDatabase } from '../../../src/runs/tool-database.js';
+import { createPrismaSqlClient } from '../../../src/persistence/prisma-sql-client.js';
+import type { SqlClient } from '../../../src/runs/sql-client.js';
 import { GRAPH_BY_NAME, getRun, type RunData, startRun, waitForRun } from '../../api/operations.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import type { Backend } from '../../helpers/databases.js';
@@ -11,7 +11,7 @@ export interface OnboardingServer {
   smtp: SmtpCapture;
   graphId: string;
   /** The server's own database, for reading the example's tables. */
-  sql: ToolDatabase;
+  sql: SqlClient;
   close(): Promise<void>;
 }
 
@@ -38,7 +38,7 @@ export async function startOnboardingServer(
     api,
     smtp,
     graphId: graph.graphByName.id,
-    sql: createPrismaToolDatabase(api.app.db),
+    sql: createPrismaSqlClient(api.app.db.provider, () => api.app.db),
     async close() {
       await api.close();
       await smtp.close();

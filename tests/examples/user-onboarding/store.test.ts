@@ -9,7 +9,7 @@ import {
   type OnboardingStore,
 } from '../../../src/examples/user-onboarding/index.js';
 import { type Database, openDatabase } from '../../../src/persistence/database.js';
-import { createPrismaToolDatabase } from '../../../src/persistence/prisma-tool-database.js';
+import { createPrismaSqlClient } from '../../../src/persistence/prisma-sql-client.js';
 import { backends, openTestDatabase, type TestDatabase } from '../../helpers/databases.js';
 
 const account = (n: number, email = `user${n}@lab.example`, tenantId = 'default') => ({
@@ -34,7 +34,9 @@ for (const { name: backend, skip } of await backends()) {
       test = await openTestDatabase(backend);
       db = await openDatabase(test.url);
       // Two stores creating the tables at once, as two servers starting together would.
-      const [a, b] = [0, 1].map(() => createSqlOnboardingStore(createPrismaToolDatabase(db)));
+      const [a, b] = [0, 1].map(() =>
+        createSqlOnboardingStore(createPrismaSqlClient(db.provider, () => db)),
+      );
       await Promise.all([
         a!.accountByEmail('t', 'x@lab.example'),
         b!.accountByEmail('t', 'x@lab.example'),

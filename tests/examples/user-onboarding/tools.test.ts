@@ -3,7 +3,7 @@ import { loadConfig } from '../../../src/config.js';
 import { NonRetryableError } from '../../../src/engine/errors.js';
 import type { State } from '../../../src/engine/graph.js';
 import {
-  createMemoryToolDatabase,
+  createMemorySqlClient,
   createUserOnboardingTools,
   slugify,
 } from '../../../src/examples/user-onboarding/index.js';
@@ -13,7 +13,7 @@ import { createRedactor } from '../../../src/redaction.js';
 import { runTool } from '../../tools/run-tool.js';
 
 const tools = () => {
-  const list = createUserOnboardingTools({ database: createMemoryToolDatabase });
+  const list = createUserOnboardingTools({ database: createMemorySqlClient });
   return (name: string) => list.find((t) => t.name === name)!;
 };
 

@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
-import type { SqlClient } from '../../runs/sql-client.js';
+import type { SqlClient } from '../runs/sql-client.js';
 
 /**
- * A SqlClient on a private in-memory SQLite database, opened on first use: where the tools land
- * when no server database is given (the example's tools in a bare `createBuiltinRegistry()`).
- * A server passes its own database instead (app.ts).
+ * A SqlClient on a private in-memory SQLite database, opened on first use: where tools with
+ * tables of their own (the examples) keep them when no server database is given (a bare
+ * `createBuiltinRegistry()` in a script or a test). A server passes its own database (app.ts).
  */
 export function createMemorySqlClient(): SqlClient {
   let db: Database.Database | undefined;
@@ -16,10 +16,10 @@ export function createMemorySqlClient(): SqlClient {
   };
   const client: SqlClient = {
     provider: 'sqlite',
-    query: async (sql, params = []) =>
+    query: async <Row>(sql: string, params: readonly unknown[] = []) =>
       open()
         .prepare(sql)
-        .all(...params) as Record<string, unknown>[],
+        .all(...params) as Row[],
     execute: async (sql, params = []) =>
       open()
         .prepare(sql)
