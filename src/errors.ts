@@ -34,6 +34,8 @@ export type AppErrorCode =
   | 'FORK_MISMATCH'
   /** retryRun of a run that did not fail and was not cancelled. */
   | 'RUN_NOT_RETRYABLE'
+  /** replayRun of a run that is still queued, running or waiting. */
+  | 'RUN_NOT_FINISHED'
   /** resumeRun for an interrupt that already has its answer. */
   | 'INTERRUPT_ALREADY_ANSWERED'
   /** resumeRun for an interrupt whose timeoutMs passed (the run went on with its default, or failed). */

@@ -42,6 +42,8 @@ export type EngineErrorCode =
   | 'RESUME_MISMATCH'
   /** A value a tool returned, logged or emitted is above the server's MAX_VALUE_BYTES; not retried. */
   | 'VALUE_TOO_LARGE'
+  /** A replayed run reached a tool call its recorded run did not make; not retried. */
+  | 'REPLAY_NOT_RECORDED'
   /** A map node's `over` did not give a list; not retried. */
   | 'MAP_NOT_A_LIST'
   /** A map node's list has more than MAX_MAP_ITEMS items; not retried. */

@@ -120,6 +120,32 @@ export interface ToolMemory {
 export interface ToolServices {
   thread?: ToolThread;
   memory?: ToolMemory;
+  /** Set on a replayed run (replayRun): every tool call of the run goes through it. */
+  replay?: ToolReplay;
+}
+
+/** Where a tool call is in its run: the node, its tool, the activation and the map item. */
+export interface ToolCallSite {
+  readonly nodeId: string;
+  readonly tool: string;
+  readonly iteration: number;
+  /** The map item, on a map node. */
+  readonly index?: number;
+  /** The node's `output`: a recorded patch placed by it is turned back into the tool's result. */
+  readonly output: string | Record<string, string> | undefined;
+}
+
+/**
+ * Port of a replayed run (the application's, src/runs/replay.ts): answers a tool call from the
+ * recorded run (no side effect repeated), or calls the tool for real through `call` (a model
+ * node, possibly with another model), or fails the call when the record has none.
+ */
+export interface ToolReplay {
+  call(
+    site: ToolCallSite,
+    ctx: ToolContext<unknown>,
+    call: (ctx: ToolContext<unknown>) => unknown,
+  ): Promise<unknown>;
 }
 
 /** What `ctx.interrupt` asks. */

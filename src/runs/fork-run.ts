@@ -25,6 +25,7 @@ import {
   type RunStatus,
   type RunStore,
 } from './ports.js';
+import { REPLAY_STARTED, type ReplayMarker } from './replay.js';
 import type { Job } from './run-pool.js';
 import type { RunStateSource } from './run-service-contract.js';
 
@@ -36,6 +37,13 @@ export interface ForkInput {
   graphVersion?: number | null;
   /** Run the graph's latest version (instead of the source run's). */
   latest?: boolean | null;
+}
+
+export interface ReplayInput {
+  /** The model of its llm and agent nodes (a name, or { provider, name }); default: theirs. */
+  model?: unknown;
+  /** Replay from this node (what ran before it is copied); default: from the start. */
+  fromNode?: string | null;
 }
 
 export interface RetryInput {
@@ -93,7 +101,7 @@ export function createForker(deps: ForkerDeps) {
     version: GraphVersionRecord,
     id: string,
     history: RunEvent[],
-    link: { parentSeq: number; origin: 'FORK' | 'RETRY' },
+    link: { parentSeq: number; origin: 'FORK' | 'RETRY' | 'REPLAY' },
   ): Promise<RunRecord> {
     const graph = check(version, history);
     if (!deps.accepting())
@@ -174,6 +182,45 @@ export function createForker(deps: ForkerDeps) {
       const id = uuidv7();
       const history = retryHistory(events, id, Date.now());
       return launch(run, version, id, history, { parentSeq: run.lastSeq, origin: 'RETRY' });
+    },
+
+    /**
+     * A new run on the source's version whose model nodes call the model again (`model`, when
+     * given) and whose other tool calls are answered from the source's record (replay.ts).
+     */
+    async replay(runId: string, input: ReplayInput, tenantId: string): Promise<RunRecord> {
+      const { run, events } = await source(runId, tenantId);
+      if (isActive(run.status))
+        throw new AppError(
+          'RUN_NOT_FINISHED',
+          `Run ${runId} is ${run.status}: replay a run once it has finished.`,
+          { status: run.status },
+        );
+      const version = await versionFor(run, {});
+      const graph = versions.compile(version);
+      const fromNode = input.fromNode ?? graph.entry.id;
+      if (!graph.byId.has(fromNode))
+        throw new AppError('FORK_MISMATCH', `The run's graph has no node "${fromNode}".`, {
+          fromNode,
+        });
+      const id = uuidv7();
+      const planned = forkHistory(events, id, { fromNode }, null, Date.now());
+      const marker: ReplayMarker = {
+        sourceRunId: run.id,
+        ...(input.model !== undefined && input.model !== null ? { model: input.model } : {}),
+        ...(input.fromNode ? { fromNode } : {}),
+      };
+      const history: RunEvent[] = [
+        ...planned.events,
+        {
+          runId: id,
+          seq: planned.events.length + 1,
+          at: Date.now(),
+          type: 'CUSTOM',
+          data: { name: REPLAY_STARTED, payload: marker },
+        },
+      ];
+      return launch(run, version, id, history, { parentSeq: planned.cutSeq, origin: 'REPLAY' });
     },
 
     /** The state of a run now: final when finished, else folded from its stored events. */

@@ -51,7 +51,7 @@ export interface RunRecord {
   /** A fork, retry or sub-graph child: the run it was made from, the parent's seq it starts after, and how. */
   parentRunId?: string | null;
   parentSeq?: number | null;
-  origin?: 'FORK' | 'RETRY' | 'CHILD' | null;
+  origin?: 'FORK' | 'RETRY' | 'CHILD' | 'REPLAY' | null;
   /** The W3C traceparent the run's trace continues (set when the start was traced). */
   traceparent?: string;
 }
@@ -127,7 +127,7 @@ export interface NewRun {
   /** A fork, retry or sub-graph child: the run it was made from, the parent's seq it starts after, and how. */
   parentRunId?: string | null;
   parentSeq?: number | null;
-  origin?: 'FORK' | 'RETRY' | 'CHILD' | null;
+  origin?: 'FORK' | 'RETRY' | 'CHILD' | 'REPLAY' | null;
   /** The W3C traceparent of the start (set by the tracing observer). */
   traceparent?: string;
 }

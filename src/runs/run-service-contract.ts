@@ -1,7 +1,7 @@
 import type { RunEvent, State, ToolResolver } from '../engine/index.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../redaction.js';
-import type { ForkInput, RetryInput } from './fork-run.js';
+import type { ForkInput, ReplayInput, RetryInput } from './fork-run.js';
 import type { Instance } from './instance.js';
 import type { RunObserver } from './observer.js';
 import type {
@@ -94,6 +94,8 @@ export interface RunService {
   fork(runId: string, input: ForkInput, tenantId?: string): Promise<RunRecord>;
   /** A new run of a failed or cancelled run: what succeeded is kept, what failed runs again. */
   retry(runId: string, input: RetryInput, tenantId?: string): Promise<RunRecord>;
+  /** A new run replaying a finished one: model calls made again, other calls from its record. */
+  replay(runId: string, input: ReplayInput, tenantId?: string): Promise<RunRecord>;
   /** The run's state right after event `seq`. */
   stateAt(runId: string, seq: number, tenantId?: string): Promise<State>;
   /** The state of a run now: final when finished, else folded from its stored events. */

@@ -18,6 +18,7 @@ import {
   type RunStatus,
 } from './ports.js';
 import { createRecovery } from './recovery.js';
+import { createReplay, replayMarkerOf } from './replay.js';
 import { createResumer } from './resume-run.js';
 import { RunInboxes } from './run-inboxes.js';
 import { type Job, RunPool, SHUTDOWN_REASON } from './run-pool.js';
@@ -163,10 +164,17 @@ export function createRunService(opts: RunServiceOptions): RunService {
     if (!execute) return; // stored ownerless: a worker process claims it
     opts.observer?.executing?.(record);
     local.add(record);
+    const replay = replayMarkerOf(job.history);
+    const services = {
+      ...(opts.threads ? opts.threads.servicesFor(record) : {}),
+      ...(replay
+        ? { replay: createReplay(replay, () => loadEvents(store, replay.sourceRunId)) }
+        : {}),
+    };
     pool.enqueue({
       ...job,
       inbox: job.inbox ?? inboxes.open(job.runId),
-      ...(opts.threads ? { services: opts.threads.servicesFor(record) } : {}),
+      ...(opts.threads || replay ? { services } : {}),
     });
   }
 
@@ -249,6 +257,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
       joinSource(await forker.fork(runId, input, tenantId)),
     retry: async (runId, input, tenantId = DEFAULT_TENANT) =>
       joinSource(await forker.retry(runId, input, tenantId)),
+    // Not listed on the source's thread: a replay appends nothing to it.
+    replay: (runId, input, tenantId = DEFAULT_TENANT) => forker.replay(runId, input, tenantId),
     stateAt: async (runId, seq, tenantId) =>
       forker.stateAt(await service.get(runId, tenantId), seq),
     cancel: (runId, tenantId = DEFAULT_TENANT) => cancelRun(runId, tenantId),

@@ -9,6 +9,10 @@ const RunOriginEnum = builder.enumType('RunOrigin', {
     FORK: { description: 'forkRun: from the start of one node execution, state maybe edited.' },
     RETRY: { description: 'retryRun: what succeeded kept, what failed run again.' },
     CHILD: { description: 'The child run of a sub-graph node of the parent.' },
+    REPLAY: {
+      description:
+        'replayRun: its model calls made again, every other tool call answered from the parent’s record.',
+    },
   } as const,
 });
 
@@ -48,7 +52,7 @@ builder.prismaObjectFields('Run', (t) => ({
   origin: t.field({
     type: RunOriginEnum,
     nullable: true,
-    resolve: (r) => (r.origin as 'FORK' | 'RETRY' | 'CHILD' | null) ?? null,
+    resolve: (r) => (r.origin as 'FORK' | 'RETRY' | 'CHILD' | 'REPLAY' | null) ?? null,
   }),
   parentSeq: t.exposeInt('parentSeq', {
     nullable: true,
@@ -68,14 +72,14 @@ builder.prismaObjectFields('Run', (t) => ({
   }),
   forks: t.prismaField({
     type: ['Run'],
-    description: 'Runs forked or retried from this one, oldest first (at most 100).',
+    description: 'Runs forked, retried or replayed from this one, oldest first (at most 100).',
     resolve: (query, run, _args, ctx) =>
       ctx.prisma.run.findMany({
         ...query,
         where: {
           parentRunId: run.id,
           tenantId: ctx.identity.tenantId,
-          origin: { in: ['FORK', 'RETRY'] },
+          origin: { in: ['FORK', 'RETRY', 'REPLAY'] },
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take: 100,
@@ -138,6 +142,29 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_query, _root, { runId, input }, ctx) =>
       asRow(await ctx.runs.fork(String(runId), input, ctx.identity.tenantId)),
+  }),
+  replayRun: t.prismaField({
+    type: 'Run',
+    description:
+      'A new run replaying a finished one on its version: its llm and agent nodes call the model again (`model`, when given), every other tool call — the agent’s tool calls too — is answered from the recorded run, so no side effect is repeated. A call the record does not have fails with REPLAY_NOT_RECORDED. Compare with `stateDiff`.',
+    args: {
+      runId: t.arg.id({ required: true }),
+      model: t.arg({
+        type: 'JSON',
+        description: 'The model of its llm and agent nodes: a name, or { provider, name }.',
+      }),
+      fromNode: t.arg.string({
+        description: 'Replay from this node; what ran before it is copied. Default: the start.',
+      }),
+    },
+    resolve: async (_query, _root, args, ctx) =>
+      asRow(
+        await ctx.runs.replay(
+          String(args.runId),
+          { model: args.model ?? undefined, fromNode: args.fromNode ?? null },
+          ctx.identity.tenantId,
+        ),
+      ),
   }),
   retryRun: t.prismaField({
     type: 'Run',

@@ -8,7 +8,7 @@ import { EngineError } from '../errors.js';
 import type { AgendaSkip, Execution } from '../fold/execution.js';
 import { evaluateInputs } from '../graph/node-io.js';
 import type { State } from '../graph.js';
-import { parseToolInput } from './input.js';
+import { parseToolInput, siteOf } from './input.js';
 import { mapItems, runMap } from './map-run.js';
 import type { RunLoop } from './run-loop.js';
 import { AttemptContext, asToolContext } from './tool-context.js';
@@ -71,7 +71,11 @@ export function startAttempt(run: RunLoop, exec: Execution, at: number): void {
   if (timeoutMs !== undefined) exec.timer = setTimeout(timedOut, timeoutMs, run, exec, token);
   let result: unknown;
   try {
-    result = node.tool.run(asToolContext(ctx));
+    const replay = run.services?.replay;
+    result =
+      replay === undefined
+        ? node.tool.run(asToolContext(ctx))
+        : replay.call(siteOf(exec), asToolContext(ctx), (c) => node.tool.run(c as never));
   } catch (err) {
     run.queueFailure(exec, err);
     return;

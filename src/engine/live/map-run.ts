@@ -14,7 +14,7 @@ import type { CompiledMap } from '../graph/compiled.js';
 import { MAX_MAP_ITEMS } from '../graph/map-node.js';
 import { evaluateInputs } from '../graph/node-io.js';
 import type { State } from '../graph.js';
-import { parseToolInput } from './input.js';
+import { parseToolInput, siteOf } from './input.js';
 import { ItemContext } from './item-context.js';
 import { failureDelayMs, isRetryable, maxAttempts } from './retry.js';
 import { toErrorInfo } from './run-errors.js';
@@ -164,7 +164,11 @@ async function attemptItem(
   const timeoutMs = node.def.timeoutMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const call = Promise.resolve(node.tool.run(item as never));
+    const replay = run.services?.replay;
+    const call =
+      replay === undefined
+        ? Promise.resolve(node.tool.run(item as never))
+        : replay.call(siteOf(ctx.exec, index), item as never, (c) => node.tool.run(c as never));
     if (timeoutMs === undefined) return await call;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {

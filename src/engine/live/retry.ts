@@ -25,6 +25,7 @@ const NEVER_RETRIED: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
   'INTERRUPT_TIMEOUT',
   'BUDGET_EXCEEDED',
   'AGENT_MAX_TURNS',
+  'REPLAY_NOT_RECORDED',
 ]);
 
 /** True when another attempt may succeed: not a NonRetryableError, `{retryable:false}` or run-level error. */
