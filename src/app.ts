@@ -130,6 +130,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     leaseMs: config.runLeaseMs,
     instance: createInstance(config.instanceId),
     recoveryLimit: config.recoveryLimit,
+    recovery: config.recovery,
     resumeBatch: config.resumeBatch,
     resumeIntervalMs: config.resumeIntervalMs,
     startTimeoutMs: config.startTimeoutMs,

@@ -250,11 +250,11 @@ export function createPrismaRunStore(db: Database): RunStore {
       return count > 0;
     },
 
-    async claimWaiting(runId, owner) {
+    async claimWaiting(runId, owner, from = 'WAITING') {
       const { count } = await tx((t) =>
         t.run.updateMany({
-          where: { id: runId, status: 'WAITING' },
-          data: { owner, heartbeatAt: new Date(), status: 'RUNNING' },
+          where: { id: runId, status: from },
+          data: { owner, heartbeatAt: new Date(), status: 'RUNNING', pauseRequestedAt: null },
         }),
       );
       if (count === 0) return null;
@@ -265,6 +265,29 @@ export function createPrismaRunStore(db: Database): RunStore {
       return run
         ? { run: toRunRecord(run), version: toGraphVersionRecord(run.graphVersion) }
         : null;
+    },
+
+    async requestPause(runId) {
+      const { count } = await tx((t) =>
+        t.run.updateMany({
+          where: { id: runId, status: { in: RUNNABLE } },
+          data: { pauseRequestedAt: new Date() },
+        }),
+      );
+      return count > 0;
+    },
+
+    async takePauseRequests(owner) {
+      return tx(async (t) => {
+        const rows = await t.run.findMany({
+          where: { owner, status: { in: RUNNABLE }, pauseRequestedAt: { not: null } },
+          select: { id: true },
+        });
+        if (rows.length === 0) return [];
+        const ids = rows.map((r) => r.id);
+        await t.run.updateMany({ where: { id: { in: ids } }, data: { pauseRequestedAt: null } });
+        return ids;
+      });
     },
 
     async postAnswer(runId, answer) {

@@ -138,7 +138,8 @@ export function updateRunsSql(d: SqlDialect): string {
       "startedAt" = COALESCE("Run"."startedAt", v."startedAt"),
       "finishedAt" = COALESCE(v."finishedAt", "Run"."finishedAt"),
       "recoveries" = CASE WHEN v."progressed" = 1 THEN 0 ELSE "Run"."recoveries" END,
-      "wakeAt" = CASE WHEN v."status" = 'WAITING' THEN v."wakeAt" ELSE "Run"."wakeAt" END
+      "wakeAt" = CASE WHEN v."status" = 'WAITING' THEN v."wakeAt" ELSE "Run"."wakeAt" END,
+      "owner" = CASE WHEN v."status" = 'PAUSED' THEN NULL ELSE "Run"."owner" END
     FROM v WHERE "Run"."id" = v."id"`;
 }
 

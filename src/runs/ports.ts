@@ -5,11 +5,19 @@
  */
 import type { ErrorInfo, GraphDef, RunEvent, State } from '../engine/index.js';
 
-export type RunStatus = 'QUEUED' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export type RunStatus =
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'WAITING'
+  | 'PAUSED'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'CANCELLED';
 export const RUN_STATUSES: readonly RunStatus[] = [
   'QUEUED',
   'RUNNING',
   'WAITING',
+  'PAUSED',
   'SUCCEEDED',
   'FAILED',
   'CANCELLED',
@@ -17,11 +25,14 @@ export const RUN_STATUSES: readonly RunStatus[] = [
 /** The tenant of everything made without an identity (AUTH=none, examples, older rows). */
 export const DEFAULT_TENANT = 'default';
 
-/** Statuses of a run that has not ended: the one list of them. */
-export const ACTIVE_STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING'];
+/**
+ * Statuses of a run that has not ended: the one list of them. A PAUSED run is active: it is out
+ * of memory and no process owns it, but it keeps its concurrency key (as a WAITING run does).
+ */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING', 'PAUSED'];
 
 export function isActive(status: RunStatus): boolean {
-  return status === 'QUEUED' || status === 'RUNNING' || status === 'WAITING';
+  return status === 'QUEUED' || status === 'RUNNING' || status === 'WAITING' || status === 'PAUSED';
 }
 
 export type NodeStatus = 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
@@ -78,6 +89,7 @@ export interface RunPatch {
   /** A node succeeded in this batch: the run made progress, its recovery count starts over. */
   progressed?: boolean;
   /** RUN_SUSPENDED: when the WAITING run must be woken (an interrupt deadline), null: never. */
+  /** (A PAUSED patch also gives the run's lease up: its owner is cleared in the same commit.) */
   wakeAt?: number | null;
 }
 
@@ -188,10 +200,19 @@ export interface RunStore {
   /** Asks the owner of an active run to cancel it; false when the run is not active. */
   requestCancel(runId: string): Promise<boolean>;
   /**
-   * Takes a WAITING run (to record an answer or a cancel): it becomes RUNNING, owned by `owner`.
-   * Null when the run is not WAITING (any more): two processes never both take it.
+   * Takes a WAITING run (to record an answer or a cancel), or with `from: 'PAUSED'` a paused one
+   * (to unpause or cancel it): it becomes RUNNING, owned by `owner`. Null when the run is not in
+   * that status (any more): two processes never both take it.
    */
-  claimWaiting(runId: string, owner: string): Promise<ClaimedRun | null>;
+  claimWaiting(
+    runId: string,
+    owner: string,
+    from?: 'WAITING' | 'PAUSED',
+  ): Promise<ClaimedRun | null>;
+  /** Asks the owner of a RUNNING or QUEUED run to pause it; false when the run is neither. */
+  requestPause(runId: string): Promise<boolean>;
+  /** The owner's runs another process asked to pause, taken (each request is returned once). */
+  takePauseRequests(owner: string): Promise<string[]>;
   /**
    * Leaves an answer for the owner of an active run (it executes on another process); false
    * when the run is not active. The owner takes it with `takeAnswers`.

@@ -40,6 +40,8 @@ export interface RecoveryDeps {
   owner: string;
   leaseMs: number;
   recoveryLimit: number;
+  /** RECOVERY=paused: a claimed run that was executing is paused (reason recovery), not resumed. */
+  pauseRecovered: boolean;
   resumeBatch: number;
   resumeIntervalMs: number;
   /** False once the service shuts down: nothing more is claimed. */
@@ -163,9 +165,16 @@ export function createRecovery(deps: RecoveryDeps) {
             continue;
           }
           const graph = versions.compile(version);
+          // RECOVERY=paused: it executes only to record RUN_PAUSED. Not a run never started
+          // (stored for any server to claim), nor a WAITING run woken by its own deadline.
+          const pause =
+            deps.pauseRecovered && history.length > 0 && history.at(-1)?.type !== 'RUN_SUSPENDED';
           enqueue(
             { ...run, pinnedVersion: version.version },
-            { runId: run.id, graphId: run.graphId, graph, input: run.input, history },
+            {
+              ...{ runId: run.id, graphId: run.graphId, graph, input: run.input, history },
+              ...(pause ? { pauseReason: 'recovery' as const } : {}),
+            },
           );
           resumed++;
         } catch (err) {

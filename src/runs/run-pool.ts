@@ -2,6 +2,7 @@ import {
   type CompiledGraph,
   type EventSink,
   executeRun,
+  type PauseReason,
   type RunBudget,
   type RunEvent,
   type RunInbox,
@@ -25,6 +26,8 @@ export interface Job {
   budget?: RunBudget;
   /** Execute it cancelled (a WAITING run cancelled: its end is recorded from its log). */
   cancelReason?: string;
+  /** Execute it paused: it pauses as soon as it begins (pauseRun before it started, RECOVERY=paused). */
+  pauseReason?: PauseReason;
 }
 
 /**
@@ -33,6 +36,8 @@ export interface Job {
  */
 export class RunPool {
   private readonly active = new Map<string, AbortController>();
+  /** Per executing run: aborted to pause it at its next node boundary. */
+  private readonly pauses = new Map<string, AbortController>();
   private readonly queue: Job[] = [];
   private head = 0;
   private accepting = true;
@@ -66,6 +71,21 @@ export class RunPool {
     const controller = this.active.get(runId);
     controller?.abort(reason);
     return controller !== undefined;
+  }
+
+  /**
+   * Pauses a run executing here at its next node boundary, or a queued one as soon as it
+   * begins; false when it is not here.
+   */
+  pause(runId: string, reason: PauseReason): boolean {
+    const controller = this.pauses.get(runId);
+    if (controller) {
+      controller.abort(reason);
+      return true;
+    }
+    const job = this.queue.find((j, i) => i >= this.head && j.runId === runId);
+    if (job) job.pauseReason = reason;
+    return job !== undefined;
   }
 
   /** Takes a run out of the queue before it started. */
@@ -107,7 +127,10 @@ export class RunPool {
   private async execute(job: Job): Promise<void> {
     const controller = new AbortController();
     if (job.cancelReason !== undefined) controller.abort(job.cancelReason);
+    const pause = new AbortController();
+    if (job.pauseReason !== undefined) pause.abort(job.pauseReason);
     this.active.set(job.runId, controller);
+    this.pauses.set(job.runId, pause);
     try {
       await executeRun({
         runId: job.runId,
@@ -116,6 +139,7 @@ export class RunPool {
         sink: this.sink,
         history: job.history,
         signal: controller.signal,
+        pause: pause.signal,
         ...(job.inbox ? { inbox: job.inbox } : {}),
         ...(job.budget ? { budget: job.budget } : {}),
       });
@@ -124,6 +148,7 @@ export class RunPool {
     } finally {
       job.inbox?.close();
       this.active.delete(job.runId);
+      this.pauses.delete(job.runId);
       this.sink.untrack(job.runId);
       this.pump();
     }

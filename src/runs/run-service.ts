@@ -10,6 +10,7 @@ import { createGraphVersions } from './graph-versions.js';
 import { createInstance } from './instance.js';
 import { loadEvents } from './load-events.js';
 import { LocalRuns } from './local-runs.js';
+import { createPauser } from './pause-run.js';
 import {
   type CommitBatch,
   DEFAULT_TENANT,
@@ -114,6 +115,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     owner,
     leaseMs,
     recoveryLimit: opts.recoveryLimit ?? 3,
+    pauseRecovered: opts.recovery === 'paused',
     resumeBatch: Math.max(1, opts.resumeBatch ?? 10),
     resumeIntervalMs: opts.resumeIntervalMs ?? 100,
     accepting: () => accepting,
@@ -148,11 +150,15 @@ export function createRunService(opts: RunServiceOptions): RunService {
     for (const patch of batch.runs) {
       const updates = local.apply(patch);
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
-      // Ended, or WAITING (it left memory; an answer takes it from the store again).
-      if (patch.finishedAt !== undefined || patch.status === 'WAITING') {
+      // Ended, or WAITING / PAUSED (it left memory; an answer or an unpause takes it again).
+      if (
+        patch.finishedAt !== undefined ||
+        patch.status === 'WAITING' ||
+        patch.status === 'PAUSED'
+      ) {
         const key = local.concurrencyKeyOf(patch.id);
         settle(patch.id);
-        // A waiting run still holds its concurrency key: the next one starts when it ends.
+        // A waiting or paused run still holds its concurrency key: the next one starts when it ends.
         if (key && patch.finishedAt !== undefined) concurrency?.kick(key);
       }
     }
@@ -171,12 +177,19 @@ export function createRunService(opts: RunServiceOptions): RunService {
     ...{ store, local, inboxes, versions, owner, logger, enqueue },
     get: (runId, tenantId) => service.get(runId, tenantId),
   });
+  const pauser = createPauser({
+    ...{ store, writer, local, versions, owner, logger, enqueue },
+    get: (runId, tenantId) => service.get(runId, tenantId),
+    pauseHere: (runId, reason) => pool.pause(runId, reason),
+    takeWaiting: resumer.takeWaiting,
+  });
   const cancelRun = createCancel({
     store,
     get: (runId, tenantId) => service.get(runId, tenantId),
     waitFor: (runId) => local.waitFor(runId),
     cancelHere,
     cancelWaiting: resumer.cancelWaiting,
+    cancelPaused: pauser.cancelPaused,
     cancelHeld: async (run, reason) =>
       run.held === true &&
       concurrency !== undefined &&
@@ -235,6 +248,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
     stateAt: async (runId, seq, tenantId) =>
       forker.stateAt(await service.get(runId, tenantId), seq),
     cancel: (runId, tenantId = DEFAULT_TENANT) => cancelRun(runId, tenantId),
+    pause: (runId, tenantId = DEFAULT_TENANT) => pauser.pause(runId, tenantId),
+    unpause: (runId, tenantId = DEFAULT_TENANT) => pauser.unpause(runId, tenantId),
 
     currentState: (run) => forker.currentState(run),
 
@@ -252,6 +267,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
         try {
           const asked = await store.heartbeat(owner, new Date());
           for (const runId of asked) cancelHere(runId, 'cancelled by user on another server');
+          for (const runId of await store.takePauseRequests(owner)) pool.pause(runId, 'user');
           // A run taken over while this process stalled stops here even if it commits nothing
           // (a long tool call would otherwise go on beside the new owner's execution).
           const lost = await store.notOwned(owner, local.ids());

@@ -19,6 +19,7 @@ export function asRow(run: RunRecord): RunRow & { graphVersion?: { version: numb
     owner: null,
     heartbeatAt: null,
     cancelRequestedAt: null,
+    pauseRequestedAt: null,
     wakeAt: null,
     answers: null,
     recoveries: fields.recoveries ?? 0,

@@ -1,0 +1,21 @@
+import { builder } from './builder.js';
+import { asRow } from './run.js';
+
+builder.mutationFields((t) => ({
+  pauseRun: t.prismaField({
+    type: 'Run',
+    description:
+      'Pauses a run at its next node boundary: its running tools finish, nothing new starts, and it becomes PAUSED (out of memory, no server owns it) until unpauseRun; cancelRun and forkRun work on it. A waiting interrupt or a retry delay does not hold the pause up. PAUSED already: returned as it is; finished: RUN_NOT_ACTIVE.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_query, _root, args, ctx) =>
+      asRow(await ctx.runs.pause(String(args.id), ctx.identity.tenantId)),
+  }),
+  unpauseRun: t.prismaField({
+    type: 'Run',
+    description:
+      'Continues a PAUSED run from its log (the attempts the pause cut run again, a retry that was waiting runs at once); RUN_NOT_PAUSED when it is not paused. It runs even when its graph is paused.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_query, _root, args, ctx) =>
+      asRow(await ctx.runs.unpause(String(args.id), ctx.identity.tenantId)),
+  }),
+}));
