@@ -155,7 +155,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   // Worker tools registered before (by any server): graphs naming them validate with no worker.
   await workers.loadTools();
-  const graphs = createGraphService(graphStore, tools, (graphId) => runs.invalidateGraph(graphId));
+  const graphs = createGraphService(graphStore, tools, (graphId, change) =>
+    runs.invalidateGraph(graphId, change),
+  );
   if (config.seedExamples && examples !== false)
     await seedExamples(graphs, examples === true ? undefined : examples, config, logger);
   const schedules = createScheduleService({

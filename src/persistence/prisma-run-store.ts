@@ -6,6 +6,7 @@ import {
   eventRow,
   insertEventsSql,
   insertRunsSql,
+  NOT_PAUSED_GRAPH,
   newRunRow,
   nodeRow,
   runRow,
@@ -160,6 +161,7 @@ export function createPrismaRunStore(db: Database): RunStore {
       const now = Date.now();
       // The recovery count goes up in the claiming statement itself: a run that kills its
       // process before its first event is stored is still counted (see the run service).
+      // A run of a paused graph that never started stays where it is (pauseGraph holds it).
       // WAITING runs are out of memory on purpose: taken only once their wakeAt passed (an
       // interrupt timed out), as RUNNING so no resumeRun claims them at the same time, and
       // without counting a recovery.
@@ -172,7 +174,8 @@ export function createPrismaRunStore(db: Database): RunStore {
              SELECT "id" FROM "Run"
              WHERE ("status" IN (${RUNNABLE.map((st) => `'${st}'`).join(', ')}) AND "held" = false
                AND ("owner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < ${d.param(3, 'timestamp')}
-                 OR "owner" IN (${d.textsFrom(4)})))
+                 OR "owner" IN (${d.textsFrom(4)}))
+               AND ("lastSeq" > 0 OR ${NOT_PAUSED_GRAPH('"Run"')}))
                OR ("status" = 'WAITING' AND "wakeAt" IS NOT NULL AND "wakeAt" <= ${d.param(5, 'timestamp')})
              ORDER BY "recoveries", "createdAt" LIMIT ${d.param(6, 'int')} ${lock}
            ) RETURNING "id"`,

@@ -126,6 +126,10 @@ export function nodeRow(d: SqlDialect, n: NodeRow): unknown[] {
   ];
 }
 
+/** SQL: the run `r` belongs to a graph that is not paused (pauseGraph holds its new runs). */
+export const NOT_PAUSED_GRAPH = (r: string) =>
+  `NOT EXISTS (SELECT 1 FROM "Graph" g WHERE g."id" = ${r}."graphId" AND g."paused" = true)`;
+
 export function updateRunsSql(d: SqlDialect): string {
   return `WITH v ("id", "lastSeq", "status", "state", "error", "startedAt", "finishedAt", "progressed", "wakeAt") AS (
       SELECT ${selectColumns(d, RUN_TYPES)} FROM ${d.rowsFrom(1)}

@@ -307,6 +307,8 @@ export interface GraphRecord {
   name: string;
   description: string | null;
   latestVersion: number;
+  /** pauseGraph: its new and queued runs stay QUEUED until unpauseGraph (absent: false). */
+  paused?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -339,6 +341,8 @@ export interface GraphStore {
   /** Version number `version` of the graph; null when it has no such version. */
   getVersion(graphId: string, version: number): Promise<GraphVersionRecord | null>;
   countActiveRuns(graphId: string): Promise<number>;
+  /** Sets the graph's paused flag; null when it does not exist (or is archived). */
+  setPaused(id: string, paused: boolean): Promise<GraphRecord | null>;
 }
 
 // --- The run-event bus ----------------------------------------------------------------------

@@ -198,7 +198,14 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
   const service: RunService = {
     owner,
-    invalidateGraph: (graphId) => versions.invalidate(graphId),
+    invalidateGraph(graphId, change) {
+      versions.invalidate(graphId);
+      // Its held and ownerless runs may start now: claim them here at once, not at the next scan.
+      if (change === 'unpaused' && accepting) {
+        service.resumeOrphans().catch((err) => logger.warn('orphan scan failed', { err }));
+        concurrency?.sweep().catch((err) => logger.warn('held-run sweep failed', { err }));
+      }
+    },
     isLocal,
     events: createEventStream({ store, bus, isLocal }),
     eventPage: (runId, page) => store.pageEvents(runId, page),
@@ -230,6 +237,11 @@ export function createRunService(opts: RunServiceOptions): RunService {
       if (started.existing) return started.record;
       const { job, concurrency: rule } = started;
       let record = started.record;
+      // A paused graph's run waits stored (ownerless, or held behind its key) until unpauseGraph.
+      if (started.paused) {
+        bus.publish('run:updated', graphId, [{ ...record }]);
+        return { ...record };
+      }
       if (rule && concurrency)
         record = await concurrency.admit(record, job, rule.onConflict).catch(async (err) => {
           // Refused (CONCURRENCY_LIMIT): the key may be used again.

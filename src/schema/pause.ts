@@ -19,3 +19,25 @@ builder.mutationFields((t) => ({
       asRow(await ctx.runs.unpause(String(args.id), ctx.identity.tenantId)),
   }),
 }));
+
+builder.mutationFields((t) => ({
+  pauseGraph: t.prismaField({
+    type: 'Graph',
+    description:
+      "Holds the graph's new and queued runs: startRun still accepts them and they stay QUEUED (no server claims them) until unpauseGraph. Runs already executing go on; pause them one by one with pauseRun.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const graph = await ctx.graphs.setPaused(String(args.id), true, ctx.identity.tenantId);
+      return ctx.prisma.graph.findUniqueOrThrow({ ...query, where: { id: graph.id } });
+    },
+  }),
+  unpauseGraph: t.prismaField({
+    type: 'Graph',
+    description: "Lets the graph's held runs start (oldest first, within its concurrency policy).",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const graph = await ctx.graphs.setPaused(String(args.id), false, ctx.identity.tenantId);
+      return ctx.prisma.graph.findUniqueOrThrow({ ...query, where: { id: graph.id } });
+    },
+  }),
+}));
