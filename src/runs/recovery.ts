@@ -151,6 +151,7 @@ export function createRecovery(deps: RecoveryDeps) {
       if (!room()) break;
       const claimed = await store.claimOrphans(owner, staleBefore, resumeBatch, dead);
       let resumed = 0;
+      let paused = 0;
       for (const claim of claimed) {
         const { run, version } = claim;
         // Our own run whose heartbeat lapsed (a blocked event loop): it is still executing.
@@ -176,13 +177,19 @@ export function createRecovery(deps: RecoveryDeps) {
               ...(pause ? { pauseReason: 'recovery' as const } : {}),
             },
           );
-          resumed++;
+          if (pause) paused++;
+          else resumed++;
         } catch (err) {
           logger.error('could not resume run', { runId: run.id, err });
         }
       }
       if (resumed > 0) logger.info('resumed runs', { count: resumed, owner });
-      total += resumed;
+      if (paused > 0)
+        logger.warn('paused recovered runs (RECOVERY=paused): unpause, cancel or fork each', {
+          count: paused,
+          owner,
+        });
+      total += resumed + paused;
       if (claimed.length < resumeBatch) break;
     }
     return total;
