@@ -4,6 +4,7 @@ import type { TestApp } from '../helpers/app.js';
 import { waitUntil } from '../helpers/app.js';
 import {
   CANCEL_RUN,
+  CREATE_GRAPH,
   createGraph,
   delayGraph,
   describeBackends,
@@ -12,6 +13,7 @@ import {
   type RunData,
   setStateGraph,
   startRun,
+  toGraphInput,
   typesOf,
   uniqueName,
   waitForRun,
@@ -176,6 +178,35 @@ await describeBackends('pauseRun / unpauseRun', (api) => {
     const done = await waitForRun(api(), id);
     expect(done.status).toBe('SUCCEEDED');
     expect(done.state).toEqual({ ok: { ok: true } });
+  });
+
+  it('a paused run keeps its concurrency key: the next run with it waits (and cannot be paused) until the paused one ends', async () => {
+    const def: GraphDef = {
+      name: uniqueName('keyed'),
+      nodes: [
+        { id: 'a', tool: 'delay', config: { ms: 300 } },
+        { id: 'b', tool: 'delay', config: { ms: 60_000 } },
+      ],
+      edges: [{ from: 'a', to: 'b' }],
+      entry: 'a',
+    };
+    const input = {
+      ...toGraphInput(def),
+      concurrency: { key: 'state.customer', onConflict: 'ENQUEUE' },
+    };
+    const graphId = (await api().ok<{ createGraph: { id: string } }>(CREATE_GRAPH, { input }))
+      .createGraph.id;
+    const first = await startRun(api(), graphId, { customer: 'c1' });
+    await waitForStart(api(), first.id, 'a');
+    expect((await pause(api(), first.id)).data?.pauseRun.status).toBe('PAUSED');
+    const second = await startRun(api(), graphId, { customer: 'c1' });
+    expect(second.status).toBe('QUEUED');
+    expectError(await pause(api(), second.id), 'RUN_NOT_PAUSABLE');
+    await sleep(1_200);
+    expect((await getRun(api(), second.id)).status).toBe('QUEUED');
+    await api().ok(CANCEL_RUN, { id: first.id });
+    await waitForStart(api(), second.id, 'a');
+    await api().ok(CANCEL_RUN, { id: second.id });
   });
 
   it('answers stable error codes: RUN_NOT_ACTIVE, RUN_NOT_PAUSED, NOT_FOUND', async () => {
