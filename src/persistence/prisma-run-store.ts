@@ -329,6 +329,16 @@ export function createPrismaRunStore(db: Database): RunStore {
       });
     },
 
+    async handBack(runIds) {
+      if (runIds.length === 0) return [];
+      return tx(async (t) => {
+        const where = { id: { in: [...runIds] }, status: 'QUEUED', lastSeq: 0, held: false };
+        const rows = await t.run.findMany({ where, select: { id: true } });
+        await t.run.updateMany({ where, data: { owner: null } });
+        return rows.map((r) => r.id);
+      });
+    },
+
     async release(owner) {
       await tx((t) =>
         t.run.updateMany({

@@ -39,7 +39,7 @@ export function createGraphService(
   store: GraphStore,
   tools: ToolResolver,
   /** Told after a graph is saved, deleted or (un)paused (the run service drops its cache). */
-  onChange: (graphId: string, change?: 'unpaused') => void = () => {},
+  onChange: (graphId: string, change?: 'paused' | 'unpaused') => void = () => {},
 ): GraphService {
   /** One GRAPH_INVALID with every issue: the engine's, then the sub-graph checks'. */
   async function validated(definition: GraphDef, tenantId: string): Promise<GraphDef> {
@@ -107,7 +107,7 @@ export function createGraphService(
       if (!graph || graph.tenantId !== tenantId) throw notFound('Graph', id);
       const updated = await store.setPaused(id, paused);
       if (!updated) throw notFound('Graph', id);
-      onChange(id, paused ? undefined : 'unpaused');
+      onChange(id, paused ? 'paused' : 'unpaused');
       return updated;
     },
     async ensureExamples(examples, tenantId = DEFAULT_TENANT) {

@@ -24,6 +24,8 @@ export interface PauseDeps {
   local: LocalRuns;
   versions: GraphVersions;
   owner: string;
+  /** False on ROLE=api: a taken run is left ownerless for a worker process to execute. */
+  execute: boolean;
   logger: Logger;
   get(runId: string, tenantId: string): Promise<RunRecord>;
   enqueue(record: RunRecord, job: Job): void;
@@ -38,6 +40,13 @@ export function createPauser(deps: PauseDeps) {
 
   /** Takes the PAUSED run from the store and executes it here; false when it is not PAUSED. */
   async function takePaused(runId: string, extra: Partial<Job> = {}): Promise<boolean> {
+    if (!deps.execute) {
+      // Nothing executes here: the run goes back to the queue, and a cancel is asked of
+      // whichever worker takes it (it cancels at its first heartbeat).
+      if (!(await store.claimWaiting(runId, null, 'PAUSED'))) return false;
+      if (extra.cancelReason !== undefined) await store.requestCancel(runId);
+      return true;
+    }
     const claim = await store.claimWaiting(runId, owner, 'PAUSED');
     if (!claim) return false;
     const { run, version } = claim;

@@ -201,12 +201,13 @@ export interface RunStore {
   requestCancel(runId: string): Promise<boolean>;
   /**
    * Takes a WAITING run (to record an answer or a cancel), or with `from: 'PAUSED'` a paused one
-   * (to unpause or cancel it): it becomes RUNNING, owned by `owner`. Null when the run is not in
-   * that status (any more): two processes never both take it.
+   * (to unpause or cancel it): it becomes RUNNING, owned by `owner` (null: by no process, for a
+   * worker to claim, as ROLE=api stores runs). Null when the run is not in that status (any
+   * more): two processes never both take it.
    */
   claimWaiting(
     runId: string,
-    owner: string,
+    owner: string | null,
     from?: 'WAITING' | 'PAUSED',
   ): Promise<ClaimedRun | null>;
   /** Asks the owner of a RUNNING or QUEUED run to pause it; false when the run is neither. */
@@ -220,6 +221,11 @@ export interface RunStore {
   postAnswer(runId: string, answer: PostedAnswer): Promise<boolean>;
   /** The answers left for the owner's active runs, taken (each is returned once). */
   takeAnswers(owner: string): Promise<Array<{ runId: string; answers: PostedAnswer[] }>>;
+  /**
+   * Gives up runs this process queued but never started (QUEUED, no event): ownerless again,
+   * for a server to claim later (pauseGraph holds them). Returns those given up.
+   */
+  handBack(runIds: readonly string[]): Promise<string[]>;
   /** Gives up the owner's active runs so the next process resumes them at once. */
   release(owner: string): Promise<void>;
 }

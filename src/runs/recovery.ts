@@ -167,9 +167,14 @@ export function createRecovery(deps: RecoveryDeps) {
           }
           const graph = versions.compile(version);
           // RECOVERY=paused: it executes only to record RUN_PAUSED. Not a run never started
-          // (stored for any server to claim), nor a WAITING run woken by its own deadline.
+          // (stored for any server to claim), a WAITING run woken by its own deadline, nor a
+          // paused run an operator unpaused through a ROLE=api server (left ownerless for us).
+          const last = history.at(-1)?.type;
           const pause =
-            deps.pauseRecovered && history.length > 0 && history.at(-1)?.type !== 'RUN_SUSPENDED';
+            deps.pauseRecovered &&
+            history.length > 0 &&
+            last !== 'RUN_SUSPENDED' &&
+            last !== 'RUN_PAUSED';
           enqueue(
             { ...run, pinnedVersion: version.version },
             {

@@ -97,6 +97,19 @@ export class RunPool {
     return job;
   }
 
+  /** Takes out of the queue every job `which` selects (before they started). */
+  dequeueWhere(which: (job: Job) => boolean): Job[] {
+    const taken: Job[] = [];
+    for (let i = this.queue.length - 1; i >= this.head; i--) {
+      const job = this.queue[i] as Job;
+      if (!which(job)) continue;
+      this.queue.splice(i, 1);
+      job.inbox?.close();
+      taken.unshift(job);
+    }
+    return taken;
+  }
+
   /** Stops starting queued runs; waits up to graceMs for executing ones to end. */
   async drain(graceMs: number): Promise<void> {
     this.accepting = false;

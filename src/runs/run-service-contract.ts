@@ -74,7 +74,7 @@ export interface RunService {
   /** True while the run executes (or waits to) in this process. */
   isLocal(runId: string): boolean;
   /** Forgets the cached latest version of a graph (it was saved or deleted). */
-  invalidateGraph(graphId: string, change?: 'unpaused'): void;
+  invalidateGraph(graphId: string, change?: 'paused' | 'unpaused'): void;
   /**
    * Stores a new QUEUED run of the graph's latest version (or `options.version`) and returns its
    * record; with an idempotency key used within its window, the run that key started instead.

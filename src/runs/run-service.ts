@@ -10,7 +10,7 @@ import { createGraphVersions } from './graph-versions.js';
 import { createInstance } from './instance.js';
 import { loadEvents } from './load-events.js';
 import { LocalRuns } from './local-runs.js';
-import { createPauser } from './pause-run.js';
+import { createPauseControls } from './pause-controls.js';
 import {
   type CommitBatch,
   DEFAULT_TENANT,
@@ -151,11 +151,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
       const updates = local.apply(patch);
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
       // Ended, or WAITING / PAUSED (it left memory; an answer or an unpause takes it again).
-      if (
-        patch.finishedAt !== undefined ||
-        patch.status === 'WAITING' ||
-        patch.status === 'PAUSED'
-      ) {
+      const away = patch.status === 'WAITING' || patch.status === 'PAUSED';
+      if (patch.finishedAt !== undefined || away) {
         const key = local.concurrencyKeyOf(patch.id);
         settle(patch.id);
         // A waiting or paused run still holds its concurrency key: the next one starts when it ends.
@@ -177,11 +174,12 @@ export function createRunService(opts: RunServiceOptions): RunService {
     ...{ store, local, inboxes, versions, owner, logger, enqueue },
     get: (runId, tenantId) => service.get(runId, tenantId),
   });
-  const pauser = createPauser({
-    ...{ store, writer, local, versions, owner, logger, enqueue },
+  const { pauser, graphChanged } = createPauseControls({
+    ...{ store, writer, local, versions, owner, execute, logger, enqueue, pool, inboxes },
     get: (runId, tenantId) => service.get(runId, tenantId),
-    pauseHere: (runId, reason) => pool.pause(runId, reason),
     takeWaiting: resumer.takeWaiting,
+    accepting: () => accepting,
+    claimNow: () => [service.resumeOrphans(), concurrency?.sweep()],
   });
   const cancelRun = createCancel({
     store,
@@ -200,11 +198,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     owner,
     invalidateGraph(graphId, change) {
       versions.invalidate(graphId);
-      // Its held and ownerless runs may start now: claim them here at once, not at the next scan.
-      if (change === 'unpaused' && accepting) {
-        service.resumeOrphans().catch((err) => logger.warn('orphan scan failed', { err }));
-        concurrency?.sweep().catch((err) => logger.warn('held-run sweep failed', { err }));
-      }
+      if (change) graphChanged(graphId, change);
     },
     isLocal,
     events: createEventStream({ store, bus, isLocal }),

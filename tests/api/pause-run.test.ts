@@ -265,3 +265,29 @@ await describeBackends('pauseGraph / unpauseGraph', (api) => {
     expectError(res, 'NOT_FOUND');
   });
 });
+
+// One run at a time, so a second run waits QUEUED in the server's memory for as long as the first runs.
+await describeBackends(
+  'pauseGraph of runs queued in memory',
+  (api) => {
+    it('hands a run queued here back to the store: it does not start when a slot frees, only after unpauseGraph', async () => {
+      const blocker = await startRun(api(), (await createGraph(api(), delayGraph(60_000))).id);
+      await waitForStart(api(), blocker.id, 'wait');
+      const graph = await createGraph(api(), setStateGraph({ held: true }));
+      const queued = await startRun(api(), graph.id);
+      expect(queued.status).toBe('QUEUED');
+      expect(api().app.runs.stats().queued).toBe(1);
+      await api().ok(PAUSE_GRAPH, { id: graph.id });
+      await waitUntil(async () => (api().app.runs.stats().queued === 0 ? true : undefined));
+      await api().ok(CANCEL_RUN, { id: blocker.id });
+      await sleep(1_500);
+      expect(await getRun(api(), queued.id)).toMatchObject({ status: 'QUEUED', lastSeq: 0 });
+      await api().ok(UNPAUSE_GRAPH, { id: graph.id });
+      expect(await waitForRun(api(), queued.id)).toMatchObject({
+        status: 'SUCCEEDED',
+        state: { held: true },
+      });
+    });
+  },
+  { MAX_CONCURRENT_RUNS: '1' },
+);

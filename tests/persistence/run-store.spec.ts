@@ -352,6 +352,20 @@ export function runStoreSpec(backend: Backend): void {
       expect(await store.takePauseRequests('owner-p')).toEqual([]);
     });
 
+    it('hands back only runs that never started: they are ownerless again', async () => {
+      const fresh = await newRun('owner-h');
+      const started = await newRun('owner-h');
+      const b = new BatchBuilder();
+      b.add(ev(started.id, 1, 'RUN_STARTED'));
+      await store.commit(b.take(), 'owner-h');
+      expect(await store.handBack([fresh.id, started.id])).toEqual([fresh.id]);
+      expect((await db.prisma.run.findUnique({ where: { id: fresh.id } }))?.owner).toBeNull();
+      expect((await db.prisma.run.findUnique({ where: { id: started.id } }))?.owner).toBe(
+        'owner-h',
+      );
+      expect(await store.handBack([])).toEqual([]);
+    });
+
     it('keeps answers posted for an active run until its owner takes them, once', async () => {
       const run = await newRun('owner-q');
       expect(await store.postAnswer(run.id, { interruptId: 'a:1:1', value: { ok: true } })).toBe(
