@@ -15,8 +15,12 @@ import type { LocalRuns } from './local-runs.js';
 import { isActive, type RunRecord, type RunStore } from './ports.js';
 import type { Job } from './run-pool.js';
 
-/** How long pauseRun waits for another process to pause a run it executes. */
+/**
+ * How long pauseRun waits for the run to pause (its running nodes to finish), here or on another
+ * process; past it, pauseRun answers with the run as it is (still RUNNING: it pauses later).
+ */
 const PAUSE_WAIT_MS = 15_000;
+const giveUp = () => new Promise<void>((resolve) => setTimeout(resolve, PAUSE_WAIT_MS).unref());
 
 export interface PauseDeps {
   store: RunStore;
@@ -87,7 +91,7 @@ export function createPauser(deps: PauseDeps) {
     }
     const done = local.waitFor(runId);
     if (deps.pauseHere(runId, 'user')) {
-      await done;
+      await Promise.race([done, giveUp()]);
       return settled();
     }
     // Another process executes it: ask its owner (it looks at every heartbeat), then wait.

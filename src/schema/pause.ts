@@ -5,7 +5,7 @@ builder.mutationFields((t) => ({
   pauseRun: t.prismaField({
     type: 'Run',
     description:
-      'Pauses a run at its next node boundary: its running tools finish, nothing new starts, and it becomes PAUSED (out of memory, no server owns it) until unpauseRun; cancelRun and forkRun work on it. A waiting interrupt or a retry delay does not hold the pause up. PAUSED already: returned as it is; finished: RUN_NOT_ACTIVE.',
+      'Pauses a run at its next node boundary: its running tools finish, nothing new starts, and it becomes PAUSED (out of memory, no server owns it) until unpauseRun; cancelRun and forkRun work on it. A waiting interrupt or a retry delay does not hold the pause up. It answers once the run is PAUSED, or after 15 s with the run still RUNNING (a long node is still running; the run pauses when it finishes). PAUSED already: returned as it is; finished: RUN_NOT_ACTIVE.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_query, _root, args, ctx) =>
       asRow(await ctx.runs.pause(String(args.id), ctx.identity.tenantId)),
