@@ -273,7 +273,9 @@ export function createRunService(opts: RunServiceOptions): RunService {
         try {
           const asked = await store.heartbeat(owner, new Date());
           for (const runId of asked) cancelHere(runId, 'cancelled by user on another server');
-          for (const runId of await store.takePauseRequests(owner)) pool.pause(runId, 'user');
+          // Ours but not in the pool yet (being taken): asked again at the next heartbeat.
+          for (const runId of await store.takePauseRequests(owner))
+            if (!pool.pause(runId, 'user') && local.has(runId)) await store.requestPause(runId);
           // A run taken over while this process stalled stops here even if it commits nothing
           // (a long tool call would otherwise go on beside the new owner's execution).
           const lost = await store.notOwned(owner, local.ids());
