@@ -271,13 +271,15 @@ export function createPrismaRunStore(db: Database): RunStore {
     },
 
     async requestPause(runId) {
-      const { count } = await tx((t) =>
-        t.run.updateMany({
+      return tx(async (t) => {
+        const { count } = await t.run.updateMany({
           where: { id: runId, status: { in: RUNNABLE } },
           data: { pauseRequestedAt: new Date() },
-        }),
-      );
-      return count > 0;
+        });
+        if (count === 0) return false;
+        const row = await t.run.findUnique({ where: { id: runId }, select: { owner: true } });
+        return row?.owner === null ? 'unowned' : 'asked';
+      });
     },
 
     async takePauseRequests(owner) {

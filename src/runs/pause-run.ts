@@ -95,7 +95,9 @@ export function createPauser(deps: PauseDeps) {
       return settled();
     }
     // Another process executes it: ask its owner (it looks at every heartbeat), then wait.
-    await store.requestPause(runId);
+    const asked = await store.requestPause(runId);
+    // No process has it yet (a paused graph's run, ROLE=api): it pauses as it is taken.
+    if (asked === 'unowned' && run.status === 'QUEUED') return run;
     const deadline = Date.now() + PAUSE_WAIT_MS;
     for (;;) {
       const now = await store.getRun(runId);

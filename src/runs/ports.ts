@@ -65,6 +65,8 @@ export interface RunRecord {
   origin?: 'FORK' | 'RETRY' | 'CHILD' | null;
   /** The W3C traceparent the run's trace continues (set when the start was traced). */
   traceparent?: string;
+  /** pauseRun asked for a pause no process has taken yet (set by stores, only when true). */
+  pauseRequested?: true;
 }
 
 export interface GraphVersionRecord {
@@ -210,8 +212,11 @@ export interface RunStore {
     owner: string | null,
     from?: 'WAITING' | 'PAUSED',
   ): Promise<ClaimedRun | null>;
-  /** Asks the owner of a RUNNING or QUEUED run to pause it; false when the run is neither. */
-  requestPause(runId: string): Promise<boolean>;
+  /**
+   * Asks the owner of a RUNNING or QUEUED run to pause it: `'asked'`, or `'unowned'` when no
+   * process owns it yet (whichever claims it executes it paused); false when the run is neither.
+   */
+  requestPause(runId: string): Promise<'asked' | 'unowned' | false>;
   /** The owner's runs another process asked to pause, taken (each request is returned once). */
   takePauseRequests(owner: string): Promise<string[]>;
   /**

@@ -175,11 +175,13 @@ export function createRecovery(deps: RecoveryDeps) {
             history.length > 0 &&
             last !== 'RUN_SUSPENDED' &&
             last !== 'RUN_PAUSED';
+          // pauseRun asked before any process had it: it begins paused (nothing starts).
+          const pauseReason = run.pauseRequested ? 'user' : pause ? 'recovery' : undefined;
           enqueue(
             { ...run, pinnedVersion: version.version },
             {
               ...{ runId: run.id, graphId: run.graphId, graph, input: run.input, history },
-              ...(pause ? { pauseReason: 'recovery' as const } : {}),
+              ...(pauseReason ? { pauseReason } : {}),
             },
           );
           if (pause) paused++;

@@ -251,6 +251,22 @@ await describeBackends('pauseGraph / unpauseGraph', (api) => {
     expect(done).toMatchObject({ status: 'SUCCEEDED', state: { done: true } });
   });
 
+  it('pauses a run no server has taken yet (its graph paused): it begins PAUSED when taken, nothing started', async () => {
+    const graph = await createGraph(api(), setStateGraph({ done: true }));
+    await api().ok(PAUSE_GRAPH, { id: graph.id });
+    const run = await startRun(api(), graph.id);
+    const asked = await pause(api(), run.id);
+    expect(asked.data?.pauseRun.status).toBe('QUEUED');
+    await api().ok(UNPAUSE_GRAPH, { id: graph.id });
+    const paused = await waitForRun(api(), run.id, ['PAUSED']);
+    expect(typesOf(paused)).toEqual(['RUN_STARTED', 'RUN_PAUSED']);
+    expect((await unpause(api(), run.id)).data?.unpauseRun.status).toBe('RUNNING');
+    expect(await waitForRun(api(), run.id)).toMatchObject({
+      status: 'SUCCEEDED',
+      state: { done: true },
+    });
+  });
+
   it('does not pause the runs already executing', async () => {
     const graph = await createGraph(api(), delayGraph(400, { slow: true }));
     const run = await startRun(api(), graph.id);

@@ -345,8 +345,19 @@ export function runStoreSpec(backend: Backend): void {
     it('passes a pause request to the owner of a running run once, and to no one else', async () => {
       const active = await newRun('owner-p');
       const paused = await pausedRun('owner-p');
-      expect(await store.requestPause(active.id)).toBe(true);
+      expect(await store.requestPause(active.id)).toBe('asked');
       expect(await store.requestPause(paused.id)).toBe(false);
+      const unowned = await store.createRun({
+        id: randomUUID(),
+        tenantId: 'default',
+        graphId,
+        graphVersionId: versionId,
+        input: {},
+        owner: null,
+      });
+      expect(await store.requestPause(unowned.id)).toBe('unowned');
+      expect((await store.getRun(unowned.id))?.pauseRequested).toBe(true);
+      expect((await store.getRun(paused.id))?.pauseRequested).toBeUndefined();
       expect(await store.takePauseRequests('someone-else')).toEqual([]);
       expect(await store.takePauseRequests('owner-p')).toEqual([active.id]);
       expect(await store.takePauseRequests('owner-p')).toEqual([]);
