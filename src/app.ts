@@ -143,6 +143,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     leaseMs: config.runLeaseMs,
     instance: createInstance(config.instanceId),
     recoveryLimit: config.recoveryLimit,
+    recovery: config.recovery,
     resumeBatch: config.resumeBatch,
     resumeIntervalMs: config.resumeIntervalMs,
     startTimeoutMs: config.startTimeoutMs,
@@ -168,7 +169,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   // Worker tools registered before (by any server): graphs naming them validate with no worker.
   await workers.loadTools();
-  const graphs = createGraphService(graphStore, tools, (graphId) => runs.invalidateGraph(graphId));
+  const graphs = createGraphService(graphStore, tools, (graphId, change) =>
+    runs.invalidateGraph(graphId, change),
+  );
   if (config.seedExamples && examples !== false)
     await seedExamples(graphs, examples === true ? undefined : examples, config, logger);
   const schedules = createScheduleService({

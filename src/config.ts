@@ -38,6 +38,12 @@ export interface Config {
   instanceId: string | undefined;
   /** A run taken over this many times without progress fails with RECOVERY_LIMIT_EXCEEDED. */
   recoveryLimit: number;
+  /**
+   * RECOVERY: `resume` (default) resumes the runs a dead process was executing; `paused` resumes
+   * none of them by itself: each is marked PAUSED (RUN_PAUSED, reason `recovery`) for an
+   * operator to unpause, cancel or fork. The recovery limit applies first in both modes.
+   */
+  recovery: 'resume' | 'paused';
   /** Orphaned runs resumed per tick (RESUME_BATCH), one tick every RESUME_INTERVAL_MS. */
   resumeBatch: number;
   resumeIntervalMs: number;
@@ -214,6 +220,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`LOG_LEVEL must be info, warn, error or silent, got "${logLevel}".`);
   const host = env.HOST ?? '127.0.0.1';
   const llm = loadLlmConfig(env);
+  const recovery = (env.RECOVERY || 'resume') as Config['recovery'];
+  if (recovery !== 'resume' && recovery !== 'paused')
+    throw new Error(`RECOVERY must be resume or paused, got "${recovery}".`);
   return {
     port: int(env, 'PORT', 4000),
     host,
@@ -230,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: loadAuthConfig(env, host),
     instanceId: env.INSTANCE_ID || undefined,
     recoveryLimit: int(env, 'RECOVERY_LIMIT', 3),
+    recovery,
     resumeBatch: Math.max(1, int(env, 'RESUME_BATCH', 10)),
     resumeIntervalMs: int(env, 'RESUME_INTERVAL_MS', 100),
     startTimeoutMs: Math.max(1, int(env, 'START_TIMEOUT_MS', 5_000)),

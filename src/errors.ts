@@ -8,6 +8,12 @@ export type AppErrorCode =
   | 'GRAPH_NAME_TAKEN'
   | 'GRAPH_HAS_ACTIVE_RUNS'
   | 'RUN_NOT_ACTIVE'
+  /** unpauseRun of a run that is not PAUSED. */
+  | 'RUN_NOT_PAUSED'
+  /** resumeRun of a PAUSED run: unpause it first. */
+  | 'RUN_PAUSED'
+  /** pauseRun of a run held behind an older run with its concurrency key (it has not started). */
+  | 'RUN_NOT_PAUSABLE'
   /** startRun(version:) names a version the graph does not have. */
   | 'VERSION_NOT_FOUND'
   /** An idempotency key reused (within its window) with another input or version. */

@@ -136,6 +136,16 @@ export type InterruptTimedOutEvent = NodeBase<
 export type RunSuspendedEvent = Base<'RUN_SUSPENDED', { interrupts: string[]; wakeAt?: number }>;
 /** A suspended run is executing again (an answer, a timeout, a cancel, or a restart). */
 export type RunResumedEvent = Base<'RUN_RESUMED', Record<string, never>>;
+/** Why a run was paused: asked for (pauseRun), or held at a restart (RECOVERY=paused). */
+export type PauseReason = 'user' | 'recovery';
+/**
+ * The run stopped at a node boundary (pauseRun, or RECOVERY=paused at a restart): the attempts
+ * that were running finished, nothing new started, and the run left memory (status PAUSED).
+ * The next event must be RUN_UNPAUSED.
+ */
+export type RunPausedEvent = Base<'RUN_PAUSED', { reason: PauseReason }>;
+/** A paused run executes again (unpauseRun, or its cancel). */
+export type RunUnpausedEvent = Base<'RUN_UNPAUSED', Record<string, never>>;
 export type RunSucceededEvent = Base<'RUN_SUCCEEDED', { state: State }>;
 export type RunFailedEvent = Base<'RUN_FAILED', { error: ErrorInfo; state: State }>;
 export type RunCancelledEvent = Base<'RUN_CANCELLED', { reason?: string; state: State }>;
@@ -157,6 +167,8 @@ export type RunEvent =
   | InterruptTimedOutEvent
   | RunSuspendedEvent
   | RunResumedEvent
+  | RunPausedEvent
+  | RunUnpausedEvent
   | RunSucceededEvent
   | RunFailedEvent
   | RunCancelledEvent;
@@ -183,6 +195,8 @@ export const RUN_EVENT_TYPES: readonly RunEventType[] = [
   'INTERRUPT_TIMED_OUT',
   'RUN_SUSPENDED',
   'RUN_RESUMED',
+  'RUN_PAUSED',
+  'RUN_UNPAUSED',
   'RUN_SUCCEEDED',
   'RUN_FAILED',
   'RUN_CANCELLED',

@@ -91,7 +91,7 @@ export function createMetrics(options: { defaults?: boolean } = {}) {
   };
   new Gauge({
     name: 'aef_runs',
-    help: 'Runs in the database by status (QUEUED, RUNNING, WAITING): the queue depth of every process.',
+    help: 'Runs in the database by status (QUEUED, RUNNING, WAITING, PAUSED): the queue depth of every process.',
     labelNames: ['status'] as const,
     registers,
     async collect() {

@@ -1,3 +1,4 @@
+import { ACTIVE_STATUSES } from '../runs/ports.js';
 import type { Database } from './database.js';
 import { readMigrations } from './migrate.js';
 
@@ -18,10 +19,10 @@ export function createOpsQueries(db: Database) {
     async runsByStatus(): Promise<Record<string, number>> {
       const rows = await db.prisma.run.groupBy({
         by: ['status'],
-        where: { status: { in: ['QUEUED', 'RUNNING', 'WAITING'] } },
+        where: { status: { in: [...ACTIVE_STATUSES] } },
         _count: { _all: true },
       });
-      const out: Record<string, number> = { QUEUED: 0, RUNNING: 0, WAITING: 0 };
+      const out: Record<string, number> = Object.fromEntries(ACTIVE_STATUSES.map((st) => [st, 0]));
       for (const r of rows) out[r.status] = r._count._all;
       return out;
     },

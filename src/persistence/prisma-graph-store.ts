@@ -105,6 +105,15 @@ export function createPrismaGraphStore(db: Database): GraphStore {
       });
       return row ? toGraphVersionRecord(row) : null;
     },
+    async setPaused(id, paused) {
+      return prisma.$transaction(async (tx) => {
+        const { count } = await tx.graph.updateMany({
+          where: { id, archivedAt: null },
+          data: { paused },
+        });
+        return count > 0 ? tx.graph.findUnique({ where: { id } }) : null;
+      });
+    },
     countActiveRuns: (graphId) =>
       prisma.run.count({ where: { graphId, status: { in: [...ACTIVE_STATUSES] } } }),
   };

@@ -1,6 +1,7 @@
 import { ACTIVE_STATUSES, type ClaimedRun, type HeldRunStore } from '../runs/ports.js';
 import type { Database } from './database.js';
 import { toGraphVersionRecord, toRunRecord } from './records.js';
+import { NOT_PAUSED_GRAPH } from './run-store-sql.js';
 import { dialectFor } from './sql-dialect.js';
 
 const ACTIVE = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
@@ -77,7 +78,7 @@ export function createPrismaHeldRunStore(db: Database): HeldRunStore {
       const params: unknown[] = key === undefined ? [limit] : [key, limit];
       const rows = await prisma.$queryRawUnsafe<Array<{ id: string }>>(
         `SELECT r."id" FROM "Run" r
-         WHERE r."held" = true AND r."status" = 'QUEUED'
+         WHERE r."held" = true AND r."status" = 'QUEUED' AND ${NOT_PAUSED_GRAPH('r')}
            ${key === undefined ? '' : `AND r."concurrencyKey" = ${d.param(1, 'text')}`}
            AND ${NOTHING_AHEAD('r')}
          ORDER BY r."createdAt" LIMIT ${d.param(params.length, 'int')}`,

@@ -6,6 +6,7 @@ import {
   eventRow,
   insertEventsSql,
   insertRunsSql,
+  NOT_PAUSED_GRAPH,
   newRunRow,
   nodeRow,
   runRow,
@@ -160,6 +161,7 @@ export function createPrismaRunStore(db: Database): RunStore {
       const now = Date.now();
       // The recovery count goes up in the claiming statement itself: a run that kills its
       // process before its first event is stored is still counted (see the run service).
+      // A run of a paused graph that never started stays where it is (pauseGraph holds it).
       // WAITING runs are out of memory on purpose: taken only once their wakeAt passed (an
       // interrupt timed out), as RUNNING so no resumeRun claims them at the same time, and
       // without counting a recovery.
@@ -172,7 +174,8 @@ export function createPrismaRunStore(db: Database): RunStore {
              SELECT "id" FROM "Run"
              WHERE ("status" IN (${RUNNABLE.map((st) => `'${st}'`).join(', ')}) AND "held" = false
                AND ("owner" IS NULL OR "heartbeatAt" IS NULL OR "heartbeatAt" < ${d.param(3, 'timestamp')}
-                 OR "owner" IN (${d.textsFrom(4)})))
+                 OR "owner" IN (${d.textsFrom(4)}))
+               AND ("lastSeq" > 0 OR ${NOT_PAUSED_GRAPH('"Run"')}))
                OR ("status" = 'WAITING' AND "wakeAt" IS NOT NULL AND "wakeAt" <= ${d.param(5, 'timestamp')})
              ORDER BY "recoveries", "createdAt" LIMIT ${d.param(6, 'int')} ${lock}
            ) RETURNING "id"`,
@@ -250,11 +253,11 @@ export function createPrismaRunStore(db: Database): RunStore {
       return count > 0;
     },
 
-    async claimWaiting(runId, owner) {
+    async claimWaiting(runId, owner, from = 'WAITING') {
       const { count } = await tx((t) =>
         t.run.updateMany({
-          where: { id: runId, status: 'WAITING' },
-          data: { owner, heartbeatAt: new Date(), status: 'RUNNING' },
+          where: { id: runId, status: from },
+          data: { owner, heartbeatAt: new Date(), status: 'RUNNING', pauseRequestedAt: null },
         }),
       );
       if (count === 0) return null;
@@ -265,6 +268,31 @@ export function createPrismaRunStore(db: Database): RunStore {
       return run
         ? { run: toRunRecord(run), version: toGraphVersionRecord(run.graphVersion) }
         : null;
+    },
+
+    async requestPause(runId) {
+      return tx(async (t) => {
+        const { count } = await t.run.updateMany({
+          where: { id: runId, status: { in: RUNNABLE } },
+          data: { pauseRequestedAt: new Date() },
+        });
+        if (count === 0) return false;
+        const row = await t.run.findUnique({ where: { id: runId }, select: { owner: true } });
+        return row?.owner === null ? 'unowned' : 'asked';
+      });
+    },
+
+    async takePauseRequests(owner) {
+      return tx(async (t) => {
+        const rows = await t.run.findMany({
+          where: { owner, status: { in: RUNNABLE }, pauseRequestedAt: { not: null } },
+          select: { id: true },
+        });
+        if (rows.length === 0) return [];
+        const ids = rows.map((r) => r.id);
+        await t.run.updateMany({ where: { id: { in: ids } }, data: { pauseRequestedAt: null } });
+        return ids;
+      });
     },
 
     async postAnswer(runId, answer) {
@@ -300,6 +328,16 @@ export function createPrismaRunStore(db: Database): RunStore {
           const list = parseJson(r.answers);
           return { runId: r.id, answers: (Array.isArray(list) ? list : []) as PostedAnswer[] };
         });
+      });
+    },
+
+    async handBack(runIds) {
+      if (runIds.length === 0) return [];
+      return tx(async (t) => {
+        const where = { id: { in: [...runIds] }, status: 'QUEUED', lastSeq: 0, held: false };
+        const rows = await t.run.findMany({ where, select: { id: true } });
+        await t.run.updateMany({ where, data: { owner: null } });
+        return rows.map((r) => r.id);
       });
     },
 

@@ -28,6 +28,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     parentSeq: row.parentSeq,
     origin: row.origin as RunRecord['origin'],
     ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+    ...(row.pauseRequestedAt ? { pauseRequested: true as const } : {}),
   };
 }
 

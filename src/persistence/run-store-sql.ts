@@ -126,6 +126,10 @@ export function nodeRow(d: SqlDialect, n: NodeRow): unknown[] {
   ];
 }
 
+/** SQL: the run `r` belongs to a graph that is not paused (pauseGraph holds its new runs). */
+export const NOT_PAUSED_GRAPH = (r: string) =>
+  `NOT EXISTS (SELECT 1 FROM "Graph" g WHERE g."id" = ${r}."graphId" AND g."paused" = true)`;
+
 export function updateRunsSql(d: SqlDialect): string {
   return `WITH v ("id", "lastSeq", "status", "state", "error", "startedAt", "finishedAt", "progressed", "wakeAt") AS (
       SELECT ${selectColumns(d, RUN_TYPES)} FROM ${d.rowsFrom(1)}
@@ -138,7 +142,8 @@ export function updateRunsSql(d: SqlDialect): string {
       "startedAt" = COALESCE("Run"."startedAt", v."startedAt"),
       "finishedAt" = COALESCE(v."finishedAt", "Run"."finishedAt"),
       "recoveries" = CASE WHEN v."progressed" = 1 THEN 0 ELSE "Run"."recoveries" END,
-      "wakeAt" = CASE WHEN v."status" = 'WAITING' THEN v."wakeAt" ELSE "Run"."wakeAt" END
+      "wakeAt" = CASE WHEN v."status" = 'WAITING' THEN v."wakeAt" ELSE "Run"."wakeAt" END,
+      "owner" = CASE WHEN v."status" = 'PAUSED' THEN NULL ELSE "Run"."owner" END
     FROM v WHERE "Run"."id" = v."id"`;
 }
 

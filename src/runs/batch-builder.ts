@@ -116,7 +116,11 @@ export class BatchBuilder {
         setStatus(patch, 'WAITING');
         patch.wakeAt = e.data.wakeAt ?? null;
         break;
+      case 'RUN_PAUSED':
+        setStatus(patch, 'PAUSED');
+        break;
       case 'RUN_RESUMED':
+      case 'RUN_UNPAUSED':
         setStatus(patch, 'RUNNING');
         break;
       case 'RUN_SUCCEEDED':

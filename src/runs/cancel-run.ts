@@ -12,13 +12,15 @@ export interface CancelDeps {
   cancelHere(runId: string, reason: string): boolean;
   /** Takes a WAITING run and resumes it cancelled; false when it is not WAITING. */
   cancelWaiting(runId: string, reason: string): Promise<boolean>;
+  /** Takes a PAUSED run and executes it cancelled; false when it is not PAUSED. */
+  cancelPaused?(runId: string, reason: string): Promise<boolean>;
   /** Takes a held run (QUEUED behind its concurrency key) out and cancels it; false if not held. */
   cancelHeld?(run: RunRecord, reason: string): Promise<boolean>;
 }
 
 /**
- * cancelRun: here (aborted, or taken out of the queue), a WAITING run taken from the store and
- * ended from its log, or a run of another process asked to stop through the store.
+ * cancelRun: here (aborted, or taken out of the queue), a WAITING or PAUSED run taken from the
+ * store and ended from its log, or a run of another process asked to stop through the store.
  */
 export function createCancel(deps: CancelDeps) {
   const { store } = deps;
@@ -34,6 +36,11 @@ export function createCancel(deps: CancelDeps) {
       return (await store.getRun(runId)) ?? run;
     // A WAITING run is in no process: take it and record its cancel from its log.
     if (run.status === 'WAITING' && (await deps.cancelWaiting(runId, reason))) {
+      await deps.waitFor(runId);
+      return (await store.getRun(runId)) ?? run;
+    }
+    // A PAUSED run is in no process either: taken, unpaused and cancelled from its log.
+    if (run.status === 'PAUSED' && deps.cancelPaused && (await deps.cancelPaused(runId, reason))) {
       await deps.waitFor(runId);
       return (await store.getRun(runId)) ?? run;
     }

@@ -17,12 +17,16 @@ const isRunEnd = (e: RunEvent) =>
   e.type === 'RUN_SUCCEEDED' || e.type === 'RUN_FAILED' || e.type === 'RUN_CANCELLED';
 
 /**
- * Renumbers events for the new run; its deadline (maxDurationMs) starts now. A suspension the
- * copy ends on is left out: the new run starts executing (and suspends again if it must).
+ * Renumbers events for the new run; its deadline (maxDurationMs) starts now. A suspension or a
+ * pause the copy ends on is left out: the new run starts executing (and suspends again if it must).
  */
 function rebase(events: readonly RunEvent[], runId: string, now: number): RunEvent[] {
   let end = events.length;
-  while (end > 0 && events[end - 1]?.type === 'RUN_SUSPENDED') end--;
+  while (
+    end > 0 &&
+    (events[end - 1]?.type === 'RUN_SUSPENDED' || events[end - 1]?.type === 'RUN_PAUSED')
+  )
+    end--;
   return events.slice(0, end).map((e, i) => {
     const copy = { ...e, runId, seq: i + 1 } as RunEvent;
     if (copy.type === 'RUN_STARTED') copy.at = now;

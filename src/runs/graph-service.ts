@@ -22,6 +22,12 @@ export interface GraphService {
   /** Saves a new version; runs already started keep the version they pinned. */
   update(id: string, definition: GraphDef, tenantId?: string): Promise<GraphRecord>;
   delete(id: string, tenantId?: string): Promise<boolean>;
+  /**
+   * pauseGraph / unpauseGraph: while paused, the graph's new and queued runs stay QUEUED (startRun
+   * still accepts them; no server claims them); runs already executing go on. Unpausing lets
+   * them start (`onChange` tells the run service, which claims them at once).
+   */
+  setPaused(id: string, paused: boolean, tenantId?: string): Promise<GraphRecord>;
   /** Every issue saving `definition` (any JSON) would report, each with its path; none: valid. */
   validate(definition: unknown): GraphIssue[];
   /**
@@ -35,8 +41,8 @@ export interface GraphService {
 export function createGraphService(
   store: GraphStore,
   tools: ToolResolver,
-  /** Told after a graph is saved or deleted (the run service drops its cached version). */
-  onChange: (graphId: string) => void = () => {},
+  /** Told after a graph is saved, deleted or (un)paused (the run service drops its cache). */
+  onChange: (graphId: string, change?: 'paused' | 'unpaused') => void = () => {},
 ): GraphService {
   /** One GRAPH_INVALID with every issue: the engine's, then the sub-graph checks'. */
   async function validated(definition: GraphDef, tenantId: string): Promise<GraphDef> {
@@ -98,6 +104,14 @@ export function createGraphService(
       const deleted = await store.delete(id);
       onChange(id);
       return deleted;
+    },
+    async setPaused(id, paused, tenantId = DEFAULT_TENANT) {
+      const graph = await store.get(id);
+      if (!graph || graph.tenantId !== tenantId) throw notFound('Graph', id);
+      const updated = await store.setPaused(id, paused);
+      if (!updated) throw notFound('Graph', id);
+      onChange(id, paused ? 'paused' : 'unpaused');
+      return updated;
     },
     async ensureExamples(examples, tenantId = DEFAULT_TENANT) {
       const created: string[] = [];

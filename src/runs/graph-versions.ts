@@ -18,7 +18,12 @@ export interface GraphVersions {
   numbered(graphId: string, version: number): Promise<GraphVersionRecord>;
   /** A version compiled once per process (versions are immutable). */
   compile(version: GraphVersionRecord): CompiledGraph;
-  /** Forgets the cached latest version (the graph was saved or deleted). */
+  /**
+   * Whether the graph is paused (pauseGraph), cached like the latest version: pausing in this
+   * process is seen at once, in another within LATEST_CACHE_MS.
+   */
+  isPaused(graphId: string): Promise<boolean>;
+  /** Forgets the cached latest version (the graph was saved, deleted or paused). */
   invalidate(graphId: string): void;
 }
 
@@ -26,7 +31,18 @@ export function createGraphVersions(graphs: GraphStore, tools: ToolResolver): Gr
   const compiled = new Map<string, CompiledGraph>();
   const numbered = new Map<string, GraphVersionRecord>();
   const latest = new Map<string, { version: Promise<GraphVersionRecord>; at: number }>();
+  const paused = new Map<string, { paused: Promise<boolean>; at: number }>();
   return {
+    isPaused(graphId) {
+      const hit = paused.get(graphId);
+      if (hit && Date.now() - hit.at < LATEST_CACHE_MS) return hit.paused;
+      const entry = { paused: graphs.get(graphId).then((g) => g?.paused === true), at: Date.now() };
+      paused.set(graphId, entry);
+      entry.paused.catch(() => {
+        if (paused.get(graphId) === entry) paused.delete(graphId);
+      });
+      return entry.paused;
+    },
     latest(graphId) {
       const hit = latest.get(graphId);
       if (hit && Date.now() - hit.at < LATEST_CACHE_MS) return hit.version;
@@ -70,6 +86,7 @@ export function createGraphVersions(graphs: GraphStore, tools: ToolResolver): Gr
     },
     invalidate(graphId) {
       latest.delete(graphId);
+      paused.delete(graphId);
       for (const key of numbered.keys()) if (key.startsWith(`${graphId}@`)) numbered.delete(key);
     },
   };

@@ -5,11 +5,19 @@
  */
 import type { ErrorInfo, GraphDef, RunEvent, State } from '../engine/index.js';
 
-export type RunStatus = 'QUEUED' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export type RunStatus =
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'WAITING'
+  | 'PAUSED'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'CANCELLED';
 export const RUN_STATUSES: readonly RunStatus[] = [
   'QUEUED',
   'RUNNING',
   'WAITING',
+  'PAUSED',
   'SUCCEEDED',
   'FAILED',
   'CANCELLED',
@@ -17,11 +25,14 @@ export const RUN_STATUSES: readonly RunStatus[] = [
 /** The tenant of everything made without an identity (AUTH=none, examples, older rows). */
 export const DEFAULT_TENANT = 'default';
 
-/** Statuses of a run that has not ended: the one list of them. */
-export const ACTIVE_STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING'];
+/**
+ * Statuses of a run that has not ended: the one list of them. A PAUSED run is active: it is out
+ * of memory and no process owns it, but it keeps its concurrency key (as a WAITING run does).
+ */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING', 'PAUSED'];
 
 export function isActive(status: RunStatus): boolean {
-  return status === 'QUEUED' || status === 'RUNNING' || status === 'WAITING';
+  return status === 'QUEUED' || status === 'RUNNING' || status === 'WAITING' || status === 'PAUSED';
 }
 
 export type NodeStatus = 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
@@ -54,6 +65,8 @@ export interface RunRecord {
   origin?: 'FORK' | 'RETRY' | 'CHILD' | 'REPLAY' | null;
   /** The W3C traceparent the run's trace continues (set when the start was traced). */
   traceparent?: string;
+  /** pauseRun asked for a pause no process has taken yet (set by stores, only when true). */
+  pauseRequested?: true;
 }
 
 export interface GraphVersionRecord {
@@ -78,6 +91,7 @@ export interface RunPatch {
   /** A node succeeded in this batch: the run made progress, its recovery count starts over. */
   progressed?: boolean;
   /** RUN_SUSPENDED: when the WAITING run must be woken (an interrupt deadline), null: never. */
+  /** (A PAUSED patch also gives the run's lease up: its owner is cleared in the same commit.) */
   wakeAt?: number | null;
 }
 
@@ -188,10 +202,23 @@ export interface RunStore {
   /** Asks the owner of an active run to cancel it; false when the run is not active. */
   requestCancel(runId: string): Promise<boolean>;
   /**
-   * Takes a WAITING run (to record an answer or a cancel): it becomes RUNNING, owned by `owner`.
-   * Null when the run is not WAITING (any more): two processes never both take it.
+   * Takes a WAITING run (to record an answer or a cancel), or with `from: 'PAUSED'` a paused one
+   * (to unpause or cancel it): it becomes RUNNING, owned by `owner` (null: by no process, for a
+   * worker to claim, as ROLE=api stores runs). Null when the run is not in that status (any
+   * more): two processes never both take it.
    */
-  claimWaiting(runId: string, owner: string): Promise<ClaimedRun | null>;
+  claimWaiting(
+    runId: string,
+    owner: string | null,
+    from?: 'WAITING' | 'PAUSED',
+  ): Promise<ClaimedRun | null>;
+  /**
+   * Asks the owner of a RUNNING or QUEUED run to pause it: `'asked'`, or `'unowned'` when no
+   * process owns it yet (whichever claims it executes it paused); false when the run is neither.
+   */
+  requestPause(runId: string): Promise<'asked' | 'unowned' | false>;
+  /** The owner's runs another process asked to pause, taken (each request is returned once). */
+  takePauseRequests(owner: string): Promise<string[]>;
   /**
    * Leaves an answer for the owner of an active run (it executes on another process); false
    * when the run is not active. The owner takes it with `takeAnswers`.
@@ -199,6 +226,11 @@ export interface RunStore {
   postAnswer(runId: string, answer: PostedAnswer): Promise<boolean>;
   /** The answers left for the owner's active runs, taken (each is returned once). */
   takeAnswers(owner: string): Promise<Array<{ runId: string; answers: PostedAnswer[] }>>;
+  /**
+   * Gives up runs this process queued but never started (QUEUED, no event): ownerless again,
+   * for a server to claim later (pauseGraph holds them). Returns those given up.
+   */
+  handBack(runIds: readonly string[]): Promise<string[]>;
   /** Gives up the owner's active runs so the next process resumes them at once. */
   release(owner: string): Promise<void>;
 }
@@ -286,6 +318,8 @@ export interface GraphRecord {
   name: string;
   description: string | null;
   latestVersion: number;
+  /** pauseGraph: its new and queued runs stay QUEUED until unpauseGraph (absent: false). */
+  paused?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -318,6 +352,8 @@ export interface GraphStore {
   /** Version number `version` of the graph; null when it has no such version. */
   getVersion(graphId: string, version: number): Promise<GraphVersionRecord | null>;
   countActiveRuns(graphId: string): Promise<number>;
+  /** Sets the graph's paused flag; null when it does not exist (or is archived). */
+  setPaused(id: string, paused: boolean): Promise<GraphRecord | null>;
 }
 
 // --- The run-event bus ----------------------------------------------------------------------

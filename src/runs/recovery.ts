@@ -40,6 +40,8 @@ export interface RecoveryDeps {
   owner: string;
   leaseMs: number;
   recoveryLimit: number;
+  /** RECOVERY=paused: a claimed run that was executing is paused (reason recovery), not resumed. */
+  pauseRecovered: boolean;
   resumeBatch: number;
   resumeIntervalMs: number;
   /** False once the service shuts down: nothing more is claimed. */
@@ -149,6 +151,7 @@ export function createRecovery(deps: RecoveryDeps) {
       if (!room()) break;
       const claimed = await store.claimOrphans(owner, staleBefore, resumeBatch, dead);
       let resumed = 0;
+      let paused = 0;
       for (const claim of claimed) {
         const { run, version } = claim;
         // Our own run whose heartbeat lapsed (a blocked event loop): it is still executing.
@@ -163,17 +166,37 @@ export function createRecovery(deps: RecoveryDeps) {
             continue;
           }
           const graph = versions.compile(version);
+          // RECOVERY=paused: it executes only to record RUN_PAUSED. Not a run never started
+          // (stored for any server to claim), a WAITING run woken by its own deadline, nor a
+          // paused run an operator unpaused through a ROLE=api server (left ownerless for us).
+          const last = history.at(-1)?.type;
+          const pause =
+            deps.pauseRecovered &&
+            history.length > 0 &&
+            last !== 'RUN_SUSPENDED' &&
+            last !== 'RUN_PAUSED';
+          // pauseRun asked before any process had it: it begins paused (nothing starts).
+          const pauseReason = run.pauseRequested ? 'user' : pause ? 'recovery' : undefined;
           enqueue(
             { ...run, pinnedVersion: version.version },
-            { runId: run.id, graphId: run.graphId, graph, input: run.input, history },
+            {
+              ...{ runId: run.id, graphId: run.graphId, graph, input: run.input, history },
+              ...(pauseReason ? { pauseReason } : {}),
+            },
           );
-          resumed++;
+          if (pause) paused++;
+          else resumed++;
         } catch (err) {
           logger.error('could not resume run', { runId: run.id, err });
         }
       }
       if (resumed > 0) logger.info('resumed runs', { count: resumed, owner });
-      total += resumed;
+      if (paused > 0)
+        logger.warn('paused recovered runs (RECOVERY=paused): unpause, cancel or fork each', {
+          count: paused,
+          owner,
+        });
+      total += resumed + paused;
       if (claimed.length < resumeBatch) break;
     }
     return total;

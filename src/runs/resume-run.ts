@@ -155,6 +155,12 @@ export function createResumer(deps: ResumeDeps) {
 
   async function check(runId: string, interruptId: string, value: unknown, tenantId: string) {
     const run = await deps.get(runId, tenantId);
+    if (run.status === 'PAUSED')
+      throw new AppError(
+        'RUN_PAUSED',
+        `Run "${runId}" is paused: unpause it (unpauseRun), then answer its interrupt.`,
+        { status: run.status },
+      );
     if (!isActive(run.status))
       throw new AppError('RUN_NOT_ACTIVE', `Run "${runId}" already ${run.status.toLowerCase()}.`, {
         status: run.status,
@@ -204,6 +210,7 @@ export function createResumer(deps: ResumeDeps) {
       return { ...record, status: 'RUNNING' as const };
     },
     pickUp,
+    takeWaiting,
     /** Cancels a run that waits out of memory: taken from the store and resumed cancelled. */
     cancelWaiting: (runId: string, reason: string) => takeWaiting(runId, { cancelReason: reason }),
   };

@@ -2,6 +2,7 @@ import {
   type CompiledGraph,
   type EventSink,
   executeRun,
+  type PauseReason,
   type RunBudget,
   type RunEvent,
   type RunInbox,
@@ -28,6 +29,8 @@ export interface Job {
   cancelReason?: string;
   /** ctx.thread / ctx.memory of its tools (set by the run service). */
   services?: ToolServices;
+  /** Execute it paused: it pauses as soon as it begins (pauseRun before it started, RECOVERY=paused). */
+  pauseReason?: PauseReason;
 }
 
 /**
@@ -36,6 +39,8 @@ export interface Job {
  */
 export class RunPool {
   private readonly active = new Map<string, AbortController>();
+  /** Per executing run: aborted to pause it at its next node boundary. */
+  private readonly pauses = new Map<string, AbortController>();
   private readonly queue: Job[] = [];
   private head = 0;
   private accepting = true;
@@ -71,6 +76,21 @@ export class RunPool {
     return controller !== undefined;
   }
 
+  /**
+   * Pauses a run executing here at its next node boundary, or a queued one as soon as it
+   * begins; false when it is not here.
+   */
+  pause(runId: string, reason: PauseReason): boolean {
+    const controller = this.pauses.get(runId);
+    if (controller) {
+      controller.abort(reason);
+      return true;
+    }
+    const job = this.queue.find((j, i) => i >= this.head && j.runId === runId);
+    if (job) job.pauseReason = reason;
+    return job !== undefined;
+  }
+
   /** Takes a run out of the queue before it started. */
   dequeue(runId: string): Job | undefined {
     const index = this.queue.findIndex((j, i) => i >= this.head && j.runId === runId);
@@ -78,6 +98,19 @@ export class RunPool {
     const job = this.queue.splice(index, 1)[0];
     job?.inbox?.close();
     return job;
+  }
+
+  /** Takes out of the queue every job `which` selects (before they started). */
+  dequeueWhere(which: (job: Job) => boolean): Job[] {
+    const taken: Job[] = [];
+    for (let i = this.queue.length - 1; i >= this.head; i--) {
+      const job = this.queue[i] as Job;
+      if (!which(job)) continue;
+      this.queue.splice(i, 1);
+      job.inbox?.close();
+      taken.unshift(job);
+    }
+    return taken;
   }
 
   /** Stops starting queued runs; waits up to graceMs for executing ones to end. */
@@ -110,7 +143,10 @@ export class RunPool {
   private async execute(job: Job): Promise<void> {
     const controller = new AbortController();
     if (job.cancelReason !== undefined) controller.abort(job.cancelReason);
+    const pause = new AbortController();
+    if (job.pauseReason !== undefined) pause.abort(job.pauseReason);
     this.active.set(job.runId, controller);
+    this.pauses.set(job.runId, pause);
     try {
       await executeRun({
         runId: job.runId,
@@ -119,6 +155,7 @@ export class RunPool {
         sink: this.sink,
         history: job.history,
         signal: controller.signal,
+        pause: pause.signal,
         ...(job.inbox ? { inbox: job.inbox } : {}),
         ...(job.budget ? { budget: job.budget } : {}),
         ...(job.services ? { services: job.services } : {}),
@@ -128,6 +165,7 @@ export class RunPool {
     } finally {
       job.inbox?.close();
       this.active.delete(job.runId);
+      this.pauses.delete(job.runId);
       this.sink.untrack(job.runId);
       this.pump();
     }

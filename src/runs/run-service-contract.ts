@@ -33,6 +33,8 @@ export interface RunServiceOptions {
   owner?: string;
   /** Takeovers without progress after which a run fails with RECOVERY_LIMIT_EXCEEDED (3). */
   recoveryLimit?: number;
+  /** `paused`: claimed orphans are paused (RUN_PAUSED, reason recovery), not resumed (RECOVERY). */
+  recovery?: 'resume' | 'paused';
   /** Orphaned runs claimed and resumed per tick (10), one tick every resumeIntervalMs (100). */
   resumeBatch?: number;
   resumeIntervalMs?: number;
@@ -74,7 +76,7 @@ export interface RunService {
   /** True while the run executes (or waits to) in this process. */
   isLocal(runId: string): boolean;
   /** Forgets the cached latest version of a graph (it was saved or deleted). */
-  invalidateGraph(graphId: string): void;
+  invalidateGraph(graphId: string, change?: 'paused' | 'unpaused'): void;
   /**
    * Stores a new QUEUED run of the graph's latest version (or `options.version`) and returns its
    * record; with an idempotency key used within its window, the run that key started instead.
@@ -90,6 +92,13 @@ export interface RunService {
   /** The tenant of a run (of this process's runs even before their row is stored). */
   tenantOf(runId: string): Promise<string | undefined>;
   cancel(runId: string, tenantId?: string): Promise<RunRecord>;
+  /**
+   * Stops the run at its next node boundary: running attempts finish, nothing new starts, it
+   * becomes PAUSED and leaves memory. PAUSED already: returned as it is; ended: RUN_NOT_ACTIVE.
+   */
+  pause(runId: string, tenantId?: string): Promise<RunRecord>;
+  /** Continues a PAUSED run from its log (RUN_NOT_PAUSED otherwise). */
+  unpause(runId: string, tenantId?: string): Promise<RunRecord>;
   /** A new run from the start of one of the run's node executions, with an edited state. */
   fork(runId: string, input: ForkInput, tenantId?: string): Promise<RunRecord>;
   /** A new run of a failed or cancelled run: what succeeded is kept, what failed runs again. */
@@ -132,7 +141,8 @@ export interface RunService {
   /**
    * Takes over and resumes runs left by a crashed or stopped process (at once for this
    * instance's previous boots, after their lease for others), a batch per tick; returns how many.
-   * A run taken over more than recoveryLimit times without progress fails instead.
+   * A run taken over more than recoveryLimit times without progress fails instead; with
+   * `recovery: 'paused'` the others are paused, not resumed.
    */
   resumeOrphans(): Promise<number>;
   /** Starts heartbeats and the orphan scan. */

@@ -10,6 +10,7 @@ import { createGraphVersions } from './graph-versions.js';
 import { createInstance } from './instance.js';
 import { loadEvents } from './load-events.js';
 import { LocalRuns } from './local-runs.js';
+import { createPauseControls } from './pause-controls.js';
 import {
   type CommitBatch,
   DEFAULT_TENANT,
@@ -116,6 +117,7 @@ export function createRunService(opts: RunServiceOptions): RunService {
     owner,
     leaseMs,
     recoveryLimit: opts.recoveryLimit ?? 3,
+    pauseRecovered: opts.recovery === 'paused',
     resumeBatch: Math.max(1, opts.resumeBatch ?? 10),
     resumeIntervalMs: opts.resumeIntervalMs ?? 100,
     accepting: () => accepting,
@@ -150,11 +152,12 @@ export function createRunService(opts: RunServiceOptions): RunService {
     for (const patch of batch.runs) {
       const updates = local.apply(patch);
       if (updates.length > 0) bus.publish('run:updated', updates[0]!.graphId, updates);
-      // Ended, or WAITING (it left memory; an answer takes it from the store again).
-      if (patch.finishedAt !== undefined || patch.status === 'WAITING') {
+      // Ended, or WAITING / PAUSED (it left memory; an answer or an unpause takes it again).
+      const away = patch.status === 'WAITING' || patch.status === 'PAUSED';
+      if (patch.finishedAt !== undefined || away) {
         const key = local.concurrencyKeyOf(patch.id);
         settle(patch.id);
-        // A waiting run still holds its concurrency key: the next one starts when it ends.
+        // A waiting or paused run still holds its concurrency key: the next one starts when it ends.
         if (key && patch.finishedAt !== undefined) concurrency?.kick(key);
       }
     }
@@ -194,12 +197,20 @@ export function createRunService(opts: RunServiceOptions): RunService {
     ...{ store, local, inboxes, versions, owner, logger, enqueue },
     get: (runId, tenantId) => service.get(runId, tenantId),
   });
+  const { pauser, graphChanged } = createPauseControls({
+    ...{ store, writer, local, versions, owner, execute, logger, enqueue, pool, inboxes },
+    get: (runId, tenantId) => service.get(runId, tenantId),
+    takeWaiting: resumer.takeWaiting,
+    accepting: () => accepting,
+    claimNow: () => [service.resumeOrphans(), concurrency?.sweep()],
+  });
   const cancelRun = createCancel({
     store,
     get: (runId, tenantId) => service.get(runId, tenantId),
     waitFor: (runId) => local.waitFor(runId),
     cancelHere,
     cancelWaiting: resumer.cancelWaiting,
+    cancelPaused: pauser.cancelPaused,
     cancelHeld: async (run, reason) =>
       run.held === true &&
       concurrency !== undefined &&
@@ -208,7 +219,10 @@ export function createRunService(opts: RunServiceOptions): RunService {
 
   const service: RunService = {
     owner,
-    invalidateGraph: (graphId) => versions.invalidate(graphId),
+    invalidateGraph(graphId, change) {
+      versions.invalidate(graphId);
+      if (change) graphChanged(graphId, change);
+    },
     isLocal,
     events: createEventStream({ store, bus, isLocal }),
     eventPage: (runId, page) => store.pageEvents(runId, page),
@@ -240,6 +254,11 @@ export function createRunService(opts: RunServiceOptions): RunService {
       if (started.existing) return started.record;
       const { job, concurrency: rule } = started;
       let record = started.record;
+      // A paused graph's run waits stored (ownerless, or held behind its key) until unpauseGraph.
+      if (started.paused) {
+        bus.publish('run:updated', graphId, [{ ...record }]);
+        return { ...record };
+      }
       if (rule && concurrency)
         record = await concurrency.admit(record, job, rule.onConflict).catch(async (err) => {
           // Refused (CONCURRENCY_LIMIT): the key may be used again.
@@ -262,6 +281,8 @@ export function createRunService(opts: RunServiceOptions): RunService {
     stateAt: async (runId, seq, tenantId) =>
       forker.stateAt(await service.get(runId, tenantId), seq),
     cancel: (runId, tenantId = DEFAULT_TENANT) => cancelRun(runId, tenantId),
+    pause: (runId, tenantId = DEFAULT_TENANT) => pauser.pause(runId, tenantId),
+    unpause: (runId, tenantId = DEFAULT_TENANT) => pauser.unpause(runId, tenantId),
 
     currentState: (run) => forker.currentState(run),
 
@@ -279,6 +300,9 @@ export function createRunService(opts: RunServiceOptions): RunService {
         try {
           const asked = await store.heartbeat(owner, new Date());
           for (const runId of asked) cancelHere(runId, 'cancelled by user on another server');
+          // Ours but not in the pool yet (being taken): asked again at the next heartbeat.
+          for (const runId of await store.takePauseRequests(owner))
+            if (!pool.pause(runId, 'user') && local.has(runId)) await store.requestPause(runId);
           // A run taken over while this process stalled stops here even if it commits nothing
           // (a long tool call would otherwise go on beside the new owner's execution).
           const lost = await store.notOwned(owner, local.ids());

@@ -47,7 +47,14 @@ export interface RunThreads {
  * already names (nothing was created).
  */
 export type Started =
-  | { existing: false; record: RunRecord; job: Job; concurrency: ConcurrencyRule | null }
+  | {
+      existing: false;
+      record: RunRecord;
+      job: Job;
+      concurrency: ConcurrencyRule | null;
+      /** Its graph is paused: stored QUEUED without an owner, for a server to claim on unpause. */
+      paused: boolean;
+    }
   | { existing: true; record: RunRecord };
 
 export interface StarterDeps {
@@ -139,7 +146,10 @@ export function createStarter(deps: StarterDeps) {
       : undefined;
     let claimed = false;
     const create = async () => {
-      const version = await pick(graphId, tenantId, options.version);
+      const [version, paused] = await Promise.all([
+        pick(graphId, tenantId, options.version),
+        versions.isPaused(graphId),
+      ]);
       const graph = versions.compile(version);
       const concurrency =
         options.concurrency ?? deps.concurrencyOf?.(graphId, graph, state) ?? null;
@@ -163,7 +173,7 @@ export function createStarter(deps: StarterDeps) {
           graphId,
           graphVersionId: version.id,
           input: state,
-          owner,
+          owner: paused ? null : owner,
           createdAt,
           concurrencyKey,
           held: concurrencyKey !== null,
@@ -173,7 +183,7 @@ export function createStarter(deps: StarterDeps) {
           logger.warn('could not store a new run', { err });
           throw unavailable();
         });
-      return { version, graph, concurrency };
+      return { version, graph, concurrency, paused };
     };
     const created = await withDeadline(
       create().catch(async (err: unknown) => {
@@ -191,7 +201,7 @@ export function createStarter(deps: StarterDeps) {
     }
     if ('existing' in created && created.existing)
       return { existing: true, record: created.existing };
-    const { version, graph, concurrency } = created;
+    const { version, graph, concurrency, paused } = created;
     const record: RunRecord = {
       id,
       tenantId,
@@ -216,6 +226,7 @@ export function createStarter(deps: StarterDeps) {
       job: { runId: id, graphId, graph, input: state, history: [], budget },
       existing: false,
       concurrency,
+      paused,
     };
   }
 

@@ -26,6 +26,10 @@ builder.prismaObject('Graph', {
       nullable: true,
       description: 'Set by deleteGraph: runs stay readable, nothing new starts, the name is free.',
     }),
+    paused: t.exposeBoolean('paused', {
+      description:
+        'Set by pauseGraph: startRun still accepts runs, but they (and queued ones not yet claimed by a server) stay QUEUED until unpauseGraph. Runs already executing are not paused by it (pauseRun pauses one).',
+    }),
     retentionDays: t.exposeInt('retentionDays', {
       nullable: true,
       description:

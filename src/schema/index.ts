@@ -10,6 +10,7 @@ import './interrupt.js';
 import './api-key.js';
 import './worker.js';
 import './fork.js';
+import './pause.js';
 import './schedule.js';
 import './trigger.js';
 import './retention.js';

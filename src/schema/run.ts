@@ -19,6 +19,7 @@ export function asRow(run: RunRecord): RunRow & { graphVersion?: { version: numb
     owner: null,
     heartbeatAt: null,
     cancelRequestedAt: null,
+    pauseRequestedAt: null,
     wakeAt: null,
     answers: null,
     recoveries: fields.recoveries ?? 0,
@@ -163,7 +164,7 @@ builder.mutationFields((t) => ({
   startRun: t.prismaField({
     type: 'Run',
     description:
-      'Starts a run of the latest graph version (or `version`) and returns at once (QUEUED). With an `idempotencyKey` already used for this graph within the idempotency window, returns the run it started instead (IDEMPOTENCY_KEY_REUSED when the input or version differ).',
+      'Starts a run of the latest graph version (or `version`) and returns at once (QUEUED). With an `idempotencyKey` already used for this graph within the idempotency window, returns the run it started instead (IDEMPOTENCY_KEY_REUSED when the input or version differ). A paused graph (pauseGraph) still accepts the run: it stays QUEUED until unpauseGraph.',
     args: {
       graphId: t.arg.id({ required: true }),
       input: t.arg({ type: 'JSON', description: 'The initial state: a JSON object.' }),

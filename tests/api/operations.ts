@@ -94,7 +94,14 @@ export interface GraphData {
   versions: Array<{ id: string; version: number; definition: GraphDef; createdAt: string }>;
 }
 
-export type RunStatus = 'QUEUED' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export type RunStatus =
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'WAITING'
+  | 'PAUSED'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'CANCELLED';
 
 export interface RunErrorData {
   code: string;

@@ -35,6 +35,10 @@ import {
 const API_KEYS = '{ apiKeys { id tenantId role name revokedAt } }';
 const REVOKE_KEY = 'mutation ($id: ID!) { revokeApiKey(id: $id) }';
 const VIEWER = '{ viewer { tenantId role } }';
+const PAUSE_RUN = 'mutation ($id: ID!) { pauseRun(id: $id) { id status } }';
+const UNPAUSE_RUN = 'mutation ($id: ID!) { unpauseRun(id: $id) { id status } }';
+const PAUSE_GRAPH = 'mutation ($id: ID!) { pauseGraph(id: $id) { id paused } }';
+const UNPAUSE_GRAPH = 'mutation ($id: ID!) { unpauseGraph(id: $id) { id paused } }';
 const RUN_EVENTS_SUB = 'subscription ($runId: ID!) { runEvents(runId: $runId) { runId seq type } }';
 const RUN_UPDATED_SUB =
   'subscription ($graphId: ID) { runUpdated(graphId: $graphId) { id status graph { id } } }';
@@ -186,6 +190,10 @@ await describeBackends(
         [START_RUN, { graphId: A.g2 }, { graphId: random }],
         [CANCEL_RUN, { id: A.r1 }, { id: random }],
         [CANCEL_RUN, { id: A.r2 }, { id: random }],
+        [PAUSE_RUN, { id: A.r1 }, { id: random }],
+        [UNPAUSE_RUN, { id: A.r1 }, { id: random }],
+        [PAUSE_GRAPH, { id: A.g1 }, { id: random }],
+        [UNPAUSE_GRAPH, { id: A.g1 }, { id: random }],
       ] as const) {
         const answer = await as(b.admin, mutation, variables);
         expect(codeOf(answer), `${mutation} ${JSON.stringify(variables)}`).toBe('NOT_FOUND');

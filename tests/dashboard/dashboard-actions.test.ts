@@ -48,6 +48,21 @@ const broken = (fixed: boolean) => ({
   edges: [{ from: 'first', to: 'second' }],
 });
 
+/** before -> wait (a delay) -> after: a pause while `wait` runs holds `after`. */
+const SLOW = {
+  name: 'slow-step',
+  entry: 'before',
+  nodes: [
+    { id: 'before', tool: 'set_state', config: { values: { step: 1 } } },
+    { id: 'wait', tool: 'delay', config: { ms: 1_500, values: { step: 2 } } },
+    { id: 'after', tool: 'set_state', config: { values: { step: 3 } } },
+  ],
+  edges: [
+    { from: 'before', to: 'wait' },
+    { from: 'wait', to: 'after' },
+  ],
+};
+
 const UPDATE = `mutation ($id: ID!, $input: GraphInput!) { updateGraph(id: $id, input: $input) { id latestVersion } }`;
 
 const runPage = (page: Page, status: string) =>
@@ -141,6 +156,33 @@ describeBrowser('dashboard run actions in Chromium', () => {
       `[data-testid="run-fork"][data-run="${forkId}"][data-origin="FORK"]`,
     );
     await runPage(page, 'SUCCEEDED');
+  });
+
+  it('pauses a running run from its page (the running node finishes, the next waits), lists it as paused, and unpauses it to success', async () => {
+    const graphId = await saveGraph(t, SLOW);
+    const { startRun } = await t.gql<{ startRun: { id: string } }>(START, { graphId });
+    await page.goto(`${t.base}/runs/${startRun.id}`);
+    await page.waitForSelector('[data-testid="node-wait"][data-status="RUNNING"]');
+    await page.click('[data-testid="pause-run"]');
+    await runPage(page, 'PAUSED');
+    await page.waitForSelector('[data-testid="event-row"][data-type="RUN_PAUSED"]');
+    await page.waitForSelector('[data-testid="node-wait"][data-status="SUCCEEDED"]');
+    expect(await page.locator('[data-testid="node-after"]').getAttribute('data-status')).toBe(
+      'PENDING',
+    );
+    expect(await page.locator('.page-head .badge').textContent()).toBe('paused');
+    expect(await page.locator('[data-testid="pause-run"]').count()).toBe(0);
+    // The runs list filters by PAUSED and shows its badge.
+    await page.goto(`${t.base}/runs?status=PAUSED`);
+    const row = page.locator(`[data-testid="run-row"][data-run="${startRun.id}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('PAUSED');
+    expect(await row.locator('.badge').textContent()).toBe('paused');
+    await row.locator('a >> nth=0').click();
+    await runPage(page, 'PAUSED');
+    await page.click('[data-testid="unpause-run"]');
+    await runPage(page, 'SUCCEEDED');
+    expect(await stateShown(page, '"step": 3')).toMatchObject({ step: 3 });
   });
 
   it('retries a failed run on the fixed latest version and it succeeds', async () => {

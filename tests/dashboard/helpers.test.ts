@@ -180,4 +180,27 @@ describe('dashboard helpers', () => {
     expect(mapItemsOf(events, 'm')).toEqual({ started: 2, succeeded: 1, retries: 1, failed: [1] });
     expect(mapItemsOf(events, 'other')).toBeNull();
   });
+
+  it('closes the bar of an attempt a pause cut (RUN_PAUSED), and draws its start after unpause apart', () => {
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+    const event = (seq: number, type: string, ms: number, nodeId: string | null = 'ask') => ({
+      seq,
+      type,
+      data: { iteration: 1 },
+      nodeId,
+      attempt: nodeId ? 1 : null,
+      at: at(ms),
+    });
+    const bars = barsFromEvents([
+      event(2, 'NODE_STARTED', 0),
+      event(3, 'RUN_PAUSED', 20, null),
+      event(4, 'RUN_UNPAUSED', 900, null),
+      event(5, 'NODE_STARTED', 900),
+      event(6, 'NODE_SUCCEEDED', 950),
+    ]);
+    expect(bars.map((b) => [b.status, b.end! - b.start])).toEqual([
+      ['WAITING', 20],
+      ['SUCCEEDED', 50],
+    ]);
+  });
 });

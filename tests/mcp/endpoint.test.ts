@@ -6,7 +6,7 @@ import type { GraphDef } from '../../src/engine/graph.js';
 import { exampleGraphs } from '../../src/examples/index.js';
 import { sanitizeToolName } from '../../src/mcp/endpoint/index.js';
 import { uniqueName } from '../api/graphs.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, type TestApp, waitUntil } from '../helpers/app.js';
 import { backends } from '../helpers/databases.js';
 
 const mcpUrl = (t: TestApp) => new URL(t.url.replace(/\/graphql$/, '/mcp'));
@@ -90,6 +90,34 @@ for (const { name: backend, skip } of await backends()) {
       ]);
       const runId = result._meta?.['agent-execution-framework/runId'] as string;
       expect((await t.app.runs.get(runId)).status).toBe('SUCCEEDED');
+    });
+
+    it('ends the call when the run is paused, naming the run to unpause', async () => {
+      const def: GraphDef = {
+        name: uniqueName('slow'),
+        nodes: [
+          { id: 'wait', tool: 'delay', config: { ms: 400 } },
+          { id: 'after', tool: 'set_state', config: { values: { done: true } } },
+        ],
+        edges: [{ from: 'wait', to: 'after' }],
+        entry: 'wait',
+      };
+      const graph = await t.app.graphs.create(def);
+      const call = client.callTool({ name: sanitizeToolName(def.name), arguments: {} });
+      const runId = await waitUntil(async () => {
+        const data = await t.ok<{
+          runs: { edges: Array<{ node: { id: string; status: string } }> };
+        }>('query ($g: ID) { runs(graphId: $g, first: 1) { edges { node { id status } } } }', {
+          g: graph.id,
+        });
+        const run = data.runs.edges[0]?.node;
+        return run?.status === 'RUNNING' ? run.id : undefined;
+      });
+      expect((await t.app.runs.pause(runId)).status).toBe('PAUSED');
+      const result = (await call) as CallToolResult;
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toEqual({ status: 'PAUSED', runId, reason: 'user' });
+      await t.app.runs.cancel(runId);
     });
 
     it("returns a failing run's error as an isError result with its code", async () => {

@@ -315,6 +315,68 @@ export function runStoreSpec(backend: Backend): void {
       expect(await store.claimWaiting(running.id, 'x')).toBeNull();
     });
 
+    /** A run stored PAUSED by its owner (RUN_PAUSED). */
+    const pausedRun = async (owner: string) => {
+      const run = await newRun(owner);
+      const b = new BatchBuilder();
+      b.add(ev(run.id, 1, 'RUN_STARTED'));
+      b.add(ev(run.id, 2, 'RUN_PAUSED', { data: { reason: 'user' } } as Partial<RunEvent>));
+      await store.commit(b.take(), owner);
+      return run;
+    };
+
+    it('stores a paused run PAUSED without an owner, never claims it as an orphan, and lets exactly one process take it', async () => {
+      const run = await pausedRun('gone');
+      const row = await db.prisma.run.findUnique({ where: { id: run.id } });
+      expect(row).toMatchObject({ status: 'PAUSED', owner: null });
+      const claimed = await store.claimOrphans('p7', new Date(), 1000, ['gone']);
+      expect(claimed.map((c) => c.run.id)).not.toContain(run.id);
+      // Not a WAITING run: the default claim does not take it.
+      expect(await store.claimWaiting(run.id, 'x')).toBeNull();
+      const claims = await Promise.all([
+        store.claimWaiting(run.id, 'x', 'PAUSED'),
+        store.claimWaiting(run.id, 'y', 'PAUSED'),
+      ]);
+      expect(claims.filter((c) => c !== null)).toHaveLength(1);
+      expect(await store.getRun(run.id)).toMatchObject({ status: 'RUNNING' });
+      expect(await store.claimWaiting(run.id, 'late', 'PAUSED')).toBeNull();
+    });
+
+    it('passes a pause request to the owner of a running run once, and to no one else', async () => {
+      const active = await newRun('owner-p');
+      const paused = await pausedRun('owner-p');
+      expect(await store.requestPause(active.id)).toBe('asked');
+      expect(await store.requestPause(paused.id)).toBe(false);
+      const unowned = await store.createRun({
+        id: randomUUID(),
+        tenantId: 'default',
+        graphId,
+        graphVersionId: versionId,
+        input: {},
+        owner: null,
+      });
+      expect(await store.requestPause(unowned.id)).toBe('unowned');
+      expect((await store.getRun(unowned.id))?.pauseRequested).toBe(true);
+      expect((await store.getRun(paused.id))?.pauseRequested).toBeUndefined();
+      expect(await store.takePauseRequests('someone-else')).toEqual([]);
+      expect(await store.takePauseRequests('owner-p')).toEqual([active.id]);
+      expect(await store.takePauseRequests('owner-p')).toEqual([]);
+    });
+
+    it('hands back only runs that never started: they are ownerless again', async () => {
+      const fresh = await newRun('owner-h');
+      const started = await newRun('owner-h');
+      const b = new BatchBuilder();
+      b.add(ev(started.id, 1, 'RUN_STARTED'));
+      await store.commit(b.take(), 'owner-h');
+      expect(await store.handBack([fresh.id, started.id])).toEqual([fresh.id]);
+      expect((await db.prisma.run.findUnique({ where: { id: fresh.id } }))?.owner).toBeNull();
+      expect((await db.prisma.run.findUnique({ where: { id: started.id } }))?.owner).toBe(
+        'owner-h',
+      );
+      expect(await store.handBack([])).toEqual([]);
+    });
+
     it('keeps answers posted for an active run until its owner takes them, once', async () => {
       const run = await newRun('owner-q');
       expect(await store.postAnswer(run.id, { interruptId: 'a:1:1', value: { ok: true } })).toBe(

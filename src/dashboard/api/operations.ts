@@ -58,6 +58,10 @@ export const TOOLS = `query Tools {
 
 export const CANCEL_RUN = 'mutation CancelRun($id: ID!) { cancelRun(id: $id) { id status } }';
 
+export const PAUSE_RUN = 'mutation PauseRun($id: ID!) { pauseRun(id: $id) { id status } }';
+
+export const UNPAUSE_RUN = 'mutation UnpauseRun($id: ID!) { unpauseRun(id: $id) { id status } }';
+
 export const START_RUN = `mutation StartRun($graphId: ID!, $input: JSON, $version: Int) {
   startRun(graphId: $graphId, input: $input, version: $version) { id status }
 }`;

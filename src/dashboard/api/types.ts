@@ -1,6 +1,13 @@
 /** The API's shapes as the dashboard reads them (schema.graphql). */
 
-export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'WAITING';
+export type RunStatus =
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'WAITING'
+  | 'PAUSED';
 export type NodeStatus = 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
 
 export type RunOrigin = 'CHILD' | 'FORK' | 'RETRY';

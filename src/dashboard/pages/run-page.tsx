@@ -24,6 +24,7 @@ import { waitingNodes } from '../run/live-interrupts.js';
 import { liveNodes } from '../run/live-nodes.js';
 import { applyRunEvent, type Live } from '../run/live-run.js';
 import { NodePanel } from '../run/node-panel.js';
+import { PauseButton } from '../run/pause-button.js';
 import { RetryButton } from '../run/retry-button.js';
 import { RunLineage } from '../run/run-lineage.js';
 import { useRunLog } from '../run/use-run-log.js';
@@ -47,7 +48,7 @@ interface RunData {
     | null;
 }
 
-const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING', 'WAITING']);
+const ACTIVE: ReadonlySet<RunStatus> = new Set(['QUEUED', 'RUNNING', 'WAITING', 'PAUSED']);
 const RETRYABLE: ReadonlySet<RunStatus> = new Set(['FAILED', 'CANCELLED']);
 
 /** A run: the graph coloured live, the event log, the state at an event, the timeline, errors. */
@@ -137,6 +138,7 @@ export function RunPage({ id }: { id: string }) {
               Cancel
             </button>
           )}
+          <PauseButton runId={id} status={live.status} />
           {RETRYABLE.has(live.status) && (
             <RetryButton runId={id} version={run.graphVersion} latest={latest} />
           )}

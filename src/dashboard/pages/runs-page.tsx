@@ -7,7 +7,15 @@ import { formatTime, runDuration, StatusBadge } from '../components/status.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { navigate, useLocation } from '../router.js';
 
-const STATUSES: RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+const STATUSES: RunStatus[] = [
+  'QUEUED',
+  'RUNNING',
+  'WAITING',
+  'PAUSED',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+];
 
 interface RunsData {
   runs: {

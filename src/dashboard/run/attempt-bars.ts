@@ -15,15 +15,15 @@ export interface Bar {
 
 /**
  * A bar per attempt, from the log (NODE_STARTED opens one, NODE_SUCCEEDED / NODE_FAILED /
- * NODE_RETRYING closes it), when every event is loaded. A run that suspends (an interrupt)
- * closes its open bars as WAITING; the node started again on resume draws a bar of its own, so
+ * NODE_RETRYING closes it), when every event is loaded. A run that suspends (an interrupt) or
+ * pauses closes its open bars as WAITING; the node started again on resume draws a bar of its own, so
  * a bar's key is its opening event's seq (one attempt may be started more than once).
  */
 export function barsFromEvents(events: readonly RunEvent[]): Bar[] {
   const bars: Bar[] = [];
   const open = new Map<string, Bar>();
   for (const e of events) {
-    if (e.type === 'RUN_SUSPENDED') {
+    if (e.type === 'RUN_SUSPENDED' || e.type === 'RUN_PAUSED') {
       for (const bar of open.values()) {
         bar.end = Date.parse(e.at);
         bar.status = 'WAITING';

@@ -25,7 +25,10 @@ export function applyRunEvent(live: Live, e: RunEvent): Live {
       return { ...at, status: 'RUNNING', startedAt: live.startedAt ?? e.at };
     case 'RUN_SUSPENDED':
       return { ...at, status: 'WAITING' };
+    case 'RUN_PAUSED':
+      return { ...at, status: 'PAUSED' };
     case 'RUN_RESUMED':
+    case 'RUN_UNPAUSED':
       return { ...at, status: 'RUNNING' };
     case 'RUN_SUCCEEDED':
       return { ...at, status: 'SUCCEEDED', state: e.data.state, finishedAt: e.at };

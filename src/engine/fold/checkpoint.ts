@@ -52,6 +52,8 @@ export class RunCheckpoint {
   awaitingInput = 0;
   /** RUN_SUSPENDED is the last event: the next one must be RUN_RESUMED. */
   suspended = false;
+  /** RUN_PAUSED is the last event: the next one must be RUN_UNPAUSED. */
+  paused = false;
   /** The terminal error (RUN_FAILED). */
   error: ErrorInfo | undefined = undefined;
   readonly info: GraphInfo;

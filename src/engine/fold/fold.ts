@@ -44,6 +44,9 @@ export function applyEvent(
   if (cp.suspended !== (event.type === 'RUN_RESUMED')) {
     throw resumeMismatch(cp.suspended ? 'the run is suspended' : 'the run is not suspended', event);
   }
+  if (cp.paused !== (event.type === 'RUN_UNPAUSED')) {
+    throw resumeMismatch(cp.paused ? 'the run is paused' : 'the run is not paused', event);
+  }
   cp.lastSeq = event.seq;
   switch (event.type) {
     case 'RUN_STARTED':
@@ -116,6 +119,12 @@ export function applyEvent(
       break;
     case 'RUN_RESUMED':
       cp.suspended = false;
+      break;
+    case 'RUN_PAUSED':
+      cp.paused = true;
+      break;
+    case 'RUN_UNPAUSED':
+      cp.paused = false;
       break;
     case 'STATE_PATCHED':
       cp.store.override(event.data.patch);

@@ -32,6 +32,12 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Clock port (epoch ms). Default Date.now. */
   now?: () => number;
+  /**
+   * Pause: abort it and the run stops at its next node boundary (RUN_PAUSED, resolves PAUSED);
+   * aborted already, the run pauses as soon as it begins. Reason `'recovery'`: RECOVERY=paused.
+   * A log ending with RUN_PAUSED continues (RUN_UNPAUSED first) when executed again.
+   */
+  pause?: AbortSignal;
   /** Jitter source in [0, 1). Default Math.random. */
   random?: () => number;
   /**
@@ -68,6 +74,7 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
     now: opts.now ?? Date.now,
     random: opts.random ?? Math.random,
     signal: opts.signal,
+    pause: opts.pause,
     conditionBudget: opts.conditionBudget ?? DEFAULT_CONDITION_BUDGET,
     inbox: opts.inbox,
     services: opts.services,

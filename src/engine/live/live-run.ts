@@ -6,7 +6,7 @@
  * through RunLoop (run-loop.ts).
  */
 import type { ErrorInfo } from '../errors.js';
-import type { MapItemEvent, RunEvent } from '../events.js';
+import type { MapItemEvent, PauseReason, RunEvent } from '../events.js';
 import type { RunCheckpoint } from '../fold/checkpoint.js';
 import { AgendaSkip, type Execution, ExecutionStatus, Outcome } from '../fold/execution.js';
 import { applyEvent } from '../fold/fold.js';
@@ -23,6 +23,7 @@ import {
   timeOutInterrupt,
 } from './interrupts.js';
 import { failAttempt, succeedNode } from './outcomes.js';
+import { canPause, pauseReasonOf, pauseRun, unpauseLog } from './pause.js';
 import { finishRun, succeedRun } from './run-end.js';
 import { describeStop, type Stop } from './run-errors.js';
 import type { LivePorts, RunLoop, RunResult } from './run-loop.js';
@@ -45,6 +46,9 @@ export class LiveRun implements RunLoop {
   readonly promise: Promise<RunResult>;
   /** Set once the run must stop (cancel or failure); `pump` ends the run at its next turn. */
   private stop: Stop | undefined = undefined;
+  /** Set once a pause is asked for: nothing new starts; the run pauses when nothing runs. */
+  private pausing: PauseReason | undefined = undefined;
+  private onPause: (() => void) | undefined = undefined;
   private resolve!: (result: RunResult) => void;
   private reject!: (err: unknown) => void;
   private busy = false;
@@ -94,7 +98,13 @@ export class LiveRun implements RunLoop {
   begin(resumeStop?: Stop): void {
     this.stop = resumeStop;
     if (this.cp.suspended) resumeSuspended(this);
-    const { signal } = this.ports;
+    if (this.cp.paused) unpauseLog(this);
+    const { signal, pause } = this.ports;
+    if (pause?.aborted) this.pausing = pauseReasonOf(pause);
+    else if (pause !== undefined) {
+      this.onPause = () => this.pause(pauseReasonOf(pause));
+      pause.addEventListener('abort', this.onPause, { once: true });
+    }
     const maxMs = this.cp.info.maxDurationMs;
     if (maxMs > 0) {
       this.deadline = this.cp.startedAt + maxMs;
@@ -107,7 +117,7 @@ export class LiveRun implements RunLoop {
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
     const inbox = this.ports.inbox;
-    if (this.stop === undefined) {
+    if (this.stop === undefined && this.pausing === undefined) {
       if (this.cp.awaitingInput > 0) armInterrupts(this);
       inbox?.open(() => this.outside(() => takeAnswers(this)));
       takeAnswers(this);
@@ -118,6 +128,13 @@ export class LiveRun implements RunLoop {
   cancel(): void {
     if (this.done) return;
     this.stop ??= cancelStop(this.ports.signal);
+    this.pump();
+  }
+
+  /** Stops the run at its next node boundary (pause.ts); a stop (cancel, failure) still wins. */
+  pause(reason: PauseReason): void {
+    if (this.done) return;
+    this.pausing ??= reason;
     this.pump();
   }
 
@@ -141,7 +158,7 @@ export class LiveRun implements RunLoop {
           finishRun(this, this.stop);
           return;
         }
-        const item = this.cp.peek();
+        const item = this.pausing === undefined ? this.cp.peek() : undefined;
         if (item !== undefined) {
           if (item instanceof AgendaSkip) this.skip(item);
           else this.start(item);
@@ -161,7 +178,10 @@ export class LiveRun implements RunLoop {
         this.settle(exec);
       }
       if (this.cp.activeTotal === 0) succeedRun(this);
-      else if (this.stop === undefined && shouldSuspend(this)) suspendRun(this);
+      else if (this.stop !== undefined) return;
+      else if (this.pausing !== undefined) {
+        if (canPause(this)) pauseRun(this, this.pausing);
+      } else if (shouldSuspend(this)) suspendRun(this);
     } catch (err) {
       this.crash(err);
     } finally {
@@ -260,6 +280,7 @@ export class LiveRun implements RunLoop {
     this.ports.inbox?.close();
     if (this.runTimer !== undefined) clearTimeout(this.runTimer);
     if (this.onAbort !== undefined) this.ports.signal?.removeEventListener('abort', this.onAbort);
+    if (this.onPause !== undefined) this.ports.pause?.removeEventListener('abort', this.onPause);
   }
 
   end(result: RunResult): void {

@@ -14,8 +14,11 @@ import type { ToolHost } from './tool-context.js';
 
 /** The outcome of executeRun. */
 export interface RunResult {
-  /** WAITING: every active node waits for an answer; the run left memory (RUN_SUSPENDED). */
-  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'WAITING';
+  /**
+   * WAITING: every active node waits for an answer; the run left memory (RUN_SUSPENDED).
+   * PAUSED: a pause stopped it at a node boundary; it left memory (RUN_PAUSED).
+   */
+  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'WAITING' | 'PAUSED';
   state: State;
   error?: ErrorInfo;
   lastSeq: number;
@@ -27,6 +30,8 @@ export interface LivePorts {
   now: () => number;
   random: () => number;
   signal: AbortSignal | undefined;
+  /** Pause: aborted when the run must stop at its next node boundary (pause.ts). */
+  pause: AbortSignal | undefined;
   /** Most iterations one `when` evaluation may cost (condition-budget.ts). */
   conditionBudget: number;
   /** Answers to the run's interrupts (inbox.ts). */

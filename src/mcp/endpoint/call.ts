@@ -85,6 +85,20 @@ export async function callGraph(
             _meta: { [RUN_ID_META]: runId },
           };
         }
+        case 'RUN_PAUSED': {
+          // Paused by an operator (or at a restart): the call ends, the run waits for unpauseRun.
+          const paused = { status: 'PAUSED', runId, reason: event.data.reason };
+          return {
+            content: [
+              {
+                type: 'text',
+                text: `The run was paused (${event.data.reason}): it goes on after unpauseRun; then read run ${runId}.`,
+              },
+            ],
+            structuredContent: paused,
+            _meta: { [RUN_ID_META]: runId },
+          };
+        }
         case 'RUN_FAILED':
           return errorResult(event.data.error.code, event.data.error.message, runId);
         case 'RUN_CANCELLED':
