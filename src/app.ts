@@ -4,6 +4,7 @@ import { type ApiKeys, createApiKeys } from './auth/api-keys.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import type { Config } from './config.js';
 import type { GraphDef, Tool } from './engine/index.js';
+import { createEvalService } from './evals/eval-service.js';
 import { seedExamples } from './examples/seed.js';
 import { createConsoleLogger, type Logger, redactingLogger } from './logger.js';
 import type { McpToolProvider } from './mcp/client/index.js';
@@ -13,6 +14,7 @@ import type { Metrics } from './observability/metrics.js';
 import { createOperations } from './observability/operations.js';
 import { type Database, openDatabase, providerOf } from './persistence/database.js';
 import { createPrismaApiKeyStore } from './persistence/prisma-api-key-store.js';
+import { createPrismaEvalStore } from './persistence/prisma-eval-store.js';
 import { createPrismaGraphStore } from './persistence/prisma-graph-store.js';
 import { createPrismaHeldRunStore } from './persistence/prisma-held-runs.js';
 import { createPrismaRunStore } from './persistence/prisma-run-store.js';
@@ -172,6 +174,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const graphs = createGraphService(graphStore, tools, (graphId, change) =>
     runs.invalidateGraph(graphId, change),
   );
+  const evals = createEvalService({
+    store: createPrismaEvalStore(db),
+    runs,
+    graphs: graphStore,
+    logger,
+  });
   if (config.seedExamples && examples !== false)
     await seedExamples(graphs, examples === true ? undefined : examples, config, logger);
   const schedules = createScheduleService({
@@ -245,6 +253,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       workers,
       retention,
       threads,
+      evals,
     },
     logger,
     devErrors: config.devErrors,
@@ -292,6 +301,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       // ROLE=api executes nothing; a worker also polls for the runs API servers store ownerless.
       const executes = config.ops.role !== 'api';
       if (executes) runs.startBackground();
+      // Evals a stopped server left RUNNING go on (the runs they started are found again).
+      void evals.resumeRunning().catch((err) => logger.warn('resuming evals failed', { err }));
       if (config.ops.role === 'worker') queuePoll = setInterval(resume, config.ops.queuePollMs);
       queuePoll?.unref();
       workers.start();

@@ -6,6 +6,8 @@ export type AppErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'GRAPH_NAME_TAKEN'
+  /** createEvalSet with a name the tenant already uses. */
+  | 'EVAL_NAME_TAKEN'
   | 'GRAPH_HAS_ACTIVE_RUNS'
   | 'RUN_NOT_ACTIVE'
   /** unpauseRun of a run that is not PAUSED. */

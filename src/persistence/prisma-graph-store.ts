@@ -5,11 +5,8 @@ import {
   type GraphStore,
 } from '../runs/ports.js';
 import type { Database } from './database.js';
+import { isUniqueViolation } from './errors.js';
 import { toGraphVersionRecord } from './records.js';
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
-}
 
 const NAME_TAKEN: GraphSaved = { ok: false, reason: 'NAME_TAKEN' };
 const saved = (graph: GraphRecord): GraphSaved => ({ ok: true, graph });

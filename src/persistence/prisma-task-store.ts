@@ -8,6 +8,7 @@ import type {
   ToolTaskRecord,
 } from '../workers/ports.js';
 import type { Database } from './database.js';
+import { isUniqueViolation } from './errors.js';
 
 const ENDED: TaskStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 /** Statuses an answer with the current lease may still end. */
@@ -25,10 +26,6 @@ function toRecord(row: Row): ToolTaskRecord {
     error: (row.error as TaskError | null) ?? null,
     events: Array.isArray(row.events) ? (row.events as TaskEvent[]) : [],
   };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
 }
 
 /** TaskStore over Prisma: every lease and answer is a conditional update (fenced by dispatch). */

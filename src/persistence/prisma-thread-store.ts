@@ -11,10 +11,7 @@ import type {
   ThreadStore,
 } from '../threads/ports.js';
 import type { Database } from './database.js';
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
-}
+import { isUniqueViolation } from './errors.js';
 
 const asMessage = (m: {
   seq: number;

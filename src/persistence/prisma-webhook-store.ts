@@ -1,9 +1,6 @@
 import type { WebhookStore } from '../triggers/ports.js';
 import type { Database } from './database.js';
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
-}
+import { isUniqueViolation } from './errors.js';
 
 /** Webhook triggers over Prisma; a delivery id is claimed by inserting its primary key. */
 export function createPrismaWebhookStore(db: Database): WebhookStore {

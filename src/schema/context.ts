@@ -1,5 +1,6 @@
 import type { ApiKeys } from '../auth/api-keys.js';
 import type { Identity } from '../auth/identity.js';
+import type { EvalService } from '../evals/eval-service.js';
 import type { DatabaseProvider, Db } from '../persistence/database.js';
 import type { GraphService } from '../runs/graph-service.js';
 import type { Retention } from '../runs/retention.js';
@@ -50,6 +51,8 @@ export interface AppContext {
   retention: Retention;
   /** Threads: their messages and memory, and the tenant's memory. */
   threads: ThreadService;
+  /** Eval sets and their runs. */
+  evals: EvalService;
 }
 
 /** One request's (or one socket's) context: the app's, plus who is calling. */

@@ -15,6 +15,7 @@ import './schedule.js';
 import './trigger.js';
 import './retention.js';
 import './thread.js';
+import './eval.js';
 
 // Roles: every read needs reader, every write writer; key management asks admin on its fields.
 builder.queryType({

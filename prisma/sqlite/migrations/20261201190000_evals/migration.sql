@@ -1,0 +1,29 @@
+-- Evals: cases run on graph versions and scored by a scorer graph.
+
+-- CreateTable
+CREATE TABLE "EvalSet" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "graphId" TEXT NOT NULL,
+    "scorerGraph" TEXT NOT NULL,
+    "cases" JSONB NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE UNIQUE INDEX "EvalSet_tenantId_name_key" ON "EvalSet"("tenantId", "name");
+
+-- CreateTable
+CREATE TABLE "EvalRun" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantId" TEXT NOT NULL,
+    "evalSetId" TEXT NOT NULL,
+    "graphVersion" INTEGER NOT NULL,
+    "status" TEXT NOT NULL,
+    "results" JSONB,
+    "meanScore" REAL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" DATETIME,
+    CONSTRAINT "EvalRun_evalSetId_fkey" FOREIGN KEY ("evalSetId") REFERENCES "EvalSet" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+CREATE INDEX "EvalRun_evalSetId_createdAt_idx" ON "EvalRun"("evalSetId", "createdAt");
+CREATE INDEX "EvalRun_status_idx" ON "EvalRun"("status");
