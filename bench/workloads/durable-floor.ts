@@ -53,6 +53,18 @@ const batches = <T>(rows: T[], size: number) =>
     rows.slice(i * size, (i + 1) * size),
   );
 
+/** `make(n)`, made once per n (a statement per batch size, prepared once). */
+function memo<T>(make: (n: number) => T): (n: number) => T {
+  const made = new Map<number, T>();
+  return (n) => {
+    const hit = made.get(n);
+    if (hit !== undefined) return hit;
+    const value = make(n);
+    made.set(n, value);
+    return value;
+  };
+}
+
 const insertSql = (rows: number, param: (n: number) => string) =>
   `INSERT INTO "RunEvent" (${COLUMNS.map(q).join(', ')}) VALUES ${Array.from(
     { length: rows },
@@ -87,12 +99,7 @@ export async function sqliteFloor(
       .prepare(`SELECT * FROM "RunEvent" WHERE "runId" = ? ORDER BY "seq"`)
       .all(templateId) as EventRow[];
     const rows = copies(events, ids);
-    const statements = new Map<number, Database.Statement>();
-    const prepared = (n: number) => {
-      let s = statements.get(n);
-      if (!s) statements.set(n, (s = sqlite.prepare(insertSql(n, () => '?'))));
-      return s;
-    };
+    const prepared = memo((n) => sqlite.prepare(insertSql(n, () => '?')));
     for (const n of [Math.min(batch, MAX_ROWS.sqlite), rows.length % batch]) if (n) prepared(n);
     const write = sqlite.transaction((part: unknown[][]) => {
       for (const slice of batches(part, MAX_ROWS.sqlite)) prepared(slice.length).run(slice.flat());
@@ -142,12 +149,7 @@ export async function postgresFloor(
     const json = events.map((e) => ({ ...e, data: JSON.stringify(e.data) }));
     const rows = copies(json, ids);
     const size = Math.min(batch, MAX_ROWS.postgresql);
-    const sql = new Map<number, string>();
-    const text = (n: number) => {
-      let s = sql.get(n);
-      if (!s) sql.set(n, (s = insertSql(n, (i) => `$${i}`)));
-      return s;
-    };
+    const text = memo((n) => insertSql(n, (i) => `$${i}`));
     const t0 = performance.now();
     for (const part of batches(rows, size)) await client.query(text(part.length), part.flat());
     const ms = performance.now() - t0;
