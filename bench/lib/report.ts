@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { int } from './format.js';
 import type { Machine } from './machine.js';
-import { describePrevious, type PreviousFigures } from './previous.js';
+import { describePrevious, keyOf, type PreviousFigures } from './previous.js';
 import type { Row, WorkloadResult } from './result.js';
 import { cells, fmtTarget, HEADERS, markdownTable, textTable } from './table.js';
 
@@ -20,7 +20,10 @@ export interface BenchReport {
 }
 
 const previousLine = (r: BenchReport) => {
-  const from = describePrevious(r.previous ?? {});
+  const keys = new Set(allRows(r).map(keyOf));
+  const from = describePrevious(
+    Object.fromEntries(Object.entries(r.previous ?? {}).filter(([k]) => keys.has(k))),
+  );
   return from
     ? `Previous (ours) is the median measured on ${from}; Change is ours against it (beware: the machine is shared, differences within the min-max spread are noise).`
     : 'No previous figures of this mode to compare with (.bench/previous.json or BENCHMARKS.md).';
