@@ -4,7 +4,7 @@
  * `memory` (executeRun only) or `sqlite` (the run service on a fresh SQLite file).
  */
 import { dirname } from 'node:path';
-import { eventsPerRun, waitingGraph } from '../graphs.js';
+import { waitingGraph } from '../graphs.js';
 import { benchApp } from '../lib/app.js';
 import { fromParent, type Message, toParent } from '../lib/child.js';
 import { tempSqlite } from '../lib/databases.js';
