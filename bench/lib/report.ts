@@ -4,7 +4,15 @@ import { int } from './format.js';
 import type { Machine } from './machine.js';
 import { describePrevious, keyOf, type PreviousFigures } from './previous.js';
 import type { Row, WorkloadResult } from './result.js';
-import { cells, fmtTarget, HEADERS, markdownTable, textTable } from './table.js';
+import {
+  cells,
+  fmtTarget,
+  HEADERS,
+  markdownTable,
+  TARGET_HEADERS,
+  targetCells,
+  textTable,
+} from './table.js';
 
 /** Everything one `npm run bench` produced: what results.json holds. */
 export interface BenchReport {
@@ -102,6 +110,12 @@ ${markdownTable(
 ${previousLine(r)}
 
 ${targetSummary(rows)}
+
+## Targets
+
+Each target (issues #5 and #16) with our median and the share of the target it reaches.
+
+${markdownTable(TARGET_HEADERS, rows.filter((x) => x.target).map(targetCells))}
 ${
   r.failures.length
     ? `\n**Failed workloads:**\n\n${r.failures.map((f) => `- ${f.workload}: ${f.error.split('\n')[0]}`).join('\n')}\n`

@@ -63,3 +63,29 @@ export function markdownTable(headers: string[], rows: string[][]): string {
   const line = (cols: string[]) => `| ${cols.map(escapeCell).join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+export const TARGET_HEADERS = [
+  'Target of',
+  'Metric',
+  'Ours (median)',
+  'Target',
+  'Result',
+  'Of the target',
+];
+
+/**
+ * A target row: what share of the target ours reaches ("1.00x" = exactly met; for a
+ * lower-is-better figure, target / ours).
+ */
+export function targetCells(r: Row): string[] {
+  const t = r.target!;
+  const share = t.op === '>=' ? r.ours.median / t.value : t.value / r.ours.median;
+  return [
+    `${r.workload}: ${r.case}`,
+    r.metric,
+    fmt(r.ours.median),
+    fmtTarget(t),
+    r.pass ? 'met' : 'MISSED',
+    fmtRatio(share),
+  ];
+}
