@@ -3,8 +3,8 @@
  *
  * .bench/previous.json holds, per row, the last median measured on a commit other than the
  * current one (with that commit). Before a run writes .bench/results.json, the results it
- * replaces are folded into previous.json when they are another commit's. Without
- * previous.json (a fresh clone), the committed BENCHMARKS.md table is read instead.
+ * replaces are folded into previous.json when they are another commit's. Rows it lacks (all of
+ * them on a fresh clone) come from the committed BENCHMARKS.md table.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,7 +92,8 @@ export function rotatePrevious(
   let kept = readJson<PreviousFigures>(join(dir, 'previous.json')) ?? {};
   if (last?.machine && commitOf(last.machine.commit) !== commitOf(current.machine.commit))
     kept = { ...kept, ...figuresOf(last) };
-  const source = Object.keys(kept).length > 0 ? kept : fromMarkdown(join(root, 'BENCHMARKS.md'));
+  // Rows never measured on another commit here fall back to the committed BENCHMARKS.md.
+  const source = { ...fromMarkdown(join(root, 'BENCHMARKS.md')), ...kept };
   const shown = Object.fromEntries(
     Object.entries(source).filter(([, f]) => f.mode === current.mode),
   );

@@ -86,6 +86,6 @@ export function targetCells(r: Row): string[] {
     fmt(r.ours.median),
     fmtTarget(t),
     r.pass ? 'met' : 'MISSED',
-    fmtRatio(share),
+    Number.isFinite(share) ? fmtRatio(share) : '-',
   ];
 }
