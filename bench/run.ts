@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: every workload on our engine and on LangGraph.js, side by side, in one
- * process run. Prints the table, writes .bench/results.json and rewrites BENCHMARKS.md.
+ * run (each in-memory side in a clean child process). Prints the table, writes
+ * .bench/results.json and rewrites BENCHMARKS.md. The previous commit's figures are kept in
+ * .bench/previous.json (or read from BENCHMARKS.md) and printed beside the new ones.
  *
  *   BENCH_QUICK=1        small sizes, 2 repetitions: a smoke test of the harness (~1 min)
  *   BENCH_ONLY=a,b       only these workloads (BENCHMARKS.md is then left alone)
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { setChildExecArgv } from './lib/child.js';
 import { postgresAdminUrl, postgresUnavailable } from './lib/databases.js';
 import { describeMachine, ROOT } from './lib/machine.js';
+import { rotatePrevious } from './lib/previous.js';
 import { type BenchReport, consoleReport, markdownReport, writeFile } from './lib/report.js';
 import type { WorkloadResult } from './lib/result.js';
 import type { Settings, Workload } from './lib/workload.js';
@@ -100,9 +103,14 @@ const report: BenchReport = {
   workloads: results,
   failures,
 };
-console.log(`\nNode ${machine.node} (${machine.platform})\n${consoleReport(report)}`);
+const { kept, shown } = rotatePrevious(ROOT, report);
+if (Object.keys(kept).length > 0)
+  writeFile(join(ROOT, '.bench', 'previous.json'), `${JSON.stringify(kept, null, 2)}\n`);
+console.log(
+  `\nNode ${machine.node} (${machine.platform})\n${consoleReport({ ...report, previous: shown })}`,
+);
 writeFile(join(ROOT, '.bench', 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-if (!only) writeFile(join(ROOT, 'BENCHMARKS.md'), markdownReport(report));
+if (!only) writeFile(join(ROOT, 'BENCHMARKS.md'), markdownReport({ ...report, previous: shown }));
 settings.log(
   `wrote .bench/results.json${only ? '' : ' and BENCHMARKS.md'}; ${elapsed().toFixed(0)} s in all${
     elapsed() > BUDGET_SECONDS ? ` (over the ${BUDGET_SECONDS} s budget)` : ''

@@ -2,8 +2,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { int } from './format.js';
 import type { Machine } from './machine.js';
+import { describePrevious, keyOf, type PreviousFigures } from './previous.js';
 import type { Row, WorkloadResult } from './result.js';
-import { cells, fmtTarget, HEADERS, markdownTable, textTable } from './table.js';
+import {
+  cells,
+  fmtTarget,
+  HEADERS,
+  markdownTable,
+  TARGET_HEADERS,
+  targetCells,
+  textTable,
+} from './table.js';
 
 /** Everything one `npm run bench` produced: what results.json holds. */
 export interface BenchReport {
@@ -14,18 +23,34 @@ export interface BenchReport {
   machine: Machine;
   workloads: WorkloadResult[];
   failures: Array<{ workload: string; error: string }>;
+  /** The previous commit's medians by row (previous.ts), shown beside ours. */
+  previous?: PreviousFigures;
 }
+
+const previousLine = (r: BenchReport) => {
+  const keys = new Set(allRows(r).map(keyOf));
+  const from = describePrevious(
+    Object.fromEntries(Object.entries(r.previous ?? {}).filter(([k]) => keys.has(k))),
+  );
+  return from
+    ? `Previous (ours) is the median measured on ${from}; Change is ours against it (beware: the machine is shared, differences within the min-max spread are noise).`
+    : 'No previous figures of this mode to compare with (.bench/previous.json or BENCHMARKS.md).';
+};
 
 const allRows = (r: BenchReport): Row[] => r.workloads.flatMap((w) => w.rows);
 
 export function consoleReport(r: BenchReport): string {
   const rows = allRows(r);
   return [
-    textTable(HEADERS, rows.map(cells)),
+    textTable(
+      HEADERS,
+      rows.map((x) => cells(x, r.previous)),
+    ),
     '',
     ...r.workloads.flatMap((w) => w.notes.map((n) => `- ${n}`)),
     ...r.failures.map((f) => `FAILED ${f.workload}: ${f.error}`),
     '',
+    previousLine(r),
     targetSummary(rows),
   ].join('\n');
 }
@@ -58,7 +83,9 @@ measurements per round (each lasts tens of ms). Figures are the median of the me
 min-max; **Ours / LangGraph** is the ratio of medians (how many times faster,
 or for latencies and memory how many times lower). Where LangGraph is slow it runs fewer runs per
 repetition (shown in brackets); its figures are per-node rates, so they compare. Targets are
-from issue #5 and are judged on our median.
+from issues #5 and #16 and are judged on our median; a target on a ratio to a floor (bare Yoga,
+prepared inserts) or to LangGraph is judged on the ratios of the rounds (both measured in the
+same round). Each side of the in-memory workloads runs in a clean child process of its own.
 
 ## Machine
 
@@ -75,9 +102,20 @@ ${Object.entries(m.packages)
 
 ## Results
 
-${markdownTable(HEADERS, rows.map(cells))}
+${markdownTable(
+  HEADERS,
+  rows.map((x) => cells(x, r.previous)),
+)}
+
+${previousLine(r)}
 
 ${targetSummary(rows)}
+
+## Targets
+
+Each target (issues #5 and #16) with our median and the share of the target it reaches.
+
+${markdownTable(TARGET_HEADERS, rows.filter((x) => x.target).map(targetCells))}
 ${
   r.failures.length
     ? `\n**Failed workloads:**\n\n${r.failures.map((f) => `- ${f.workload}: ${f.error.split('\n')[0]}`).join('\n')}\n`

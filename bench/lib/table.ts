@@ -1,4 +1,5 @@
 import { fmt, fmtRatio } from './format.js';
+import { change, keyOf, type PreviousFigures } from './previous.js';
 import type { Row, Target } from './result.js';
 
 export const HEADERS = [
@@ -10,6 +11,8 @@ export const HEADERS = [
   'Ours / LangGraph',
   'Target',
   'Result',
+  'Previous (ours)',
+  'Change',
 ];
 
 const spread = (s: { median: number; min: number; max: number; samples: number[] }) =>
@@ -20,8 +23,9 @@ export function fmtTarget(t: Target | undefined): string {
   return `${t.op === '>=' ? '>=' : '<'} ${fmt(t.value)}`;
 }
 
-/** The cells of one row, in HEADERS order. */
-export function cells(r: Row): string[] {
+/** The cells of one row, in HEADERS order; `previous` gives the previous commit's figure. */
+export function cells(r: Row, previous: PreviousFigures = {}): string[] {
+  const before = previous[keyOf(r)];
   const lg = r.langgraph
     ? `${spread(r.langgraph)}${r.langgraphCase ? ` [${r.langgraphCase}]` : ''}`
     : '-';
@@ -36,6 +40,8 @@ export function cells(r: Row): string[] {
     fmtRatio(ratio),
     fmtTarget(r.target),
     r.pass === undefined ? '-' : r.pass ? 'pass' : 'MISS',
+    before ? fmt(before.median) : '-',
+    change(r, before),
   ];
 }
 
@@ -56,4 +62,30 @@ const escapeCell = (cell: string) => cell.replaceAll('|', '\\|');
 export function markdownTable(headers: string[], rows: string[][]): string {
   const line = (cols: string[]) => `| ${cols.map(escapeCell).join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export const TARGET_HEADERS = [
+  'Target of',
+  'Metric',
+  'Ours (median)',
+  'Target',
+  'Result',
+  'Of the target',
+];
+
+/**
+ * A target row: what share of the target ours reaches ("1.00x" = exactly met; for a
+ * lower-is-better figure, target / ours).
+ */
+export function targetCells(r: Row): string[] {
+  const t = r.target!;
+  const share = t.op === '>=' ? r.ours.median / t.value : t.value / r.ours.median;
+  return [
+    `${r.workload}: ${r.case}`,
+    r.metric,
+    fmt(r.ours.median),
+    fmtTarget(t),
+    r.pass ? 'met' : 'MISSED',
+    Number.isFinite(share) ? fmtRatio(share) : '-',
+  ];
 }

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { GraphDef } from '../../src/engine/index.js';
+import { eventsPerRun } from '../graphs.js';
 import { benchApp } from '../lib/app.js';
 import { spawnChild } from '../lib/child.js';
 import { tempSqlite } from '../lib/databases.js';
@@ -83,6 +84,7 @@ export const remote: Workload = {
         await Promise.all(runs.map((r) => app.runs.waitFor(r.id)));
         rates.push(perSecond(burst, performance.now() - t0));
       }
+      const stored = await storedRuns(app);
       const base = `one-node graph, ${int(sequential)} runs one after another`;
       return {
         rows: [
@@ -122,6 +124,7 @@ export const remote: Workload = {
           }),
         ],
         notes: [
+          `remote: every run checked afterwards: ${int(stored.succeeded)} of ${int(stored.runs)} runs SUCCEEDED (warm-up included), ${int(stored.events)} RunEvent rows stored.`,
           `The worker is a createWorker process (graphql-ws for tasks, an HTTP POST per answer); the server polls the task table every 250 ms only for other servers' work, so these figures are the local path.`,
         ],
       };
@@ -133,3 +136,14 @@ export const remote: Workload = {
     }
   },
 };
+
+/** Every run must have SUCCEEDED with at least its one node's events stored. */
+async function storedRuns(app: Awaited<ReturnType<typeof benchApp>>) {
+  const prisma = app.db.prisma;
+  const runs = await prisma.run.count();
+  const succeeded = await prisma.run.count({ where: { status: 'SUCCEEDED' } });
+  const events = await prisma.runEvent.count();
+  if (succeeded !== runs || events < runs * eventsPerRun(1))
+    throw new Error(`remote: ${succeeded} of ${runs} runs SUCCEEDED, ${events} events stored`);
+  return { runs, succeeded, events };
+}

@@ -82,6 +82,9 @@ export const responsiveness: Workload = {
           throw new Error(
             `responsiveness: run ended ${done?.status} with n = ${done?.state?.n} (${JSON.stringify(done?.error)})`,
           );
+        const stored = await app.db.prisma.runEvent.count({ where: { runId: run.id } });
+        if (stored !== done.lastSeq)
+          throw new Error(`responsiveness: ${stored} events stored, lastSeq ${done.lastSeq}`);
         return { ms, events: done.lastSeq, loopDelay };
       };
 

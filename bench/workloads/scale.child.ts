@@ -37,6 +37,8 @@ export interface ScaleResult extends Message {
   stats?: unknown;
   /** The SQLite file's folder, left for the parent to remove when the runs did not complete. */
   leftover?: string;
+  /** sqlite, once completed: runs stored SUCCEEDED and RunEvent rows, warm-up included. */
+  stored?: { runs: number; succeeded: number; events: number };
 }
 
 const variant = process.argv[2];
@@ -105,7 +107,14 @@ if (variant === 'memory') {
   );
   // A hung run service would not stop: the parent then removes this process and its database.
   const leftover = result.completed ? undefined : dirname(db.path);
-  await toParent({ type: 'result', ...result, stats: app.runs.stats(), leftover });
+  const stored = result.completed
+    ? {
+        runs: await app.db.prisma.run.count(),
+        succeeded: await app.db.prisma.run.count({ where: { status: 'SUCCEEDED' } }),
+        events: await app.db.prisma.runEvent.count(),
+      }
+    : undefined;
+  await toParent({ type: 'result', ...result, stats: app.runs.stats(), leftover, stored });
   if (result.completed) {
     await app.stop();
     await db.drop();

@@ -6,6 +6,7 @@
  *   through one graphql-ws `runUpdated` subscription; latency = POST sent -> terminal status seen.
  * - `subscribe`: `subscribers` runEvents subscriptions of one run over `sockets` graphql-ws
  *   sockets; records every event's seq and its delivery latency (received - event `at`).
+ * - `requests`: `{ __typename }` POSTs, `width` at once (the bare-Yoga floor, same client).
  */
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -33,6 +34,24 @@ export interface HttpResult extends Reply {
   runs: number;
   p50: number;
   p99: number;
+  /** Runs whose end was not seen in time. */
+  failed: number;
+  /** Runs that ended, but not SUCCEEDED (FAILED or CANCELLED), with the first such status. */
+  notSucceeded: number;
+  firstStatus: string | null;
+}
+
+export interface RequestsCommand extends Message {
+  type: 'requests';
+  url: string;
+  requests: number;
+  width: number;
+}
+
+export interface RequestsResult extends Reply {
+  ms: number;
+  requests: number;
+  /** Answers other than `{ data: { __typename: "Query" } }`. */
   failed: number;
 }
 
@@ -81,7 +100,7 @@ async function gql<T>(url: string, query: string, variables: Record<string, unkn
 }
 
 async function http(cmd: HttpCommand): Promise<HttpResult> {
-  const done = new Map<string, number>();
+  const done = new Map<string, { at: number; status: string }>();
   const waiting = new Map<string, () => void>();
   const client = wsClient(cmd.wsUrl);
   const stop = client.subscribe<{ runUpdated: { id: string; status: string } }>(
@@ -93,7 +112,7 @@ async function http(cmd: HttpCommand): Promise<HttpResult> {
       next: (r) => {
         const u = r.data?.runUpdated;
         if (!u || !TERMINAL.has(u.status)) return;
-        done.set(u.id, performance.now());
+        done.set(u.id, { at: performance.now(), status: u.status });
         waiting.get(u.id)?.();
       },
       error: (err) => console.error('runUpdated subscription failed', err),
@@ -126,18 +145,46 @@ async function http(cmd: HttpCommand): Promise<HttpResult> {
 
   const latencies: number[] = [];
   let failed = 0;
+  let notSucceeded = 0;
+  let firstStatus: string | null = null;
   const t0 = performance.now();
   await inFlight(cmd.runs, cmd.width, async () => {
     const sent = performance.now();
     const id = await start();
-    if (await finished(id, 60_000)) latencies.push(done.get(id)! - sent);
-    else failed++;
+    if (await finished(id, 60_000)) {
+      const end = done.get(id)!;
+      latencies.push(end.at - sent);
+      if (end.status !== 'SUCCEEDED') {
+        notSucceeded++;
+        firstStatus ??= end.status;
+      }
+    } else failed++;
     done.delete(id);
   });
   const ms = performance.now() - t0;
   stop();
   await client.dispose();
-  return { type: 'result', ms, runs: cmd.runs, failed, ...latencyPercentiles(latencies) };
+  return {
+    type: 'result',
+    ms,
+    runs: cmd.runs,
+    failed,
+    notSucceeded,
+    firstStatus,
+    ...latencyPercentiles(latencies),
+  };
+}
+
+async function requests(cmd: RequestsCommand): Promise<RequestsResult> {
+  let failed = 0;
+  const t0 = performance.now();
+  await inFlight(cmd.requests, cmd.width, async () => {
+    const data = await gql<{ __typename?: string }>(cmd.url, '{ __typename }', {}).catch(
+      () => null,
+    );
+    if (data?.__typename !== 'Query') failed++;
+  });
+  return { type: 'result', ms: performance.now() - t0, requests: cmd.requests, failed };
 }
 
 const RUN_EVENTS = 'subscription ($r: ID!) { runEvents(runId: $r) { seq at } }';
@@ -217,6 +264,7 @@ process.on('message', (raw) => {
   let job: Promise<Reply>;
   if (m.type === 'http') job = http(m as HttpCommand);
   else if (m.type === 'subscribe') job = subscribe(m as SubscribeCommand);
+  else if (m.type === 'requests') job = requests(m as RequestsCommand);
   else return;
   job.then(toParent, (err: unknown) =>
     toParent({ type: 'result', error: String((err as Error)?.stack ?? err) }),

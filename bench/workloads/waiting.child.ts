@@ -25,6 +25,8 @@ export interface WaitingResult extends Message {
   ms: number;
   /** Still executing in memory once all wait (should be 0). */
   active: number;
+  /** The status the one answered run ended with (should be SUCCEEDED). */
+  answered: string;
 }
 
 const cmd = await fromParent<WaitingCommand>('waiting');
@@ -69,7 +71,9 @@ const rows = await app.db.prisma.run.count({ where: { status: 'WAITING' } });
 const active = app.runs.stats().active;
 await app.runs.resume(ids[0]!, 'ask:1:1', { answer: 'yes' });
 await app.runs.waitFor(ids[0]!);
+const answered = (await app.store.getRun(ids[0]!))?.status ?? 'missing';
 await toParent({
+  answered,
   type: 'result',
   runs: cmd.runs,
   waiting: rows,

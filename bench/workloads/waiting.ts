@@ -31,7 +31,13 @@ export const waiting: Workload = {
     const results: WaitingResult[] = [];
     for (let i = 0; i < size(s, 2, 1); i++) {
       s.log(`waiting: ${int(command.runs)} runs waiting for an answer (${i + 1})`);
-      results.push(await measure(command));
+      const r = await measure(command);
+      // The warm-up run waits too.
+      if (r.waiting !== command.runs + 1 || r.active !== 0 || r.answered !== 'SUCCEEDED')
+        throw new Error(
+          `waiting: ${r.waiting} of ${command.runs} + 1 runs stored WAITING, ${r.active} executing, the answered run ${r.answered}`,
+        );
+      results.push(r);
     }
     const c = `${int(command.runs)} runs WAITING (human_input), run service on SQLite`;
     return {
