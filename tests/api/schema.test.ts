@@ -48,6 +48,7 @@ const COLUMN_TYPE: Record<string, Record<string, string>> = {
     DateTime: 'datetime',
     Json: 'jsonb',
     Boolean: 'boolean',
+    Float: 'real',
   },
   postgresql: {
     String: 'text',
@@ -55,6 +56,7 @@ const COLUMN_TYPE: Record<string, Record<string, string>> = {
     DateTime: 'timestamp without time zone',
     Json: 'jsonb',
     Boolean: 'boolean',
+    Float: 'double precision',
   },
 };
 
