@@ -154,6 +154,13 @@ export function createEvalService(deps: EvalServiceDeps) {
       return set;
     },
 
+    /** The graph's eval sets (NOT_FOUND for a graph of another tenant). */
+    async setsOf(graphId: string, tenantId: string): Promise<EvalSetRecord[]> {
+      const graph = await graphs.get(graphId);
+      if (!graph || graph.tenantId !== tenantId) throw notFound('Graph', graphId);
+      return store.setsOf(graph.id);
+    },
+
     /** Starts an eval of the graph's version (default: its latest); resolves once it is stored. */
     async start(evalSetId: string, version: number | null, tenantId: string) {
       const set = await this.getSet(evalSetId, tenantId);

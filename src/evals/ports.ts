@@ -44,6 +44,8 @@ export interface EvalStore {
   /** False when the name is taken in the tenant. */
   createSet(set: Omit<EvalSetRecord, 'createdAt'>): Promise<boolean>;
   getSet(id: string): Promise<EvalSetRecord | null>;
+  /** A graph's eval sets, oldest first (at most 100). */
+  setsOf(graphId: string): Promise<EvalSetRecord[]>;
   createRun(
     run: Omit<EvalRunRecord, 'createdAt' | 'finishedAt' | 'results' | 'meanScore'>,
   ): Promise<void>;

@@ -35,6 +35,14 @@ export function createPrismaEvalStore(db: Database): EvalStore {
       const row = await prisma.evalSet.findUnique({ where: { id } });
       return row ? toSet(row) : null;
     },
+    async setsOf(graphId) {
+      const rows = await prisma.evalSet.findMany({
+        where: { graphId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: 100,
+      });
+      return rows.map(toSet);
+    },
     async createRun(run) {
       await prisma.evalRun.create({ data: run });
     },

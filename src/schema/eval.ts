@@ -78,6 +78,12 @@ const EvalSetInput = builder.inputType('EvalSetInput', {
 });
 
 builder.queryFields((t) => ({
+  evalSets: t.field({
+    type: [EvalSetRef],
+    description: 'The eval sets of a graph, oldest first (at most 100).',
+    args: { graphId: t.arg.id({ required: true }) },
+    resolve: (_root, { graphId }, ctx) => ctx.evals.setsOf(String(graphId), ctx.identity.tenantId),
+  }),
   evalSet: t.field({
     type: EvalSetRef,
     args: { id: t.arg.id({ required: true }) },

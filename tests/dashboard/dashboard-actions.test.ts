@@ -204,4 +204,37 @@ describeBrowser('dashboard run actions in Chromium', () => {
     expect(await parent.locator('a').getAttribute('href')).toBe(`/runs/${startRun.id}`);
     expect(await page.locator('[data-testid="retry-run"]').count()).toBe(0);
   });
+
+  it('evaluates a graph from its page, twice, and shows how the mean score moved', async () => {
+    const target = { ...COUNTER, name: 'evaluated' };
+    const graphId = await saveGraph(t, target);
+    await saveGraph(t, {
+      name: 'always-half',
+      entry: 'score',
+      nodes: [
+        { id: 'score', tool: 'set_state', config: { values: { score: 0.5, reason: 'half' } } },
+      ],
+      edges: [],
+    });
+    await t.gql(`mutation($input: EvalSetInput!) { createEvalSet(input: $input) { id } }`, {
+      input: {
+        name: 'smoke',
+        graphId,
+        scorerGraph: 'always-half',
+        cases: [{ input: {} }, { input: {} }],
+      },
+    });
+    await page.goto(`${t.base}/graphs/${graphId}`);
+    const evals = page.locator('[data-testid="eval-smoke"]');
+    await evals.locator('button:has-text("Evaluate v1")').click();
+    await evals.locator('[data-testid="eval-run"][data-status="SUCCEEDED"]').waitFor();
+    expect(await evals.locator('[data-testid="eval-run"]').first().textContent()).toBe(
+      'v1SUCCEEDED0.50',
+    );
+    await evals.locator('button:has-text("Evaluate v1")').click();
+    await page.waitForSelector('[data-testid="eval-compare"]');
+    expect(await page.locator('[data-testid="eval-compare"]').textContent()).toBe(
+      'v1: 0.50 against v1: 0.50 (+0.00)',
+    );
+  });
 });

@@ -93,3 +93,11 @@ export const FORK_RUN = `mutation ForkRun($runId: ID!, $input: ForkRunInput!) {
 export const RETRY_RUN = `mutation RetryRun($runId: ID!, $latest: Boolean) {
   retryRun(runId: $runId, latest: $latest) { id status }
 }`;
+
+export const EVAL_SETS = `query EvalSets($graphId: ID!) {
+  evalSets(graphId: $graphId) { id name scorerGraph cases runs { id graphVersion status meanScore } }
+}`;
+
+export const RUN_EVAL = `mutation RunEval($id: ID!, $v: Int) {
+  runEval(evalSetId: $id, graphVersion: $v) { id status graphVersion }
+}`;

@@ -6,6 +6,7 @@ import { JsonView } from '../components/json-view.js';
 import { Link } from '../components/link.js';
 import { formatTime, runDuration, StatusBadge } from '../components/status.js';
 import { GraphDrawing } from '../graph/graph-drawing.js';
+import { GraphEvals } from '../graph/graph-evals.js';
 import { VersionDiff } from '../graph/version-diff.js';
 import { StartRunForm } from './start-run-form.js';
 
@@ -21,7 +22,7 @@ interface GraphData {
   } | null;
 }
 
-/** A graph: its drawing, versions (with a diff), a start-run form and its last runs. */
+/** A graph: its drawing, versions (with a diff), a start-run form, its last runs and evals. */
 export function GraphPage({ id }: { id: string }) {
   const [{ data, error }] = useQuery<GraphData>({ query: GRAPH, variables: { id } });
   const [shown, setShown] = useState<number | null>(null);
@@ -97,6 +98,7 @@ export function GraphPage({ id }: { id: string }) {
           {g.runs.edges.length === 0 && <p className="muted">No runs yet.</p>}
         </div>
       </div>
+      <GraphEvals graphId={g.id} version={version?.version ?? g.latestVersion} />
       <div className="card">
         <h2>Versions</h2>
         <VersionDiff key={g.latestVersion} versions={g.versions} />
