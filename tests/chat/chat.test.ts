@@ -10,7 +10,7 @@ import { uniqueName } from '../api/operations.js';
 import { type OpenAIServer, startOpenAIServer } from '../helpers/openai-server.js';
 import { chatGraph, threadId } from '../threads/suite.js';
 import { readSse, shape, textOf, userMessage } from './sse.js';
-import { chatSuites } from './suite.js';
+import { ASKER, chatSuites } from './suite.js';
 
 const llm: OpenAIServer = await startOpenAIServer();
 afterAll(() => llm.close());
@@ -168,7 +168,13 @@ await chatSuites('chat transport', llm, ({ acme, globex, origin, create, post, r
     expect(cursor).toBeGreaterThan(0);
     expect(textOf(before).length).toBeGreaterThan(0);
     const after = resume(acme().reader, graph.name, chatId, `?after=${cursor}`);
+    // useChat's resume (no cursor) replays the active run from its start.
+    const replay = await resume(acme().reader, graph.name, chatId);
+    expect(replay.status).toBe(200);
     release();
+    const replayed = await readSse(replay);
+    expect(replayed[0]?.part.type).toBe('start');
+    expect(textOf(replayed)).toBe('alpha beta gamma delta');
     const rest = await readSse(await after);
     expect(rest[0]?.part.type).not.toBe('start');
     expect(rest.every((e) => e.id === undefined || e.id > (cursor ?? 0))).toBe(true);
@@ -247,6 +253,24 @@ await chatSuites('chat transport', llm, ({ acme, globex, origin, create, post, r
       data: { status: 'answered', value: true },
     });
     expect(textOf(went)).toBe('Done it.');
+  });
+
+  it("takes the graph's configured input key and sends its output key when nothing streamed", async () => {
+    await create(acme().writer, ASKER);
+    llm.script({ text: 'Forty-two.' });
+    const events = await readSse(
+      await post(acme().writer, ASKER.name, userMessage(threadId(), 'Why?')),
+    );
+    expect(shape(events)).toEqual([
+      'start',
+      'text-start',
+      'text-delta',
+      'text-end',
+      'finish',
+      '[DONE]',
+    ]);
+    expect(textOf(events)).toBe('Forty-two.');
+    expect(sent(0)).toEqual([{ role: 'user', content: 'Q: Why?' }]);
   });
 
   it('sends a failed run as an error part with its code, then finish', async () => {

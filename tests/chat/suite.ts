@@ -20,6 +20,20 @@ export const lookup = defineTool({
   run: async ({ input }) => ({ meaning: `meaning of ${input.word}` }),
 });
 
+/** A graph whose chat input key is `question` and whose answer (not streamed) is `answer`. */
+export const ASKER: GraphDef = {
+  name: 'asker',
+  entry: 'answer',
+  nodes: [
+    {
+      id: 'answer',
+      tool: 'llm',
+      config: { output: 'answer', prompt: 'Q: {{state.question}}', stream: false },
+    },
+  ],
+  edges: [],
+};
+
 export interface ChatSuite {
   t(): TestApp;
   acme(): Keys;
@@ -66,7 +80,7 @@ export async function chatSuites(
             LLM_BASE_URL: llm.baseURL,
             LLM_MODEL: 'scripted-model',
           },
-          app: { tools: [lookup] },
+          app: { tools: [lookup], chat: { [ASKER.name]: { input: 'question', output: 'answer' } } },
         });
         await app.listen();
         acme = await keysFor(app, 'acme');
