@@ -222,6 +222,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     threads,
     logger,
     maxBodyBytes: config.limits.maxBodyBytes,
+    corsOrigins: config.limits.corsOrigins,
     rateLimiter,
     ...(options.chat ? { inputs: options.chat } : {}),
     page: (req, res) => dashboard.handle(req, res),

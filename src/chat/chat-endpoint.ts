@@ -25,6 +25,7 @@ import type { RunService } from '../runs/run-service.js';
 import { type RateLimiter, rateLimitKey } from '../server/rate-limit.js';
 import { readBody } from '../server/read-body.js';
 import type { ThreadService } from '../threads/thread-service.js';
+import { applyChatCors } from './chat-cors.js';
 import { lastUserText, parseChatRequest } from './chat-request.js';
 import { streamRun } from './chat-stream.js';
 
@@ -48,6 +49,8 @@ export interface ChatEndpointOptions {
   threads: ThreadService;
   logger: Logger;
   maxBodyBytes: number;
+  /** Browser origins allowed besides the server's own (CORS_ORIGINS, as for /graphql). */
+  corsOrigins?: readonly string[];
   rateLimiter?: RateLimiter;
   /** Per graph name: see ChatGraphOptions. */
   inputs?: Record<string, ChatGraphOptions>;
@@ -177,6 +180,7 @@ export function createChatEndpoint(o: ChatEndpointOptions): RequestListener {
     const segments = url.pathname.slice(CHAT_PATH.length).split('/').map(decodeURIComponent);
     const isPage = segments.length === 1 && (req.method === 'GET' || req.method === 'HEAD');
     if (isPage && o.page) return o.page(req, res);
+    if (applyChatCors(req, res, o.corsOrigins ?? [])) return;
     const [ref, chatId, tail] = segments;
     const isPost = segments.length === 1 && req.method === 'POST';
     const isResume = segments.length === 3 && tail === 'stream' && req.method === 'GET';

@@ -288,6 +288,24 @@ await chatSuites('chat transport', llm, ({ acme, globex, origin, create, post, r
     });
   });
 
+  it('answers CORS for the configured origins only, as /graphql does', async () => {
+    const preflight = (from: string) =>
+      fetch(`${origin()}/chat/any`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: from,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+        },
+      });
+    const allowed = await preflight('https://chat.example');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://chat.example');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const foreign = await preflight('https://evil.example');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('refuses without a key (401), a reader (403), another tenant and an unknown graph (404), bad bodies (400)', async () => {
     const graph = chatGraph();
     await create(acme().writer, graph);

@@ -79,6 +79,7 @@ export async function chatSuites(
             AUTH: 'apikey',
             LLM_BASE_URL: llm.baseURL,
             LLM_MODEL: 'scripted-model',
+            CORS_ORIGINS: 'https://chat.example',
           },
           app: { tools: [lookup], chat: { [ASKER.name]: { input: 'question', output: 'answer' } } },
         });
