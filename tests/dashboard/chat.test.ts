@@ -105,3 +105,46 @@ describeBrowser('dashboard chat page in Chromium', () => {
     await idle();
   });
 });
+
+describeBrowser('dashboard chat page with AUTH=apikey in Chromium', () => {
+  let llm: OpenAIServer;
+  let t: DashboardApp;
+  let browser: Browser;
+  let key: string;
+
+  beforeAll(async () => {
+    await buildDashboardIfStale();
+    llm = await startOpenAIServer();
+    [t, browser] = await Promise.all([
+      startDashboardApp({ AUTH: 'apikey', LLM_BASE_URL: llm.baseURL, LLM_MODEL: 'scripted' }),
+      launchBrowser(),
+    ]);
+    ({ key } = await t.app.apiKeys.create({ tenantId: 'acme', role: 'writer', name: 'chat' }));
+    await saveGraph(t, CHAT, key);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await llm?.close();
+  });
+
+  it('asks for a key when the chat endpoint refuses, then chats with it', async () => {
+    llm.script({ text: 'Hello, acme.' });
+    const page = await openPage(browser);
+    await page.goto(`${t.base}/chat/${CHAT.name}`);
+    await page.waitForSelector('[data-testid="auth-prompt"]');
+    await page.fill('#credential', key);
+    await page.click('[data-testid="auth-prompt"] button');
+    await page.fill('[data-testid="chat-message"]', 'Hi');
+    await page.click('[data-testid="chat-send"]');
+    await page.waitForSelector('[data-testid="chat-text"]:has-text("Hello, acme.")');
+    // The run went on the page's thread, in the key's tenant.
+    const chatId = new URL(page.url()).searchParams.get('chat');
+    const { thread } = await t.gql<{ thread: { runs: unknown[] } | null }>(
+      'query($id: ID!) { thread(id: $id) { runs { id } } }',
+      { id: chatId },
+      key,
+    );
+    expect(thread?.runs).toHaveLength(1);
+  });
+});

@@ -1,6 +1,6 @@
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { authorizationOf, loadCredential } from '../api/auth.js';
 import { type Answer, ChatMessage } from '../chat/chat-parts.js';
 
@@ -21,7 +21,14 @@ function useChatId(): string {
  * A chat with a graph over the server's chat transport (`/chat/<graph>`, the AI SDK UI message
  * stream): useChat with DefaultChatTransport, as any React app would use it.
  */
-export function ChatPage({ graph }: { graph: string }) {
+export function ChatPage({
+  graph,
+  onUnauthenticated,
+}: {
+  graph: string;
+  /** The endpoint refused the credential (or there is none): the app asks for one. */
+  onUnauthenticated: () => void;
+}) {
   const chatId = useChatId();
   const transport = useMemo(() => {
     const authorization = authorizationOf(loadCredential());
@@ -32,6 +39,10 @@ export function ChatPage({ graph }: { graph: string }) {
   }, [graph]);
   const { messages, sendMessage, status, error } = useChat({ id: chatId, transport, resume: true });
   const [text, setText] = useState('');
+  // Refusals are JSON `{ error: { code, message } }`; the transport's error carries that text.
+  useEffect(() => {
+    if (error?.message.includes('"UNAUTHENTICATED"')) onUnauthenticated();
+  }, [error, onUnauthenticated]);
   const busy = status === 'submitted' || status === 'streaming';
   const answer: Answer = (a) => void sendMessage(undefined, { body: { answer: a } });
   return (
