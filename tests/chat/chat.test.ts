@@ -253,6 +253,9 @@ await chatSuites('chat transport', llm, ({ acme, globex, origin, create, post, r
       data: { status: 'answered', value: true },
     });
     expect(textOf(went)).toBe('Done it.');
+    // The run has ended: a second answer is refused.
+    const twice = await post(acme().writer, graph.name, answer(false));
+    expect([twice.status, (await twice.json()).error.code]).toEqual([409, 'RUN_NOT_ACTIVE']);
   });
 
   it("takes the graph's configured input key and sends its output key when nothing streamed", async () => {
