@@ -181,7 +181,7 @@ export function createChatEndpoint(o: ChatEndpointOptions): RequestListener {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const segments = url.pathname.slice(CHAT_PATH.length).split('/').map(decodeURIComponent);
+    const segments = url.pathname.slice(CHAT_PATH.length).split('/').map(decodeSegment);
     const isPage = segments.length === 1 && (req.method === 'GET' || req.method === 'HEAD');
     if (isPage && o.page) return o.page(req, res);
     if (applyChatCors(req, res, o.corsOrigins ?? [])) return;
@@ -219,6 +219,17 @@ export function createChatEndpoint(o: ChatEndpointOptions): RequestListener {
       fail(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
     });
   };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `The path segment "${segment}" is not valid URL encoding.`,
+    );
+  }
 }
 
 const out = (settings: ChatGraphOptions) =>

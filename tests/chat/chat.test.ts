@@ -335,6 +335,12 @@ await chatSuites('chat transport', llm, ({ acme, globex, origin, create, post, r
       401,
       'UNAUTHENTICATED',
     ]);
+    const malformed = await fetch(`${origin()}/chat/%E0%A4%A`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acme().writer}` },
+      body: JSON.stringify(body),
+    });
+    expect(await refused(malformed)).toEqual([400, 'BAD_USER_INPUT']);
     expect(await refused(await post(acme().writer, graph.name, '{not json'))).toEqual([
       400,
       'BAD_USER_INPUT',
