@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { buildTools } from './app-tools.js';
 import { type ApiKeys, createApiKeys } from './auth/api-keys.js';
 import { createAuthenticator } from './auth/authenticate.js';
+import type { ChatGraphOptions } from './chat/index.js';
+import { createChatEndpoint, isChatRequest } from './chat/index.js';
 import type { Config } from './config.js';
 import type { GraphDef, Tool } from './engine/index.js';
 import { createEvalService } from './evals/eval-service.js';
@@ -86,6 +88,8 @@ export interface AppOptions {
   owner?: string;
   /** Trace runs (spans through @opentelemetry/api) even when no OTEL_* variable is set. */
   tracing?: boolean;
+  /** The chat transport (README "Chat UIs"): per graph name, its input key (default `message`). */
+  chat?: Record<string, ChatGraphOptions>;
 }
 
 /** The composition root: the only module that knows every layer. */
@@ -221,6 +225,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     maxBodyBytes: config.limits.maxBodyBytes,
     corsOrigins: config.limits.corsOrigins,
   });
+  const dashboard = createDashboardRoute();
+  const chat = createChatEndpoint({
+    authenticate,
+    graphs: graphStore,
+    runs,
+    threads,
+    logger,
+    maxBodyBytes: config.limits.maxBodyBytes,
+    corsOrigins: config.limits.corsOrigins,
+    rateLimiter,
+    ...(options.chat ? { inputs: options.chat } : {}),
+    page: (req, res) => dashboard.handle(req, res),
+  });
   const server = createHttpServer({
     schema: getSchema(),
     authenticate,
@@ -229,7 +246,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     gauges: ops.gauges,
     ...(ops.traced ? { traced: ops.traced } : {}),
     mcp: { matches: isMcpRequest, handle: mcpEndpoint },
-    dashboard: createDashboardRoute(),
+    dashboard,
+    chat: { matches: isChatRequest, handle: chat },
     hooks: {
       matches: isHookRequest,
       handle: createWebhookEndpoint({

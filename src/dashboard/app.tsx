@@ -3,6 +3,7 @@ import { Provider } from 'urql';
 import { loadCredential, saveCredential } from './api/auth.js';
 import { createApiClient } from './api/client.js';
 import { AuthPrompt } from './pages/auth-prompt.js';
+import { ChatPage } from './pages/chat-page.js';
 import { EditorPage } from './pages/editor-page.js';
 import { GraphPage } from './pages/graph-page.js';
 import { GraphsPage } from './pages/graphs-page.js';
@@ -11,7 +12,7 @@ import { RunsPage } from './pages/runs-page.js';
 import { ToolsPage } from './pages/tools-page.js';
 import { match, onLinkClick, useLocation } from './router.js';
 
-function Page({ path }: { path: string }) {
+function Page({ path, ask }: { path: string; ask: () => void }) {
   if (path === '/' || match('/graphs', path)) return <GraphsPage />;
   const graph = match('/graphs/:id', path);
   if (graph) return <GraphPage key={graph.id} id={graph.id!} />;
@@ -20,6 +21,8 @@ function Page({ path }: { path: string }) {
   if (run) return <RunPage key={run.id} id={run.id!} />;
   if (match('/tools', path)) return <ToolsPage />;
   if (match('/editor', path)) return <EditorPage id={null} />;
+  const chat = match('/chat/:graph', path);
+  if (chat) return <ChatPage key={chat.graph} graph={chat.graph!} onUnauthenticated={ask} />;
   const edit = match('/editor/:id', path);
   if (edit) return <EditorPage key={edit.id} id={edit.id!} />;
   return (
@@ -89,7 +92,7 @@ export function App() {
           />
         ) : (
           <Provider value={api.client} key={credential ?? ''}>
-            <Page path={path} />
+            <Page path={path} ask={ask} />
           </Provider>
         )}
       </main>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-/** A tiny history router: the server answers index.html for /graphs, /runs, /tools, /editor. */
+/** A tiny history router: the server answers index.html for /graphs, /runs, /tools, /editor, /chat/<graph>. */
 export function navigate(to: string): void {
   if (to === location.pathname + location.search) return;
   history.pushState(null, '', to);

@@ -12,7 +12,7 @@ export interface ServerOptions extends AppOptions, Partial<Omit<Config, 'limits'
   env?: Record<string, string | undefined>;
 }
 
-const APP_OPTIONS = new Set(['logger', 'examples', 'tools', 'owner', 'limits', 'env']);
+const APP_OPTIONS = new Set(['logger', 'examples', 'tools', 'owner', 'limits', 'env', 'chat']);
 
 /**
  * Builds the server with your tools: config from `env` (default `process.env`, read by
@@ -29,5 +29,6 @@ export async function createServer(options: ServerOptions = {}): Promise<App> {
   if (options.examples !== undefined) appOptions.examples = options.examples;
   if (options.tools) appOptions.tools = options.tools;
   if (options.owner) appOptions.owner = options.owner;
+  if (options.chat) appOptions.chat = options.chat;
   return buildApp(config, appOptions);
 }

@@ -62,6 +62,8 @@ export function createHttpServer(opts: {
   mcp?: { matches(url: string | undefined): boolean; handle: RequestListener };
   /** Answers `/hooks/<id>` (webhook triggers) before Yoga sees the request. */
   hooks?: { matches(url: string | undefined): boolean; handle: RequestListener };
+  /** Answers `/chat/<graph>` (the AI SDK UI message stream transport) before Yoga sees it. */
+  chat?: { matches(url: string | undefined): boolean; handle: RequestListener };
   /** The dashboard at `/` and its assets (src/server/dashboard.ts). */
   dashboard?: DashboardRoute;
   /** Answers `/health`, `/ready` and `/metrics` before Yoga sees the request. */
@@ -106,7 +108,9 @@ export function createHttpServer(opts: {
     landingPage: false,
   });
 
-  const routes = [opts.ops, opts.mcp, opts.hooks, opts.dashboard].filter((r) => r !== undefined);
+  const routes = [opts.ops, opts.mcp, opts.hooks, opts.chat, opts.dashboard].filter(
+    (r) => r !== undefined,
+  );
   const apiOff = opts.serveApi === false;
   const routed: RequestListener = apiOff
     ? (req, res) => {

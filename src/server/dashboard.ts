@@ -15,8 +15,8 @@ export const DASHBOARD_DIR = join(
   'dashboard',
 );
 
-/** The dashboard's client-side routes: each answers index.html, the app draws the page. */
-const APP_ROUTES = /^\/(?:$|graphs(?:\/|$)|runs(?:\/|$)|tools\/?$|editor(?:\/|$))/;
+/** The dashboard's client-side routes (`/chat/<graph>` reaches here through the chat endpoint). */
+const APP_ROUTES = /^\/(?:$|graphs(?:\/|$)|runs(?:\/|$)|tools\/?$|editor(?:\/|$)|chat\/[^/]+\/?$)/;
 // One file name, no folder, never a dot first (no `..`).
 const ASSET = /^\/assets\/[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 

@@ -55,6 +55,9 @@ export function GraphPage({ id }: { id: string }) {
           <Link to={`/editor/${g.id}`} className="button">
             Edit
           </Link>
+          <Link to={`/chat/${encodeURIComponent(g.name)}`} className="button secondary">
+            Chat
+          </Link>
           <Link to={`/runs?graph=${g.id}`} className="button secondary">
             All runs
           </Link>
