@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { GraphDef, NodeDef } from '../../src/engine/graph.js';
-import { FILESYSTEM_BIN } from '../mcp/servers.js';
+import { fsMcpFolder } from '../mcp/servers.js';
 import {
   CREATE_GRAPH,
   createGraph,
@@ -20,20 +19,14 @@ const CHILDREN = `query($id: ID!) { run(id: $id) { children { status origin stat
 const events = (run: RunData): EventData[] => run.events.edges.map((e) => e.node);
 const node = (n: Record<string, unknown>) => n as unknown as NodeDef;
 
-const dir = mkdtempSync(join(tmpdir(), 'aef-map-'));
+const fsFolder = fsMcpFolder('aef-map-');
+const { dir, config: mcpConfig } = fsFolder;
 const files = ['a', 'b', 'c', 'd', 'e'].map((name, i) => {
   const path = join(dir, `${name}.txt`);
   writeFileSync(path, `file ${name} ${'x'.repeat(i)}`);
   return path;
 });
-const mcpConfig = join(dir, 'mcp.json');
-writeFileSync(
-  mcpConfig,
-  JSON.stringify({
-    mcpServers: { fs: { command: process.execPath, args: [FILESYSTEM_BIN, dir] } },
-  }),
-);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => fsFolder.remove());
 
 await describeBackends(
   'map nodes over GraphQL',

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { GraphDef } from '../../src/engine/graph.js';
-import { FILESYSTEM_BIN } from '../mcp/servers.js';
+import { fsMcpFolder } from '../mcp/servers.js';
 import {
   CREATE_GRAPH,
   createGraph,
@@ -15,15 +13,9 @@ import {
   uniqueName,
 } from './operations.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'aef-node-io-'));
-const mcpConfig = join(dir, 'mcp.json');
-writeFileSync(
-  mcpConfig,
-  JSON.stringify({
-    mcpServers: { fs: { command: process.execPath, args: [FILESYSTEM_BIN, dir] } },
-  }),
-);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fsFolder = fsMcpFolder('aef-node-io-');
+const { dir, config: mcpConfig } = fsFolder;
+afterAll(() => fsFolder.remove());
 
 await describeBackends(
   'node inputs and output over GraphQL',

@@ -3,13 +3,12 @@
  * model is called again, no other tool is (the files a tool wrote are not written again), the
  * agent's tool calls come back from the record, and a path the record lacks fails clearly.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, expect, it } from 'vitest';
 import type { GraphDef } from '../../src/engine/graph.js';
 import { type OpenAIServer, startOpenAIServer } from '../helpers/openai-server.js';
-import { FILESYSTEM_BIN } from '../mcp/servers.js';
+import { fsMcpFolder } from '../mcp/servers.js';
 import {
   createGraph,
   describeBackends,
@@ -21,17 +20,11 @@ import {
 } from './operations.js';
 
 const llm: OpenAIServer = await startOpenAIServer();
-const dir = mkdtempSync(join(tmpdir(), 'aef-replay-'));
-const mcpConfig = join(dir, 'mcp.json');
-writeFileSync(
-  mcpConfig,
-  JSON.stringify({
-    mcpServers: { fs: { command: process.execPath, args: [FILESYSTEM_BIN, dir] } },
-  }),
-);
+const fsFolder = fsMcpFolder('aef-replay-');
+const { dir, config: mcpConfig } = fsFolder;
 afterAll(async () => {
   await llm.close();
-  rmSync(dir, { recursive: true, force: true });
+  fsFolder.remove();
 });
 
 const REPLAY = `mutation($id: ID!, $model: JSON, $fromNode: String) {

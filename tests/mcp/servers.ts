@@ -1,7 +1,9 @@
 /** Real MCP servers from npm for the tests: filesystem (stdio) and everything (Streamable HTTP or stdio). */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -10,6 +12,22 @@ const binOf = (pkg: string) =>
 
 export const FILESYSTEM_BIN = binOf('@modelcontextprotocol/server-filesystem');
 export const EVERYTHING_BIN = binOf('@modelcontextprotocol/server-everything');
+
+/**
+ * A temporary folder with an MCP_CONFIG file in it that serves the folder through the filesystem
+ * server as `fs` (tools `fs.read_text_file`, `fs.write_file`...); `remove` deletes both.
+ */
+export function fsMcpFolder(prefix: string): { dir: string; config: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const config = join(dir, 'mcp.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      mcpServers: { fs: { command: process.execPath, args: [FILESYSTEM_BIN, dir] } },
+    }),
+  );
+  return { dir, config, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
