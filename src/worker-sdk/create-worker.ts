@@ -182,8 +182,11 @@ export function createWorker(options: WorkerOptions): RemoteWorker {
         await call(RELEASE, { taskId }, 5_000).catch(() => undefined);
       }
       endCurrent?.();
-      await client?.dispose();
-      await loop;
+      // A socket that never says it closed (a server gone mid-handshake) must not hold stop.
+      const bounded = (p: unknown) =>
+        Promise.race([p, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      await bounded(client?.dispose());
+      await bounded(loop);
     },
   };
 }

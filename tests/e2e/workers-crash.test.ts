@@ -27,6 +27,15 @@ import {
 import { processSuiteDatabases } from './helpers/process-suite.js';
 import { spawnServer } from './helpers/spawn-server.js';
 
+/** `p`, or a failure naming `what` after 30 s (a hang says where it was). */
+function within<T>(what: string, p: Promise<T>, ms = 30_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -124,7 +133,7 @@ for (const { name: backend, skip } of await backends()) {
         maxDelayMs: 300,
         heartbeatMs: 200,
       });
-      await worker.start();
+      await within('the worker connects', worker.start());
       try {
         const graphId = await createGraph(
           first.url,
@@ -141,7 +150,7 @@ for (const { name: backend, skip } of await backends()) {
           async () => (gate.state.started === 1 ? true : undefined),
           30_000,
         );
-        await first.kill('SIGKILL');
+        await within('the first server dies', first.kill('SIGKILL'));
         const second = await spawnServer({
           databaseUrl: db.url,
           env,
@@ -159,7 +168,11 @@ for (const { name: backend, skip } of await backends()) {
         const events = await storedEvents(second.url, runId);
         expect(events.filter((e) => e.type === 'NODE_SUCCEEDED')).toHaveLength(1);
       } finally {
-        await worker.stop({ graceMs: 100 });
+        const stopped = await Promise.race([
+          worker.stop({ graceMs: 100 }).then(() => true),
+          new Promise((r) => setTimeout(r, 20_000, false)),
+        ]);
+        if (!stopped) console.error('worker.stop did not return within 20 s');
       }
     }, 240_000);
   });
