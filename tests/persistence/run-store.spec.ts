@@ -288,8 +288,10 @@ export function runStoreSpec(backend: Backend): void {
       const later = await waitingRun('gone', Date.now() + 3_600_000);
       expect((await store.getRun(asleep.id))?.status).toBe('WAITING');
       const [a, b] = await Promise.all([
-        store.claimOrphans('p5', new Date(), 1000, ['gone']),
-        store.claimOrphans('p6', new Date(), 1000, ['gone']),
+        // Stale means no heartbeat for a minute: the winner's fresh heartbeat is not stale
+        // to the loser (with \`new Date()\` here, a millisecond between the two calls made it so).
+        store.claimOrphans('p5', new Date(Date.now() - 60_000), 1000, ['gone']),
+        store.claimOrphans('p6', new Date(Date.now() - 60_000), 1000, ['gone']),
       ]);
       const ids = [...a, ...b].map((c) => c.run.id);
       expect(ids).not.toContain(asleep.id);
