@@ -1,5 +1,7 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
 import { PrismaClient as PgPrismaClient } from '../generated/postgresql/client/client.js';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client/client.js';
 import { type DatabaseProvider, providerOf, sqlitePath } from './database-url.js';
@@ -18,7 +20,31 @@ export interface Database {
   readonly url: string;
   readonly prisma: Db;
   readonly migrations: MigrationReport;
+  /**
+   * The driver connection under Prisma's adapter, for the group commit's prepared statements
+   * (see sqlite-commit.ts, postgres-commit.ts): better-sqlite3's one connection, or pg's pool.
+   * Undefined until Prisma has connected (openDatabase's first statement does).
+   */
+  driver(): Driver | undefined;
   close(): Promise<void>;
+}
+
+export type Driver =
+  | { provider: 'sqlite'; connection: BetterSqlite3.Database }
+  | { provider: 'postgresql'; pool: pg.Pool };
+
+/** Prisma's adapter factory, remembering the driver object (`client`) of what it connects. */
+function capturing<F extends { connect(): Promise<unknown> }>(
+  factory: F,
+  seen: (client: unknown) => void,
+): F {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    seen((adapter as { client?: unknown }).client);
+    return adapter;
+  };
+  return factory;
 }
 
 export interface OpenOptions {
@@ -35,9 +61,15 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   if (provider === 'sqlite') {
     // applyMigrations has created the file (and its folder) already.
     const path = sqlitePath(url);
-    const adapter = new PrismaBetterSqlite3(
-      { url: path, timeout: options.busyTimeoutMs ?? 10_000 },
-      { timestampFormat: 'unixepoch-ms' },
+    let driver: Driver | undefined;
+    const adapter = capturing(
+      new PrismaBetterSqlite3(
+        { url: path, timeout: options.busyTimeoutMs ?? 10_000 },
+        { timestampFormat: 'unixepoch-ms' },
+      ),
+      (c) => {
+        driver = { provider: 'sqlite', connection: c as BetterSqlite3.Database };
+      },
     );
     const prisma = new SqlitePrismaClient({ adapter });
     // WAL lets readers (GraphQL queries, subscriptions replaying events) run beside the one
@@ -51,10 +83,30 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     await prisma.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 2000');
     await prisma.$executeRawUnsafe('PRAGMA cache_size = -32768');
     await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
-    return { provider, url, prisma, migrations, close: () => prisma.$disconnect() };
+    return {
+      provider,
+      url,
+      prisma,
+      migrations,
+      driver: () => driver,
+      close: () => prisma.$disconnect(),
+    };
   }
-  const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
+  let driver: Driver | undefined;
+  const adapter = capturing(
+    new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }),
+    (c) => {
+      driver = { provider: 'postgresql', pool: c as pg.Pool };
+    },
+  );
   // Same models, same API: the PostgreSQL client is used through the SQLite client's type.
   const prisma = new PgPrismaClient({ adapter }) as unknown as Db;
-  return { provider, url, prisma, migrations, close: () => prisma.$disconnect() };
+  return {
+    provider,
+    url,
+    prisma,
+    migrations,
+    driver: () => driver,
+    close: () => prisma.$disconnect(),
+  };
 }

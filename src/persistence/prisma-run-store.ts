@@ -1,6 +1,7 @@
 import type { ClaimedRun, CommitBatch, NewRun, PostedAnswer, RunStore } from '../runs/ports.js';
 import { ACTIVE_STATUSES } from '../runs/ports.js';
 import type { Database } from './database.js';
+import { createPostgresCommit } from './postgres-commit.js';
 import { toGraphVersionRecord, toRunEvent, toRunRecord } from './records.js';
 import {
   eventRow,
@@ -14,6 +15,7 @@ import {
   upsertNodesSql,
 } from './run-store-sql.js';
 import { chunk, dialectFor } from './sql-dialect.js';
+import { createSqliteCommit } from './sqlite-commit.js';
 
 const ACTIVE = [...ACTIVE_STATUSES];
 /** Active runs that execute (a WAITING run waits out of memory for an answer). */
@@ -36,6 +38,23 @@ export function createPrismaRunStore(db: Database): RunStore {
   const d = dialectFor(db.provider);
   const tx = <T>(fn: (client: typeof prisma) => Promise<T>) =>
     prisma.$transaction((t) => fn(t as typeof prisma), TX);
+  // The group commit goes straight to the driver under Prisma's adapter once it is connected
+  // (sqlite-commit.ts, postgres-commit.ts); through Prisma until then.
+  let direct: { on: unknown; commit: RunStore['commit'] } | undefined;
+  const directCommit = (): RunStore['commit'] | undefined => {
+    const driver = db.driver?.();
+    if (!driver) return undefined;
+    const on = driver.provider === 'sqlite' ? driver.connection : driver.pool;
+    if (direct?.on !== on)
+      direct = {
+        on,
+        commit:
+          driver.provider === 'sqlite'
+            ? createSqliteCommit(driver.connection)
+            : createPostgresCommit(driver.pool),
+      };
+    return direct.commit;
+  };
 
   return {
     async createRun(run: NewRun) {
@@ -74,6 +93,8 @@ export function createPrismaRunStore(db: Database): RunStore {
         input.nodes.length === 0
       )
         return { lost: [] };
+      const fast = directCommit();
+      if (fast) return fast(input, owner);
       return tx(async (t) => {
         for (const part of chunk(input.created)) {
           await t.$executeRawUnsafe(
