@@ -103,6 +103,8 @@ export function createSqliteCommit(raw: BetterSqlite3.Database) {
       batch.events.length > EVENT_SLICE ? Math.ceil(batch.events.length / EVENT_SLICE) : 1;
     const lost = new Set<string>();
     for (let i = 0; i < slices; i++) {
+      // A turn of the event loop between slices (requests get in), then no Prisma transaction open.
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
       await free();
       const last = i === slices - 1;
       const part: CommitBatch = {
