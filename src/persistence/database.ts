@@ -6,6 +6,7 @@ import { PrismaClient as PgPrismaClient } from '../generated/postgresql/client/c
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client/client.js';
 import { type DatabaseProvider, providerOf, sqlitePath } from './database-url.js';
 import { applyMigrations, type MigrationReport } from './migrate.js';
+import { type Checkpointer, sqliteCheckpointer } from './sqlite-checkpointer.js';
 
 export { type DatabaseProvider, providerOf, sqlitePath };
 
@@ -30,7 +31,7 @@ export interface Database {
 }
 
 export type Driver =
-  | { provider: 'sqlite'; connection: BetterSqlite3.Database }
+  | { provider: 'sqlite'; connection: BetterSqlite3.Database; checkpointer: Checkpointer }
   | { provider: 'postgresql'; pool: pg.Pool };
 
 /** Prisma's adapter factory, remembering the driver object (`client`) of what it connects. */
@@ -68,7 +69,13 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
         { timestampFormat: 'unixepoch-ms' },
       ),
       (c) => {
-        driver = { provider: 'sqlite', connection: c as BetterSqlite3.Database };
+        const connection = c as BetterSqlite3.Database;
+        void (driver?.provider === 'sqlite' && driver.checkpointer.stop());
+        driver = {
+          provider: 'sqlite',
+          connection,
+          checkpointer: sqliteCheckpointer(path, connection),
+        };
       },
     );
     const prisma = new SqlitePrismaClient({ adapter });
@@ -89,7 +96,10 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       prisma,
       migrations,
       driver: () => driver,
-      close: () => prisma.$disconnect(),
+      close: async () => {
+        if (driver?.provider === 'sqlite') await driver.checkpointer.stop();
+        await prisma.$disconnect();
+      },
     };
   }
   let driver: Driver | undefined;

@@ -50,7 +50,7 @@ export function createPrismaRunStore(db: Database): RunStore {
         on,
         commit:
           driver.provider === 'sqlite'
-            ? createSqliteCommit(driver.connection)
+            ? createSqliteCommit(driver.connection, () => driver.checkpointer.committed())
             : createPostgresCommit(driver.pool),
       };
     return direct.commit;

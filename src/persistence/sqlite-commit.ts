@@ -52,7 +52,7 @@ const named = (columns: readonly string[], row: unknown[]) =>
  * transactions, a turn apart, so a long run's backlog does not hold every request: each stores
  * a prefix of every run's events, and the run rows and node rows go with the last.
  */
-export function createSqliteCommit(raw: BetterSqlite3.Database) {
+export function createSqliteCommit(raw: BetterSqlite3.Database, committed = () => {}) {
   const insertRun = raw.prepare(
     `INSERT INTO "Run" (${quoted(NEW_RUN_COLUMNS)}) VALUES (${placeholders(NEW_RUN_COLUMNS.length)})`,
   );
@@ -115,6 +115,7 @@ export function createSqliteCommit(raw: BetterSqlite3.Database) {
         runs: batch.runs,
       };
       for (const id of store.immediate(part, owner, last)) lost.add(id);
+      committed();
     }
     return { lost: [...lost] };
   };
