@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from '../../src/runtime-flags.js';
 
 /** A message between the bench and a child: a type tag and any JSON payload. */
 export interface Message {
@@ -29,7 +30,8 @@ export function setChildExecArgv(flags: string[]): void {
 
 export function spawnChild(script: string, args: string[] = [], nodeFlags: string[] = []): Child {
   const child = fork(script, args, {
-    execArgv: ['--import', 'tsx', ...nodeFlags, ...extraExecArgv],
+    // The server's own V8 flags, for ours and LangGraph's processes alike.
+    execArgv: ['--import', 'tsx', ...SERVER_NODE_FLAGS, ...nodeFlags, ...extraExecArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const inbox: Message[] = [];

@@ -1,5 +1,6 @@
 /** The scale workload's start-up rows: the server's RSS once healthy, compiled and under tsx. */
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../src/runtime-flags.js';
 import { fmt } from '../lib/format.js';
 import { ROOT } from '../lib/machine.js';
 import { type Row, row } from '../lib/result.js';
@@ -11,7 +12,11 @@ const MB = 1_000_000;
 export async function startupRows(s: Settings): Promise<{ rows: Row[]; notes: string[] }> {
   const reps = size(s, 3, 1);
   const sides = [
-    { name: 'compiled: node dist/main.js', args: [COMPILED_MAIN], target: true },
+    {
+      name: `compiled, as npm start runs it: node ${SERVER_NODE_FLAGS.join(' ')} dist/main.js`,
+      args: [...SERVER_NODE_FLAGS, COMPILED_MAIN],
+      target: true,
+    },
     {
       name: 'under tsx: node --import tsx src/main.ts',
       args: ['--import', 'tsx', join(ROOT, 'src', 'main.ts')],
