@@ -1,6 +1,4 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as PgPrismaClient } from '../generated/postgresql/client/client.js';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client/client.js';
 import { type DatabaseProvider, providerOf, sqlitePath } from './database-url.js';
 import { applyMigrations, type MigrationReport } from './migrate.js';
@@ -53,6 +51,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
     return { provider, url, prisma, migrations, close: () => prisma.$disconnect() };
   }
+  // Loaded only for PostgreSQL: a SQLite server never loads the PostgreSQL client and adapter.
+  const [{ PrismaPg }, { PrismaClient: PgPrismaClient }] = await Promise.all([
+    import('@prisma/adapter-pg'),
+    import('../generated/postgresql/client/client.js'),
+  ]);
   const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
   // Same models, same API: the PostgreSQL client is used through the SQLite client's type.
   const prisma = new PgPrismaClient({ adapter }) as unknown as Db;
