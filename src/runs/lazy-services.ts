@@ -9,15 +9,13 @@ import type { RunThreads } from './start-run.js';
  */
 export class LazyToolServices implements ToolServices {
   private made: ToolServices | undefined = undefined;
-  readonly replay?: ToolReplay;
 
   constructor(
     private readonly threads: Pick<RunThreads, 'servicesFor'> | undefined,
     private readonly record: RunRecord,
-    replay: ToolReplay | undefined,
-  ) {
-    if (replay !== undefined) this.replay = replay;
-  }
+    /** Set on a replayed run (replayRun). */
+    readonly replay: ToolReplay | undefined,
+  ) {}
 
   get thread(): ToolThread | undefined {
     return this.services()?.thread;
