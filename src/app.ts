@@ -27,7 +27,6 @@ import { createPrismaTaskStore } from './persistence/prisma-task-store.js';
 import { createPrismaThreadStore } from './persistence/prisma-thread-store.js';
 import { createPrismaWebhookStore } from './persistence/prisma-webhook-store.js';
 import { createPrismaWorkerStore } from './persistence/prisma-worker-store.js';
-import { createRedisRunBus } from './pubsub/redis-run-bus.js';
 import { createRunBus } from './pubsub/run-bus.js';
 import { createRedactor } from './redaction.js';
 import { createGraphService, type GraphService } from './runs/graph-service.js';
@@ -134,8 +133,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     maxValueBytes: config.ops.maxValueBytes,
     runOf: (runId) => store.getRun(runId),
   });
+  // The Redis client is loaded only when there is a REDIS_URL.
   const bus: RunEventBus & { close?: () => Promise<void> } = config.redisUrl
-    ? await createRedisRunBus(config.redisUrl, logger)
+    ? await (await import('./pubsub/redis-run-bus.js')).createRedisRunBus(config.redisUrl, logger)
     : createRunBus();
   const runs = createRunService({
     store,

@@ -1,6 +1,5 @@
 import { type AppOptions, buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { startTracing } from './observability/tracing-sdk.js';
 
 /**
  * Boot: config from the environment, the app, listen; SIGTERM/SIGINT stop cleanly (exit 0, or 1
@@ -9,8 +8,11 @@ import { startTracing } from './observability/tracing-sdk.js';
  */
 export async function serve(options: AppOptions = {}): Promise<void> {
   const config = loadConfig();
-  // Before the app: the SDK registers the tracer the run spans are made with.
-  const stopTracing = config.ops.tracing ? startTracing(config.ops.serviceName) : undefined;
+  // Before the app: the SDK registers the tracer the run spans are made with. Loaded only when
+  // tracing is on: the OpenTelemetry SDK and its exporters are ~10 MB a server without it keeps.
+  const stopTracing = config.ops.tracing
+    ? (await import('./observability/tracing-sdk.js')).startTracing(config.ops.serviceName)
+    : undefined;
   const app = await buildApp(config, options);
   const { url } = await app.start();
   const { role } = config.ops;

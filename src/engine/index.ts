@@ -21,7 +21,13 @@ export { DEFAULT_CONDITION_BUDGET } from './graph/condition-budget.js';
 export { isReservedKey, RESERVED_STATE_KEYS } from './graph/reserved-keys.js';
 export { validateGraph } from './graph/validate.js';
 export * from './graph.js';
-export { type ExecuteOptions, executeRun, type RunResult } from './live/executor.js';
+export {
+  type ExecuteOptions,
+  executeRun,
+  type RunControlSlot,
+  type RunControls,
+  type RunResult,
+} from './live/executor.js';
 export type { AnswerOutcome, InterruptAnswer, RunInbox } from './live/inbox.js';
 export {
   DEFAULT_BACKOFF,

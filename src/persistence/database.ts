@@ -1,8 +1,6 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
-import { PrismaClient as PgPrismaClient } from '../generated/postgresql/client/client.js';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client/client.js';
 import { type DatabaseProvider, providerOf, sqlitePath } from './database-url.js';
 import { applyMigrations, type MigrationReport } from './migrate.js';
@@ -102,6 +100,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       },
     };
   }
+  // Loaded only for PostgreSQL: a SQLite server never loads the PostgreSQL client and adapter.
+  const [{ PrismaPg }, { PrismaClient: PgPrismaClient }] = await Promise.all([
+    import('@prisma/adapter-pg'),
+    import('../generated/postgresql/client/client.js'),
+  ]);
   let driver: Driver | undefined;
   const adapter = capturing(
     new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }),

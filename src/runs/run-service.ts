@@ -8,6 +8,7 @@ import { EventWriter } from './event-writer.js';
 import { createForker } from './fork-run.js';
 import { createGraphVersions } from './graph-versions.js';
 import { createInstance } from './instance.js';
+import { LazyToolServices } from './lazy-services.js';
 import { loadEvents } from './load-events.js';
 import { LocalRuns } from './local-runs.js';
 import { createPauseControls } from './pause-controls.js';
@@ -22,7 +23,7 @@ import { createRecovery } from './recovery.js';
 import { createReplay, replayMarkerOf } from './replay.js';
 import { createResumer } from './resume-run.js';
 import { RunInboxes } from './run-inboxes.js';
-import { type Job, RunPool, SHUTDOWN_REASON } from './run-pool.js';
+import { type Job, jobWith, RunPool, SHUTDOWN_REASON } from './run-pool.js';
 import type { RunService, RunServiceOptions } from './run-service-contract.js';
 import { interruptsOf, usageOf } from './run-views.js';
 import { createStarter } from './start-run.js';
@@ -167,18 +168,13 @@ export function createRunService(opts: RunServiceOptions): RunService {
     if (!execute) return; // stored ownerless: a worker process claims it
     opts.observer?.executing?.(record);
     local.add(record);
-    const replay = replayMarkerOf(job.history);
-    const services = {
-      ...(opts.threads ? opts.threads.servicesFor(record) : {}),
-      ...(replay
-        ? { replay: createReplay(replay, () => loadEvents(store, replay.sourceRunId)) }
-        : {}),
-    };
-    pool.enqueue({
-      ...job,
-      inbox: job.inbox ?? inboxes.open(job.runId),
-      ...(opts.threads || replay ? { services } : {}),
-    });
+    const marker = replayMarkerOf(job.history);
+    const replay = marker
+      ? createReplay(marker, () => loadEvents(store, marker.sourceRunId))
+      : undefined;
+    const services =
+      opts.threads || replay ? new LazyToolServices(opts.threads, record, replay) : job.services;
+    pool.enqueue(jobWith(job, job.inbox ?? inboxes.open(job.runId), services));
   }
 
   const isLocal = (runId: string) => local.has(runId);

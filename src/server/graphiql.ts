@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
 /**
@@ -68,14 +67,21 @@ export function graphiqlOptions(): GraphiQLOptions {
   };
 }
 
-let rendered: string | undefined;
+let rendered: Promise<string> | undefined;
 
 /**
  * GraphiQL with its assets inlined from node_modules (`@graphql-yoga/render-graphiql`), not
  * from a CDN: it works with no network. The page (~9 MB) is the same for every request, so it
- * is rendered once.
+ * is rendered once, on the first request for it: the module holds ~30 MB of script source, which
+ * a server that never shows GraphiQL should not keep in memory from boot.
  */
-export function renderOfflineGraphiQL(opts?: GraphiQLOptions): string {
-  rendered ??= renderGraphiQL(opts ?? graphiqlOptions());
+export function renderOfflineGraphiQL(opts?: GraphiQLOptions): Promise<string> {
+  rendered ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) =>
+    renderGraphiQL(opts ?? graphiqlOptions()),
+  );
+  // A failed load is tried again by the next request, not remembered.
+  rendered.catch(() => {
+    rendered = undefined;
+  });
   return rendered;
 }

@@ -7,7 +7,7 @@ import type {
 } from 'graphql';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -42,6 +42,8 @@ export async function createRateLimiter(
   const on = Object.values(limits).some((l) => l !== null);
   let redis: Redis | undefined;
   if (on && options.redisUrl) {
+    // Loaded only with REDIS_URL: a server without Redis does not keep the client in memory.
+    const { Redis } = await import('ioredis');
     // No offline queue: while Redis is away a call goes to the in-memory insurance at once.
     redis = new Redis(options.redisUrl, { lazyConnect: true, enableOfflineQueue: false });
     redis.on('error', (err) => options.logger.warn('redis rate limiter error', { err }));

@@ -174,7 +174,11 @@ export class RunCheckpoint {
   }
 }
 
+/** Zeros to copy from: a slice is exactly `length` long, a pushed-to array holds 17 slots at once. */
+const ZEROS: readonly number[] = Array.from({ length: 64 }, () => 0);
+
 function zeros(length: number): number[] {
+  if (length <= ZEROS.length) return ZEROS.slice(0, length);
   const list: number[] = [];
   for (let i = 0; i < length; i++) list.push(0);
   return list;

@@ -15,9 +15,9 @@ import type { ToolServices } from '../tool.js';
 import type { RunInbox } from './inbox.js';
 import { LiveRun } from './live-run.js';
 import { describeStop, type Stop } from './run-errors.js';
-import type { RunResult } from './run-loop.js';
+import type { RunControlSlot, RunResult } from './run-loop.js';
 
-export type { RunResult } from './run-loop.js';
+export type { RunControlSlot, RunControls, RunResult } from './run-loop.js';
 
 export interface ExecuteOptions {
   runId: string;
@@ -52,6 +52,12 @@ export interface ExecuteOptions {
   budget?: RunBudget;
   /** The application's services for the run's tools (`ctx.thread`, `ctx.memory`). */
   services?: ToolServices;
+  /**
+   * Cancel and pause without `signal` / `pause` (two AbortControllers per run, ~1 KB each):
+   * `attach` receives the run's controls, once, as it begins (before its first node starts);
+   * never for a log that has ended already.
+   */
+  controls?: RunControlSlot;
 }
 
 /**
@@ -78,6 +84,7 @@ export function executeRun(opts: ExecuteOptions): Promise<RunResult> {
     conditionBudget: opts.conditionBudget ?? DEFAULT_CONDITION_BUDGET,
     inbox: opts.inbox,
     services: opts.services,
+    controls: opts.controls,
   };
   let run: LiveRun;
   let resumeStop: Stop | undefined;

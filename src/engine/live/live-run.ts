@@ -26,7 +26,7 @@ import { failAttempt, succeedNode } from './outcomes.js';
 import { canPause, pauseReasonOf, pauseRun, unpauseLog } from './pause.js';
 import { finishRun, succeedRun } from './run-end.js';
 import { describeStop, type Stop } from './run-errors.js';
-import type { LivePorts, RunLoop, RunResult } from './run-loop.js';
+import type { LivePorts, RunControls, RunLoop, RunResult } from './run-loop.js';
 import type { MapItemData, ToolEventData } from './tool-context.js';
 import { checkBudget, itemEvent, nodeEvent, recordStep } from './tool-host.js';
 
@@ -41,7 +41,7 @@ const { RUNNING, WAITING } = ExecutionStatus;
  */
 const MIN_SETTLEMENTS = 32;
 
-export class LiveRun implements RunLoop {
+export class LiveRun implements RunLoop, RunControls {
   readonly runId: string;
   readonly promise: Promise<RunResult>;
   /** Set once the run must stop (cancel or failure); `pump` ends the run at its next turn. */
@@ -116,6 +116,7 @@ export class LiveRun implements RunLoop {
       this.onAbort = () => this.cancel();
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
+    this.ports.controls?.attach(this);
     const inbox = this.ports.inbox;
     if (this.stop === undefined && this.pausing === undefined) {
       if (this.cp.awaitingInput > 0) armInterrupts(this);
@@ -125,9 +126,10 @@ export class LiveRun implements RunLoop {
     this.pump();
   }
 
-  cancel(): void {
+  /** Cancels the run (RUN_CANCELLED); `reason`, else the signal's, is recorded. */
+  cancel(reason?: string): void {
     if (this.done) return;
-    this.stop ??= cancelStop(this.ports.signal);
+    this.stop ??= reason === undefined ? cancelStop(this.ports.signal) : { kind: 'cancel', reason };
     this.pump();
   }
 

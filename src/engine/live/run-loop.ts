@@ -4,7 +4,7 @@
  * cannot touch its queue or its stop directly.
  */
 import type { ErrorInfo } from '../errors.js';
-import type { EventSink, RunEvent } from '../events.js';
+import type { EventSink, PauseReason, RunEvent } from '../events.js';
 import type { RunCheckpoint } from '../fold/checkpoint.js';
 import type { Execution } from '../fold/execution.js';
 import type { State } from '../graph.js';
@@ -24,6 +24,21 @@ export interface RunResult {
   lastSeq: number;
 }
 
+/**
+ * Cancel and pause of one executing run, without an AbortSignal each (ExecuteOptions.controls).
+ * `cancel` ends the run with RUN_CANCELLED (the reason is recorded); `pause` stops it at its next
+ * node boundary, as aborting `signal` / `pause` would.
+ */
+export interface RunControls {
+  cancel(reason?: string): void;
+  pause(reason: PauseReason): void;
+}
+
+/** Where the executor hands a run's controls, once, as the run begins. */
+export interface RunControlSlot {
+  attach(run: RunControls): void;
+}
+
 /** The outside world of a live run: where events go, the clock, jitter, cancellation. */
 export interface LivePorts {
   sink: EventSink;
@@ -32,6 +47,8 @@ export interface LivePorts {
   signal: AbortSignal | undefined;
   /** Pause: aborted when the run must stop at its next node boundary (pause.ts). */
   pause: AbortSignal | undefined;
+  /** Given the run's controls as it begins (cancel and pause with no AbortSignal). */
+  controls?: RunControlSlot | undefined;
   /** Most iterations one `when` evaluation may cost (condition-budget.ts). */
   conditionBudget: number;
   /** Answers to the run's interrupts (inbox.ts). */

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** Where welcome emails go: SMTP_URL and SMTP_FROM of the server's config. */
 export interface MailSettings {
@@ -58,14 +58,26 @@ const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, sock
 /** A nodemailer transport per settings: SMTP when a URL is set, else the JSON transport. */
 export function createMailer(settings: MailSettings): Mailer {
   const transport = settings.url ? 'smtp' : 'json';
-  const transporter = settings.url
-    ? nodemailer.createTransport({ url: settings.url, ...SMTP_TIMEOUTS })
-    : nodemailer.createTransport({ jsonTransport: true });
+  // nodemailer is loaded by the first send: a server that never sends mail does not keep it.
+  let transporter: Promise<Transporter> | undefined;
+  const transporterOf = (): Promise<Transporter> => {
+    transporter ??= import('nodemailer').then(
+      ({ default: nodemailer }) =>
+        settings.url
+          ? nodemailer.createTransport({ url: settings.url, ...SMTP_TIMEOUTS })
+          : nodemailer.createTransport({ jsonTransport: true }),
+      (err: unknown) => {
+        transporter = undefined; // tried again by the next send
+        throw err;
+      },
+    );
+    return transporter;
+  };
   return {
     transport,
     target: settings.url ? mailTarget(settings.url) : 'nodemailer JSON transport',
     async send(mail) {
-      const info = await transporter.sendMail(mail);
+      const info = await (await transporterOf()).sendMail(mail);
       return {
         messageId: String(info.messageId ?? mail.messageId),
         accepted: transport === 'smtp' ? addresses(info.accepted) : [],
