@@ -14,6 +14,10 @@ if (ours('liftoff') && ours('--wasm')) setFlagsFromString('--liftoff-only');
 const semiSpace = ours('--semi-space-growth-factor');
 if (semiSpace) setFlagsFromString('--semi-space-growth-factor=1');
 
+// The old generation's growth of src/runtime-flags.ts, also for `node dist/main.js` run without
+// them (the package's bin): V8 reads it at every full collection.
+if (ours('--heap-growing-percent')) setFlagsFromString('--heap-growing-percent=100');
+
 // Loaded after the flags are set (static imports would load the app first).
 const { serve } = await import('./serve.js');
 const { ToolModuleError } = await import('./tools/load-modules.js');
