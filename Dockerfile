@@ -42,4 +42,4 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM reaches node itself (no shell in between): runs hand over, subscriptions end cleanly.
-CMD ["node", "--max-semi-space-size=32", "--heap-growing-percent=100", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=32", "--heap-growing-percent=100", "--liftoff-only", "dist/main.js"]

@@ -16,4 +16,7 @@
 export const SERVER_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=32',
   '--heap-growing-percent=100',
+  // Prisma's query-compiler wasm stays on V8's baseline tier (see main.ts, which sets it too):
+  // here so that the bench measures the server's queries as they run in production.
+  '--liftoff-only',
 ];
