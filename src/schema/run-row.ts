@@ -1,13 +1,16 @@
 import type { Run as RunRow } from '../generated/sqlite/client/client.js';
 import type { RunRecord } from '../runs/ports.js';
 
+/** Marks the rows asRow made (a relation of one is read once for all who resolve it). */
+const HELD = Symbol('held run row');
+
 /** A Run parent built from a record the run service holds (not read from the database). */
-export type HeldRunRow = RunRow & { graphVersion?: { version: number } };
+export type HeldRunRow = RunRow & { graphVersion?: { version: number }; [HELD]?: true };
 
 /** One row per record: every subscriber of an update resolves the same object. */
 const rows = new WeakMap<RunRecord, HeldRunRow>();
-/** Reads made for a held row, by what they read: shared by everyone who resolves that row. */
-const reads = new WeakMap<HeldRunRow, Map<string, Promise<unknown>>>();
+/** Reads made for a held row, by what they read: made on the first read (most rows have none). */
+const reads = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /**
  * A run record the service already holds, as the parent of Run's fields: its scalars answer at
@@ -46,10 +49,10 @@ export function asRow(run: RunRecord): HeldRunRow {
     finishedAt: run.finishedAt,
     traceparent: run.traceparent ?? null,
     compactedAt: null,
+    [HELD]: true,
   };
   if (run.pinnedVersion !== undefined) row.graphVersion = { version: run.pinnedVersion };
   rows.set(run, row);
-  reads.set(row, new Map());
   return row;
 }
 
@@ -59,8 +62,12 @@ export function asRow(run: RunRecord): HeldRunRow {
  * read is forgotten, so the next resolver tries again.
  */
 export function sharedRead<T>(row: object, key: string, load: () => Promise<T>): Promise<T> {
-  const cache = reads.get(row as HeldRunRow);
-  if (!cache) return load();
+  if ((row as HeldRunRow)[HELD] !== true) return load();
+  let cache = reads.get(row);
+  if (!cache) {
+    cache = new Map();
+    reads.set(row, cache);
+  }
   const hit = cache.get(key);
   if (hit) return hit as Promise<T>;
   const read = load();
