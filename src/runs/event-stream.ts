@@ -57,6 +57,8 @@ export function createEventStream(deps: EventStreamDeps) {
     const live = bus.subscribe('run:event', runId);
     let last = afterSeq;
     let finished = false;
+    const localKey = `${runId} local`;
+    const remoteKey = `${runId} remote`;
     const fromStore = async function* () {
       for (;;) {
         const page = await listEvents(runId, last);
@@ -86,8 +88,8 @@ export function createEventStream(deps: EventStreamDeps) {
         let e = pending ? undefined : live.poll();
         if (e === undefined) {
           pending ??= live.next();
-          const quietMs = deps.isLocal(runId) ? pollLocalMs : pollRemoteMs;
-          const tick = quiet(`${runId} ${quietMs}`, quietMs);
+          const local = deps.isLocal(runId);
+          const tick = quiet(local ? localKey : remoteKey, local ? pollLocalMs : pollRemoteMs);
           const next = await Promise.race([pending, tick.fired]);
           tick.done();
           if (next === 'quiet') {
