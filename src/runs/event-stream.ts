@@ -91,7 +91,7 @@ export function createEventStream(deps: EventStreamDeps) {
           const local = deps.isLocal(runId);
           const tick = quiet(local ? localKey : remoteKey, local ? pollLocalMs : pollRemoteMs);
           const next = await Promise.race([pending, tick.fired]);
-          tick.done();
+          tick.done(next !== 'quiet');
           if (next === 'quiet') {
             yield* fromStore();
             if (finished) return;

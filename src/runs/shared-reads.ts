@@ -24,37 +24,46 @@ export function createSharedReads() {
   };
 }
 
-/** A timer many waiters share: it fires once, `ms` after the first of them asked. */
+/** A timer many waiters share: it fires once `ms` have passed without traffic on its key. */
 interface Tick {
   fired: Promise<'quiet'>;
   timer: NodeJS.Timeout;
   waiters: number;
+  /** A waiter left with a live item since the timer was (re)armed: not quiet yet. */
+  traffic: boolean;
 }
 
 /**
  * One quiet timer per key (a run and its poll interval) for every stream waiting on it, instead
- * of one timer per stream per event: with 1,000 subscribers of one run, that is one timer set
- * per interval rather than 1,000 set and cleared per event. `wait()` gives the tick to race
- * against the bus and a `done()` to call once the race is over; the last waiter to leave before
- * it fires clears it.
+ * of one timer per stream per event: with 1,000 subscribers of one run, one timer re-armed at
+ * most once per interval rather than 1,000 set and cleared per event. `wait()` gives the tick
+ * to race against the bus and a `done(gotItem)` to call once the race is over. The tick fires
+ * only after a whole interval in which no waiter got an item (as a stream's own timer would,
+ * reset at each item); the last waiter to leave before it fires clears it.
  */
 export function createQuietTicks() {
   const ticks = new Map<string, Tick>();
-  return function wait(key: string, ms: number): { fired: Promise<'quiet'>; done(): void } {
+  return function wait(
+    key: string,
+    ms: number,
+  ): { fired: Promise<'quiet'>; done(gotItem: boolean): void } {
     let tick = ticks.get(key);
     if (!tick) {
       let fire: (value: 'quiet') => void = () => {};
       const fired = new Promise<'quiet'>((resolve) => {
         fire = resolve;
       });
-      const created: Tick = {
-        fired,
-        waiters: 0,
-        timer: setTimeout(() => {
-          if (ticks.get(key) === created) ticks.delete(key);
-          fire('quiet');
-        }, ms),
+      const created: Tick = { fired, waiters: 0, traffic: false, timer: undefined as never };
+      const expire = () => {
+        if (created.traffic && created.waiters > 0) {
+          created.traffic = false;
+          created.timer = setTimeout(expire, ms);
+          return;
+        }
+        if (ticks.get(key) === created) ticks.delete(key);
+        fire('quiet');
       };
+      created.timer = setTimeout(expire, ms);
       ticks.set(key, created);
       tick = created;
     }
@@ -63,9 +72,10 @@ export function createQuietTicks() {
     let left = false;
     return {
       fired: mine.fired,
-      done() {
+      done(gotItem) {
         if (left) return;
         left = true;
+        if (gotItem) mine.traffic = true;
         if (--mine.waiters === 0 && ticks.get(key) === mine) {
           clearTimeout(mine.timer);
           ticks.delete(key);

@@ -51,7 +51,30 @@ describe('createQuietTicks', () => {
     expect(new Set(waits.map((w) => w.fired)).size).toBe(1);
     vi.advanceTimersByTime(500);
     expect(await waits[0]!.fired).toBe('quiet');
-    for (const w of waits) w.done();
+    for (const w of waits) w.done(false);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('does not fire while waiters keep getting items, only after a whole quiet interval', async () => {
+    vi.useFakeTimers();
+    const quiet = createQuietTicks();
+    let fired = false;
+    // A waiter gets an item every 300 ms and waits again on the same tick (another still waits).
+    const other = quiet('run-1 500', 500);
+    void other.fired.then(() => {
+      fired = true;
+    });
+    for (let i = 0; i < 5; i++) {
+      const w = quiet('run-1 500', 500);
+      vi.advanceTimersByTime(300);
+      w.done(true);
+      await Promise.resolve();
+      expect(fired).toBe(false);
+    }
+    vi.advanceTimersByTime(1_000); // no item for a whole interval now
+    await Promise.resolve();
+    expect(fired).toBe(true);
+    other.done(false);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -60,14 +83,14 @@ describe('createQuietTicks', () => {
     const quiet = createQuietTicks();
     const a = quiet('run-1 500', 500);
     const b = quiet('run-1 500', 500);
-    a.done();
-    a.done(); // leaving twice counts once
+    a.done(false);
+    a.done(false); // leaving twice counts once
     expect(vi.getTimerCount()).toBe(1);
-    b.done();
+    b.done(false);
     expect(vi.getTimerCount()).toBe(0);
     const c = quiet('run-1 500', 500);
     expect(c.fired).not.toBe(a.fired);
     expect(vi.getTimerCount()).toBe(1);
-    c.done();
+    c.done(false);
   });
 });
