@@ -26,9 +26,9 @@ export function createSharedReads() {
 
 /** A timer many waiters share: it fires once `ms` have passed without traffic on its key. */
 interface Tick {
-  fired: Promise<'quiet'>;
   timer: NodeJS.Timeout;
-  waiters: number;
+  /** Wakes each waiter; a waiter leaves the set when its race is over. */
+  waiters: Set<() => void>;
   /** A waiter left with a live item since the timer was (re)armed: not quiet yet. */
   traffic: boolean;
 }
@@ -36,10 +36,12 @@ interface Tick {
 /**
  * One quiet timer per key (a run and its poll interval) for every stream waiting on it, instead
  * of one timer per stream per event: with 1,000 subscribers of one run, one timer re-armed at
- * most once per interval rather than 1,000 set and cleared per event. `wait()` gives the tick
+ * most once per interval rather than 1,000 set and cleared per event. `wait()` gives a promise
  * to race against the bus and a `done(gotItem)` to call once the race is over. The tick fires
  * only after a whole interval in which no waiter got an item (as a stream's own timer would,
- * reset at each item); the last waiter to leave before it fires clears it.
+ * reset at each item); the last waiter to leave before it fires clears it. Each wait has its
+ * own promise, dropped when it is done: a tick that lives as long as traffic flows holds only
+ * the waiters of the moment.
  */
 export function createQuietTicks() {
   const ticks = new Map<string, Tick>();
@@ -49,34 +51,35 @@ export function createQuietTicks() {
   ): { fired: Promise<'quiet'>; done(gotItem: boolean): void } {
     let tick = ticks.get(key);
     if (!tick) {
-      let fire: (value: 'quiet') => void = () => {};
-      const fired = new Promise<'quiet'>((resolve) => {
-        fire = resolve;
-      });
-      const created: Tick = { fired, waiters: 0, traffic: false, timer: undefined as never };
+      const created: Tick = { waiters: new Set(), traffic: false, timer: undefined as never };
       const expire = () => {
-        if (created.traffic && created.waiters > 0) {
+        if (created.traffic && created.waiters.size > 0) {
           created.traffic = false;
           created.timer = setTimeout(expire, ms);
           return;
         }
         if (ticks.get(key) === created) ticks.delete(key);
-        fire('quiet');
+        for (const wake of created.waiters) wake();
       };
       created.timer = setTimeout(expire, ms);
       ticks.set(key, created);
       tick = created;
     }
     const mine = tick;
-    mine.waiters++;
+    let wake: () => void = () => {};
+    const fired = new Promise<'quiet'>((resolve) => {
+      wake = () => resolve('quiet');
+    });
+    mine.waiters.add(wake);
     let left = false;
     return {
-      fired: mine.fired,
+      fired,
       done(gotItem) {
         if (left) return;
         left = true;
         if (gotItem) mine.traffic = true;
-        if (--mine.waiters === 0 && ticks.get(key) === mine) {
+        mine.waiters.delete(wake);
+        if (mine.waiters.size === 0 && ticks.get(key) === mine) {
           clearTimeout(mine.timer);
           ticks.delete(key);
         }
