@@ -1,7 +1,7 @@
 /** Run control over the event log: forkRun, retryRun, parents and forks, the state at any event. */
 import type { State } from '../engine/index.js';
 import { builder } from './builder.js';
-import { asRow } from './run.js';
+import { asRow } from './run-row.js';
 
 const RunOriginEnum = builder.enumType('RunOrigin', {
   description: 'How a run was made from another one.',

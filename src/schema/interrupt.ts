@@ -1,7 +1,7 @@
 import type { RunStatus } from '../runs/ports.js';
 import type { InterruptView, RunUsage } from '../runs/run-views.js';
 import { builder } from './builder.js';
-import { asRow } from './run.js';
+import { asRow } from './run-row.js';
 
 export const InterruptStatusEnum = builder.enumType('InterruptStatus', {
   description:

@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { asRow } from './run.js';
+import { asRow } from './run-row.js';
 
 builder.mutationFields((t) => ({
   pauseRun: t.prismaField({

@@ -1,38 +1,8 @@
 import type { ErrorInfo } from '../engine/index.js';
-import type { Run as RunRow } from '../generated/sqlite/client/client.js';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from '../runs/ports.js';
 import { builder } from './builder.js';
 import { RunBudgetInput, toRunBudget } from './graph-input.js';
-
-/**
- * A run record the service already holds, as the parent of Run's fields: its scalars answer at
- * once, and relations a client asks for are loaded by Pothos' fallback (one batched query),
- * so startRun, cancelRun and runUpdated do not read back the row they have.
- */
-export function asRow(run: RunRecord): RunRow & { graphVersion?: { version: number } } {
-  const { pinnedVersion, ...fields } = run;
-  return {
-    ...fields,
-    input: fields.input as RunRow['input'],
-    state: fields.state as RunRow['state'],
-    error: fields.error as RunRow['error'],
-    owner: null,
-    heartbeatAt: null,
-    cancelRequestedAt: null,
-    pauseRequestedAt: null,
-    wakeAt: null,
-    answers: null,
-    recoveries: fields.recoveries ?? 0,
-    concurrencyKey: fields.concurrencyKey ?? null,
-    held: fields.held ?? false,
-    parentRunId: fields.parentRunId ?? null,
-    parentSeq: fields.parentSeq ?? null,
-    origin: fields.origin ?? null,
-    compactedAt: null,
-    traceparent: fields.traceparent ?? null,
-    ...(pinnedVersion !== undefined ? { graphVersion: { version: pinnedVersion } } : {}),
-  };
-}
+import { asRow, sharedRead } from './run-row.js';
 
 export const RunStatusEnum = builder.enumType('RunStatus', {
   values: RUN_STATUSES,
@@ -74,7 +44,14 @@ builder.prismaObject('Run', {
   description: 'A run of one graph version, with its full execution history.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    graph: t.relation('graph'),
+    // Only when the row has no graph loaded: a held row (startRun, runUpdated) reads it once per
+    // record, shared by every subscriber of the update; findUnique calls of one tick are batched.
+    graph: t.relation('graph', {
+      resolve: (query, r, _args, ctx) =>
+        sharedRead(r, `graph ${JSON.stringify(query)}`, () =>
+          ctx.prisma.graph.findUniqueOrThrow({ ...query, where: { id: r.graphId } }),
+        ),
+    }),
     graphVersion: t.int({
       description: 'The graph version this run pinned.',
       select: { graphVersion: { select: { version: true } } },
@@ -82,10 +59,12 @@ builder.prismaObject('Run', {
       resolve: async (r, _args, ctx) =>
         r.graphVersion?.version ??
         (
-          await ctx.prisma.graphVersion.findUniqueOrThrow({
-            where: { id: r.graphVersionId },
-            select: { version: true },
-          })
+          await sharedRead(r, 'graphVersion', () =>
+            ctx.prisma.graphVersion.findUniqueOrThrow({
+              where: { id: r.graphVersionId },
+              select: { version: true },
+            }),
+          )
         ).version,
     }),
     status: t.field({ type: RunStatusEnum, resolve: (r) => r.status as RunStatus }),
@@ -94,7 +73,7 @@ builder.prismaObject('Run', {
       type: 'JSON',
       nullable: true,
       description: 'The state now: current while the run is active, final once it ends.',
-      resolve: (r, _args, ctx) => ctx.runs.currentState(r),
+      resolve: (r, _args, ctx) => sharedRead(r, 'state', () => ctx.runs.currentState(r)),
     }),
     error: t.field({
       type: RunError,
@@ -121,6 +100,11 @@ builder.prismaObject('Run', {
       query: {
         orderBy: [{ seq: 'asc' }, { nodeId: 'asc' }],
       },
+      resolve: (query, r, _args, ctx) =>
+        sharedRead(r, `nodes ${JSON.stringify(query)}`, () =>
+          // findUnique: Prisma batches those of one tick (a list of rows is one query).
+          ctx.prisma.run.findUniqueOrThrow({ where: { id: r.id } }).nodes(query),
+        ),
     }),
   }),
 });
@@ -208,7 +192,8 @@ builder.subscriptionField('runUpdated', (t) =>
     type: 'Run',
     description: 'Status changes of runs (of one graph when graphId is given), for dashboards.',
     args: { graphId: t.arg.id() },
-    // Each update carries the run as it was at that status: nothing is read per subscriber.
+    // Each update carries the run as it was at that status, one row for all its subscribers:
+    // what a field reads beyond it (graph, nodes, state) is read once per update (run-row.ts).
     subscribe: (_root, args, ctx) =>
       ctx.runs.updates(
         ctx.identity.tenantId,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../../src/engine/index.js';
 import { AppError } from '../../src/errors.js';
 import { type Database, openDatabase } from '../../src/persistence/database.js';
@@ -21,6 +21,11 @@ import {
   succeeded,
   timeline,
 } from './run-fakes.js';
+
+/** `n` turns of the event loop (real setImmediate, also under fake timers). */
+async function turns(n: number) {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 /** Poll intervals long enough that no test passes by polling unless it means to. */
 const NEVER = 60_000;
@@ -178,6 +183,50 @@ describe('createEventStream (in-memory store)', () => {
     expect((await first).value?.seq).toBe(1);
     expect(listedWhileQuiet).toBe(1); // the replay only: no remote-rate polling
     await it.return(undefined);
+  });
+
+  it('shares the attach reads of streams subscribing in one turn, and streams each of them everything', async () => {
+    const { mem, events, emit } = setup();
+    mem.addRun('r', 'RUNNING');
+    const all = timeline('r', 6);
+    mem.append(all[0]!, all[1]!);
+    const got = Array.from({ length: 50 }, () => collect(events('r')));
+    await sleep(5);
+    emit(...all.slice(2));
+    for (const g of got) expect(seqs(await g)).toEqual([1, 2, 3, 4, 5, 6]);
+    // One run lookup and one replay for the 50 of them, not 50 of each.
+    expect(mem.getRunCalls).toBe(1);
+    expect(mem.listCalls).toBe(1);
+  });
+
+  it('polls a quiet remote run with one timer and one read for all its streams', async () => {
+    // Only the poll timer is faked: the shared reads still wait their turn of the event loop.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { mem, events } = setup({ isLocal: () => false, pollMs: 10 });
+      mem.addRun('r', 'RUNNING');
+      // Drained without collect(), whose deadline timers would be faked too.
+      const drain = async () => {
+        const out: RunEvent[] = [];
+        for await (const e of events('r')) out.push(e);
+        return out;
+      };
+      const got = Array.from({ length: 20 }, drain);
+      await turns(20); // attached: the replay found nothing, all 20 wait on the bus
+      expect(mem.listCalls).toBe(1);
+      expect(vi.getTimerCount()).toBe(1);
+      // Another process stores the events; each poll finds one.
+      for (const e of timeline('r', 3)) {
+        mem.append(e);
+        await vi.advanceTimersByTimeAsync(10);
+        await turns(20);
+      }
+      for (const g of got) expect(seqs(await g)).toEqual([1, 2, 3]);
+      expect(mem.listCalls).toBe(1 + 3);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('throws NOT_FOUND for an unknown run and releases its subscription', async () => {
