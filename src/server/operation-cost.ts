@@ -1,10 +1,13 @@
 import {
+  type DocumentNode,
   type ExecutionArgs,
   GraphQLError,
   type GraphQLField,
   getNamedType,
   isCompositeType,
   isObjectType,
+  Kind,
+  type TypeNode,
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
@@ -106,15 +109,51 @@ function tooCostly(message: string, cost?: number, maxCost?: number): GraphQLErr
   });
 }
 
-/** An envelop plugin that runs checkOperation before execute and subscribe (HTTP, SSE, graphql-ws). */
+const namedType = (t: TypeNode): string =>
+  t.kind === Kind.NAMED_TYPE ? t.name.value : namedType(t.type);
+
+/**
+ * Whether the operation's cost can depend on its variables: only a page size (`Int`) or an
+ * `@include`/`@skip` condition (`Boolean`) can change it. Without such a variable the answer is
+ * the same for every request of the document.
+ */
+function costTakesVariables(document: DocumentNode): boolean {
+  return document.definitions.some(
+    (d) =>
+      d.kind === Kind.OPERATION_DEFINITION &&
+      d.variableDefinitions?.some((v) => ['Int', 'Boolean'].includes(namedType(v.type))),
+  );
+}
+
+/**
+ * An envelop plugin that runs checkOperation before execute and subscribe (HTTP, SSE,
+ * graphql-ws). Yoga hands the same parsed document to every request of one query text, so the
+ * verdict on a document whose cost takes no variables is kept with it (startRun's mutation was
+ * re-estimated on every request: ~5 % of the server's CPU).
+ */
 export function useOperationCost(options: OperationCostOptions): Plugin {
+  const verdicts = new WeakMap<DocumentNode, Map<string, GraphQLError[]>>();
+  const check = (args: Parameters<typeof checkOperation>[0]): GraphQLError[] => {
+    if (costTakesVariables(args.document)) return checkOperation(args, options);
+    let byName = verdicts.get(args.document);
+    if (!byName) {
+      byName = new Map();
+      verdicts.set(args.document, byName);
+    }
+    const name = args.operationName ?? '';
+    const known = byName.get(name);
+    if (known) return known;
+    const errors = checkOperation(args, options);
+    byName.set(name, errors);
+    return errors;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const errors = checkOperation(args, options);
+      const errors = check(args);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const errors = checkOperation(args, options);
+      const errors = check(args);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
   };

@@ -76,6 +76,21 @@ describe('operation limits', () => {
     expect(res.errors?.[0]?.extensions).toMatchObject({ maxCost: 50_000 });
   });
 
+  it('keeps its verdict on a document only where no variable can change it', async () => {
+    const heavy = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `r${i}: runs(first: 100) { edges { node { events(first: 100) { edges { node { seq } } } } } }`,
+    ).join(' ');
+    // The same text twice: the second answer comes from the verdict kept with the document.
+    for (let i = 0; i < 2; i++)
+      expect(codes(await t.gql(`{ ${heavy} }`))).toEqual(['QUERY_TOO_COSTLY']);
+    const maybe = `query ($all: Boolean!) { ... @include(if: $all) { ${heavy} } }`;
+    expect((await t.gql(maybe, { all: false })).errors).toBeUndefined();
+    expect(codes(await t.gql(maybe, { all: true }))).toEqual(['QUERY_TOO_COSTLY']);
+    expect((await t.gql(maybe, { all: false })).errors).toBeUndefined();
+  });
+
   it('rejects first/last above MAX_PAGE_SIZE with PAGE_TOO_LARGE, literal or variable', async () => {
     const literal = await t.gql('{ runs(first: 1000000) { edges { node { id } } } }');
     expect(codes(literal)).toEqual(['PAGE_TOO_LARGE']);
