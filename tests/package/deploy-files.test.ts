@@ -25,7 +25,8 @@ describe('deploy files', () => {
     }
     expect(docker).toMatch(/^USER node$/m);
     expect(docker).toMatch(/HEALTHCHECK[\s\S]*\/health/);
-    expect(docker).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    // node itself is PID 1 (exec form), with the server's V8 flags (src/runtime-flags.ts)
+    expect(docker).toMatch(/^CMD \["node", ("--[a-z-]+(=\d+)?", )*"dist\/main\.js"\]$/m);
     expect(JSON.parse(read('package.json')).main).toBe('./dist/index.js');
   });
 
