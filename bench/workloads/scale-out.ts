@@ -129,9 +129,15 @@ async function measure(s: Settings, workers: number, runs: number): Promise<Meas
           OR count(*) FILTER (WHERE e.type IN ('RUN_SUCCEEDED','RUN_FAILED','RUN_CANCELLED')) <> 1`,
     );
     if (bad.rows.length > 0) throw new Error(`${bad.rows.length} runs did not finish exactly once`);
-    const perWorker = await Promise.all(
-      servers.slice(1).map((w) => scrape(w.base, 'aef_runs_finished_total')),
-    );
+    // The counters follow the commits (a claimed run's graph is looked up first): give them a
+    // few seconds to catch up with the database.
+    const finishedCounts = () =>
+      Promise.all(servers.slice(1).map((w) => scrape(w.base, 'aef_runs_finished_total')));
+    let perWorker = await finishedCounts();
+    for (let i = 0; i < 100 && perWorker.reduce((a, b) => a + b, 0) < total; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      perWorker = await finishedCounts();
+    }
     if (perWorker.reduce((a, b) => a + b, 0) !== total)
       throw new Error(`workers finished ${perWorker} runs, not ${total}`);
     const workerCpu = await Promise.all(
