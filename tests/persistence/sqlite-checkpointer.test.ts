@@ -17,15 +17,21 @@ import { BatchBuilder } from '../../src/runs/batch-builder.js';
 const dir = mkdtempSync(join(tmpdir(), 'aef-ckpt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Events in the database file alone (what checkpoints copied there), not in its WAL. */
+/**
+ * Events in the database file alone (what checkpoints copied there), not in its WAL; -1 when the
+ * copy caught a checkpoint half-way (the poll below tries again).
+ */
 function checkpointedEvents(path: string): number {
   const copy = join(dir, `copy-${randomUUID()}.db`);
   copyFileSync(path, copy);
-  const db = new Database(copy, { readonly: true });
+  let db: Database.Database | undefined;
   try {
+    db = new Database(copy, { readonly: true });
     return (db.prepare('SELECT count(*) AS c FROM "RunEvent"').get() as { c: number }).c;
+  } catch {
+    return -1;
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
